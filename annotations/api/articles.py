@@ -1,0 +1,230 @@
+"""API for articles and claims: serializers that shape and validate input, and thin views."""
+
+import datetime
+
+import langcodes
+from django.db.models import Count
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import JSONParser
+from rest_framework.response import Response
+
+from .. import articles as article_services
+from .. import claims as claim_services
+from ..anchoring import Anchor, normalise
+from ..importing import ImportFailed, import_articles, parse_payload, records_from_items
+from ..models import Article, Claim
+from .filters import ArticleFilter, ClaimFilter
+from .parsers import JSONLinesParser, PlainTextParser, TextParser
+from .permissions import ReadByRoleWriteByEditor, ReadByRoleWriteByReviewer
+
+
+class DateOrDateTimeField(serializers.DateTimeField):
+    """Accepts an ISO 8601 instant or a bare date (taken as midnight UTC)."""
+
+    def to_internal_value(self, value):
+        if isinstance(value, str) and len(value) == 10:
+            try:
+                day = datetime.date.fromisoformat(value)
+            except ValueError:
+                self.fail("invalid", format="YYYY-MM-DD or an ISO 8601 instant")
+            return datetime.datetime.combine(day, datetime.time(), tzinfo=datetime.UTC)
+        return super().to_internal_value(value)
+
+
+class ArticleSerializer(serializers.ModelSerializer):
+    published_at = DateOrDateTimeField(required=False, allow_null=True)
+    claim_count = serializers.IntegerField(read_only=True, required=False)
+
+    class Meta:
+        model = Article
+        fields = [
+            "id", "title", "url", "publisher", "language", "published_at", "body",
+            "claim_count", "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = ["id", "created_at", "updated_at"]
+
+    def validate_title(self, value: str) -> str:
+        value = normalise(value).strip()
+        if not value:
+            raise serializers.ValidationError("The title must not be blank.")
+        return value
+
+    def validate_body(self, value: str) -> str:
+        value = normalise(value)
+        if not value.strip():
+            raise serializers.ValidationError("The body must not be blank.")
+        return value
+
+    def validate_language(self, value: str) -> str:
+        if not langcodes.tag_is_valid(value):
+            raise serializers.ValidationError(
+                f"{value!r} is not a valid BCP 47 language tag (e.g. 'en', 'it', 'pt-BR')."
+            )
+        return langcodes.standardize_tag(value)
+
+    def validate_published_at(self, value):
+        if value and value > timezone.now() + datetime.timedelta(days=1):
+            raise serializers.ValidationError("The publication date is in the future.")
+        return value
+
+
+class ArticleListSerializer(ArticleSerializer):
+    """Articles in lists carry no body (it can be long); retrieve one for its text."""
+
+    class Meta(ArticleSerializer.Meta):
+        fields = [name for name in ArticleSerializer.Meta.fields if name != "body"]
+
+
+class ImportReportSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    ids = serializers.ListField(child=serializers.IntegerField())
+
+
+class SelectorField(serializers.JSONField):
+    """A list of W3C selector objects (TextPositionSelector and/or TextQuoteSelector)."""
+
+
+@extend_schema_field(OpenApiTypes.OBJECT)
+class PublishedVerdictField(serializers.Field):
+    """The claim's published verdict in brief, or null."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("source", "*")
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, claim: Claim):
+        version = claim.published_version
+        if version is None:
+            return None
+        return {
+            "annotation": version.annotation_id,
+            "version": version.number,
+            "verdict": version.verdict.key,
+            "label": version.verdict.label,
+            "colour": version.verdict.colour,
+            "rating_value": version.verdict.rating_value,
+        }
+
+
+class ClaimSerializer(serializers.ModelSerializer):
+    selector = SelectorField(
+        help_text="W3C selectors: a TextQuoteSelector {exact, prefix, suffix}, a TextPositionSelector "
+        "{start, end} (code points), or both. Responses carry both."
+    )
+    published_verdict = PublishedVerdictField()
+
+    class Meta:
+        model = Claim
+        fields = [
+            "id", "article", "selector", "start", "end", "exact", "claimant", "claim_date", "statement",
+            "published_verdict", "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = ["id", "article", "start", "end", "exact", "created_at", "updated_at"]
+
+    def to_representation(self, claim: Claim) -> dict:
+        data = super().to_representation(claim)
+        data["selector"] = Anchor(claim.start, claim.end, claim.exact, claim.prefix, claim.suffix).as_selectors()
+        return data
+
+    def validate_selector(self, value):
+        if self.instance is not None:
+            raise serializers.ValidationError("A claim's selector cannot be changed; delete and re-create the claim.")
+        if not isinstance(value, list | dict):
+            raise serializers.ValidationError("Expected a list of W3C selector objects.")
+        return value
+
+    def validate_claimant(self, value: str) -> str:
+        return normalise(value).strip()
+
+    def validate_statement(self, value: str) -> str:
+        return normalise(value).strip()
+
+
+CLAIM_QUERYSET = Claim.objects.select_related("published_version__verdict")
+
+
+class ArticleViewSet(viewsets.ModelViewSet):
+    """News articles. Editors create, edit and delete; everyone with a role reads."""
+
+    queryset = Article.objects.annotate(claim_count=Count("claims"))
+    permission_classes = [ReadByRoleWriteByEditor]
+    filterset_class = ArticleFilter
+    search_fields = ["title", "body", "publisher"]
+    ordering_fields = ["created_at", "published_at", "title"]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_serializer_class(self):
+        return ArticleListSerializer if self.action == "list" else ArticleSerializer
+
+    def perform_create(self, serializer):
+        serializer.instance = article_services.create_article(created_by=self.request.user, **serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = article_services.update_article(serializer.instance, **serializer.validated_data)
+
+    @extend_schema(
+        request={"application/json": ArticleSerializer(many=True), "application/x-ndjson": str},
+        responses={201: ImportReportSerializer},
+        description="Import many articles from a JSON array or JSON Lines, all or nothing. "
+        "On error nothing is written and `errors` lists each bad record's line and field.",
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="import",
+        parser_classes=[JSONParser, PlainTextParser, JSONLinesParser, TextParser],
+    )
+    def import_(self, request):
+        payload = request.data
+        try:
+            if isinstance(payload, str):
+                records = parse_payload(payload)
+            else:
+                records = records_from_items(payload if isinstance(payload, list) else [payload])
+            created = import_articles(records, created_by=request.user)
+        except ImportFailed as failure:
+            return Response(
+                {"detail": str(failure), "errors": [error.as_dict() for error in failure.errors]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        return Response({"created": len(created), "ids": [a.pk for a in created]}, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ClaimSerializer, responses={200: ClaimSerializer(many=True), 201: ClaimSerializer})
+    @action(detail=True, methods=["get", "post"], permission_classes=[ReadByRoleWriteByReviewer])
+    def claims(self, request, pk=None):
+        """List an article's claims, or mark a new claim in it by W3C selectors."""
+        article = self.get_object()
+        if request.method == "GET":
+            page = self.paginate_queryset(CLAIM_QUERYSET.filter(article=article))
+            return self.get_paginated_response(ClaimSerializer(page, many=True).data)
+        serializer = ClaimSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        claim = claim_services.create_claim(article, data.pop("selector"), created_by=request.user, **data)
+        return Response(ClaimSerializer(claim).data, status=status.HTTP_201_CREATED)
+
+
+class ClaimViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Claims across articles. Create them under their article: POST /articles/{id}/claims/."""
+
+    queryset = CLAIM_QUERYSET
+    serializer_class = ClaimSerializer
+    permission_classes = [ReadByRoleWriteByReviewer]
+    filterset_class = ClaimFilter
+    search_fields = ["exact", "claimant", "statement"]
+    ordering_fields = ["created_at", "start"]
+    http_method_names = ["get", "patch", "delete", "head", "options"]
+
+    def perform_destroy(self, instance):
+        claim_services.delete_claim(instance)

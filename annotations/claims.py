@@ -1,0 +1,37 @@
+"""Claim services: anchor a claim in its article's body, and delete it while nobody has annotated it."""
+
+from django.db import IntegrityError, transaction
+
+from .anchoring import SelectorError, resolve_selectors
+from .exceptions import DomainConflict
+from .models import Article, Claim
+
+
+@transaction.atomic
+def create_claim(article: Article, selectors: list[dict], *, created_by=None, **fields) -> Claim:
+    """Resolve W3C selectors against the article body and store the claim with both selectors."""
+    anchor = resolve_selectors(article.body, selectors)
+    duplicate = article.claims.filter(start=anchor.start, end=anchor.end).values_list("pk", flat=True).first()
+    if duplicate is not None:
+        raise SelectorError("selector", f"Claim {duplicate} already covers these characters.")
+    try:
+        with transaction.atomic():
+            return Claim.objects.create(
+                article=article,
+                start=anchor.start,
+                end=anchor.end,
+                exact=anchor.exact,
+                prefix=anchor.prefix,
+                suffix=anchor.suffix,
+                created_by=created_by,
+                **fields,
+            )
+    except IntegrityError as error:  # a concurrent request created the same span first
+        raise SelectorError("selector", "A claim already covers these characters.") from error
+
+
+@transaction.atomic
+def delete_claim(claim: Claim) -> None:
+    if claim.annotations.exists():
+        raise DomainConflict(f"Claim {claim.pk} has annotations and cannot be deleted.", claim_id=claim.pk)
+    claim.delete()

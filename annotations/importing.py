@@ -1,0 +1,130 @@
+"""Bulk import of articles: JSON arrays, JSON Lines and .txt files, all-or-nothing.
+
+The API's import endpoint and the `import_articles` command both go through
+`import_articles`, which validates every record exactly as the article API does.
+"""
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+
+from .articles import create_article
+from .models import Article
+
+
+@dataclass
+class RecordError:
+    line: int  # 1-based line (JSON Lines, .txt) or array index + 1 (JSON array)
+    field: str
+    message: str
+    source: str = ""
+
+    def as_dict(self) -> dict:
+        data = {"line": self.line, "field": self.field, "message": self.message}
+        if self.source:
+            data["source"] = self.source
+        return data
+
+
+class ImportFailed(Exception):
+    """Nothing was imported; `errors` names each bad record's line and field."""
+
+    def __init__(self, errors: list[RecordError]):
+        super().__init__(f"{len(errors)} invalid record(s); nothing was imported.")
+        self.errors = errors
+
+
+@dataclass
+class Record:
+    line: int
+    data: object
+    source: str = ""
+
+
+def parse_payload(text: str, source: str = "") -> list[Record]:
+    """Parse a JSON array (or one object), or else JSON Lines, into numbered records."""
+    stripped = text.lstrip()
+    if stripped.startswith("["):
+        try:
+            items = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise ImportFailed([RecordError(error.lineno, "json", f"Invalid JSON: {error.msg}", source)]) from error
+        return records_from_items(items if isinstance(items, list) else [items], source)
+    records, errors = [], []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            records.append(Record(number, json.loads(line), source))
+        except json.JSONDecodeError as error:
+            errors.append(RecordError(number, "json", f"Invalid JSON: {error.msg}", source))
+    if errors:
+        raise ImportFailed(errors)
+    return records
+
+
+def records_from_items(items: list, source: str = "") -> list[Record]:
+    """Number already-decoded JSON items as records (1-based, as a person counts)."""
+    return [Record(index + 1, item, source) for index, item in enumerate(items)]
+
+
+def parse_text_file(text: str, source: str = "") -> Record:
+    """A .txt article: the first non-empty line is the title, the rest is the body."""
+    lines = text.lstrip("\ufeff").splitlines()
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    title = lines[0].strip() if lines else ""
+    body = "\n".join(lines[1:]).strip("\n")
+    return Record(1, {"title": title, "body": body}, source)
+
+
+def parse_file(path: Path, defaults: dict | None = None) -> list[Record]:
+    """Records from a .txt, .json or .jsonl file; `defaults` fill fields a record leaves out."""
+    text = path.read_text(encoding="utf-8-sig")
+    if path.suffix.lower() == ".txt":
+        records = [parse_text_file(text, str(path))]
+    elif path.suffix.lower() in (".json", ".jsonl", ".ndjson"):
+        records = parse_payload(text, str(path))
+    else:
+        raise ImportFailed(
+            [RecordError(0, "file", f"Unsupported file type {path.suffix!r}; use .txt, .json or .jsonl.", str(path))]
+        )
+    if defaults:
+        for record in records:
+            if isinstance(record.data, dict):
+                record.data = {**defaults, **record.data}
+    return records
+
+
+def import_articles(
+    records: Iterable[Record], *, created_by=None, progress: Callable[[int], None] | None = None
+) -> list[Article]:
+    """Validate every record, then create all articles in one transaction, or none."""
+    from .api.articles import ArticleSerializer  # the API's validation is the import's validation
+
+    records = list(records)
+    validated, errors = [], []
+    for record in records:
+        if not isinstance(record.data, dict):
+            errors.append(RecordError(record.line, "record", "Expected a JSON object.", record.source))
+            continue
+        serializer = ArticleSerializer(data=record.data)
+        if serializer.is_valid():
+            validated.append(serializer.validated_data)
+            continue
+        for field, messages in serializer.errors.items():
+            errors.append(RecordError(record.line, field, " ".join(str(m) for m in messages), record.source))
+    if errors:
+        raise ImportFailed(errors)
+    if not validated:
+        raise ImportFailed([RecordError(0, "records", "No articles to import.")])
+    articles = []
+    with transaction.atomic():
+        for data in validated:
+            articles.append(create_article(created_by=created_by, **data))
+            if progress:
+                progress(1)
+    return articles

@@ -1,0 +1,112 @@
+"""python manage.py seed_demo : demo accounts and a few short sample articles with claims and verdicts.
+
+Safe to run again: articles are matched by title, and each run sets fresh
+passwords for the demo accounts and prints them.
+"""
+
+import datetime
+import secrets
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from ... import review, versioning
+from ...articles import create_article
+from ...claims import create_claim
+from ...models import Article, Verdict
+from ...roles import EDITOR, REVIEWER, VIEWER
+
+# Sample articles written for this project; names and figures are invented.
+ARTICLES = [
+    {
+        "title": "Harbour city council approves tram extension after heated debate",
+        "publisher": "The Coastal Ledger",
+        "language": "en",
+        "url": "https://example.org/news/tram-extension",
+        "published_at": "2026-03-14T09:30:00Z",
+        "body": (
+            "The council of Porthaven voted 31 to 12 on Tuesday to extend the harbour tram line by 4.2 km.\n\n"
+            "Mayor Ines Calder said the extension \u201cwill cut commuting times in half for 40,000 residents\u201d "
+            "and insisted that the project has been fully funded by regional grants.\n\n"
+            "Opposition leader Tom Reyes \U0001f68b called the plan \u201ca \u20ac180 million gamble\u201d and claimed "
+            "that ridership on the existing line has fallen every year since 2019."
+        ),
+        "claims": [
+            ("voted 31 to 12", "Porthaven city council", "true", 95, "The published minutes record 31 votes for, 12 against."),
+            ("will cut commuting times in half for 40,000 residents", "Ines Calder", "mostly-false", 70,
+             "The transport study projects a 20-30% cut for about 25,000 residents."),
+            ("ridership on the existing line has fallen every year since 2019", "Tom Reyes", "false", 85,
+             "Ridership fell in 2020 and 2021 but rose in 2022, 2023 and 2024."),
+        ],
+    },
+    {
+        "title": "Il comune di Valdora annuncia il raddoppio della raccolta differenziata",
+        "publisher": "Gazzetta di Valdora",
+        "language": "it",
+        "url": "https://example.org/notizie/raccolta-differenziata",
+        "published_at": "2026-05-02T07:00:00Z",
+        "body": (
+            "Secondo l\u2019assessora all\u2019ambiente Chiara Benedetti, nel 2025 la raccolta differenziata "
+            "\u00e8 arrivata al 68 per cento, il doppio rispetto al 2015.\n\n"
+            "Il sindaco ha aggiunto che \u201cla tassa sui rifiuti non aumenter\u00e0 per tre anni\u201d e che "
+            "sono stati spesi 2,4 milioni di euro per i nuovi centri di raccolta."
+        ),
+        "claims": [
+            ("la raccolta differenziata \u00e8 arrivata al 68 per cento", "Chiara Benedetti", "mostly-true", 80,
+             "Il rapporto regionale indica il 66,8 per cento per il 2025."),
+            ("sono stati spesi 2,4 milioni di euro", "Il sindaco di Valdora", "unproven", 40,
+             "Il bilancio pubblicato non separa la spesa per i centri di raccolta."),
+        ],
+    },
+]
+
+ACCOUNTS = [("editor", EDITOR), ("reviewer", REVIEWER), ("viewer", VIEWER)]
+
+
+class Command(BaseCommand):
+    help = "Create demo accounts (passwords printed) and sample articles with claims and published verdicts."
+
+    def handle(self, *args, **options):
+        passwords = {}
+        with transaction.atomic():
+            users = {}
+            for username, role in ACCOUNTS:
+                users[username], passwords[username] = _account(username, role)
+            for spec in ARTICLES:
+                _article(spec, reviewer=users["reviewer"], editor=users["editor"])
+        self.stdout.write(self.style.SUCCESS("Demo data ready. Log in at http://127.0.0.1:8000/ with:"))
+        for username, password in passwords.items():
+            self.stdout.write(f"  {username:<9} {password}")
+
+
+def _account(username: str, role: str):
+    user, _ = get_user_model().objects.get_or_create(username=username, defaults={"email": f"{username}@example.org"})
+    password = secrets.token_urlsafe(9)
+    user.set_password(password)
+    user.save()
+    user.groups.add(Group.objects.get(name=role))
+    return user, password
+
+
+def _article(spec: dict, *, reviewer, editor) -> None:
+    if Article.objects.filter(title=spec["title"]).exists():
+        return
+    fields = {key: spec[key] for key in ("title", "publisher", "language", "url", "body")}
+    fields["published_at"] = datetime.datetime.fromisoformat(spec["published_at"])
+    article = create_article(created_by=editor, **fields)
+    for exact, claimant, verdict, confidence, rationale in spec["claims"]:
+        claim = create_claim(article, [{"type": "TextQuoteSelector", "exact": exact}], claimant=claimant,
+                             created_by=reviewer)  # fmt: skip
+        annotation = versioning.create_annotation(
+            claim,
+            reviewer=reviewer,
+            verdict=Verdict.objects.get(key=verdict),
+            confidence=confidence,
+            rationale=rationale,
+            evidence=[{"url": spec["url"], "title": spec["title"], "quote": exact, "stance": "context"}],
+            change_note="First assessment.",
+        )
+        review.submit(annotation, actor=reviewer)
+        review.approve(annotation, actor=editor, comment="Checked against the sources.")
