@@ -9,7 +9,12 @@ from .models import Article, Claim
 
 @transaction.atomic
 def create_claim(article: Article, selectors: list[dict], *, created_by=None, **fields) -> Claim:
-    """Resolve W3C selectors against the article body and store the claim with both selectors."""
+    """Resolve W3C selectors against the article body and store the claim with both selectors.
+
+    The article row is locked first, as update_article locks it: the claim is anchored in the
+    body as committed, never in a copy that a concurrent edit is replacing.
+    """
+    article = Article.objects.select_for_update().get(pk=article.pk)
     anchor = resolve_selectors(article.body, selectors)
     duplicate = article.claims.filter(start=anchor.start, end=anchor.end).values_list("pk", flat=True).first()
     if duplicate is not None:

@@ -5,6 +5,7 @@ The API's import endpoint and the `import_articles` command both go through
 """
 
 import json
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,9 @@ from django.db import transaction
 
 from .articles import create_article
 from .models import Article
+
+TITLE_MAX_LENGTH = Article._meta.get_field("title").max_length
+HEADLINE_LENGTH = 150
 
 
 @dataclass
@@ -72,13 +76,29 @@ def records_from_items(items: list, source: str = "") -> list[Record]:
 
 
 def parse_text_file(text: str, source: str = "") -> Record:
-    """A .txt article: the first non-empty line is the title, the rest is the body."""
+    """A .txt article: the first non-empty line is the title, the rest is the body.
+
+    A first line too long for a title is the article's opening paragraph (some
+    sources have no headline): it stays in the body, and its first sentence,
+    shortened if need be, becomes the title.
+    """
     lines = text.lstrip("\ufeff").splitlines()
     while lines and not lines[0].strip():
         lines.pop(0)
     title = lines[0].strip() if lines else ""
     body = "\n".join(lines[1:]).strip("\n")
+    if len(title) > TITLE_MAX_LENGTH:
+        body = "\n".join(lines).strip("\n")
+        title = headline_from(title)
     return Record(1, {"title": title, "body": body}, source)
+
+
+def headline_from(paragraph: str, limit: int = HEADLINE_LENGTH) -> str:
+    """The paragraph's first sentence, cut at a word boundary (with an ellipsis) if longer than `limit`."""
+    sentence = re.split(r"(?<=[.!?])\s", paragraph, maxsplit=1)[0]
+    if len(sentence) <= limit:
+        return sentence
+    return sentence[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:") + "\u2026"
 
 
 def parse_file(path: Path, defaults: dict | None = None) -> list[Record]:

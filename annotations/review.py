@@ -5,12 +5,16 @@ verdict; at most one annotation per claim is approved at a time. Every
 transition and every change of the published verdict is recorded.
 """
 
+import datetime
+
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from . import roles
 from .exceptions import DomainConflict, NotAllowed, StaleVersion
-from .models import Annotation, Claim, Publication, ReviewTransition
+from .models import Annotation, AnnotationVersion, Claim, Publication, ReviewTransition
 
 Status = Annotation.Status
 
@@ -22,11 +26,13 @@ ALLOWED = {
 }
 
 
-def submit(annotation: Annotation, *, actor, comment: str = "") -> ReviewTransition:
+def submit(
+    annotation: Annotation, *, actor, comment: str = "", expected_version: int | None = None
+) -> ReviewTransition:
     """The annotation's reviewer sends it for review."""
     if actor.pk != annotation.reviewer_id:
         raise NotAllowed("Only the annotation's reviewer can submit it.")
-    return _transition(annotation, Status.SUBMITTED, actor=actor, comment=comment)
+    return _transition(annotation, Status.SUBMITTED, actor=actor, comment=comment, expected_version=expected_version)
 
 
 def approve(
@@ -101,3 +107,63 @@ def _record(annotation, from_status, to_status, *, actor, comment, now) -> Revie
         actor=actor,
         created_at=now,
     )
+
+
+def status_as_of(annotation: Annotation | int, instant: datetime.datetime) -> str:
+    """The review status the annotation had at `instant`: the target of the newest transition by then."""
+    annotation_id = annotation if isinstance(annotation, int) else annotation.pk
+    last = (
+        ReviewTransition.objects.filter(annotation_id=annotation_id, created_at__lte=instant)
+        .order_by("-created_at", "-id")
+        .values_list("to_status", flat=True)
+        .first()
+    )
+    return last or Status.DRAFT
+
+
+def published_version_as_of(claim: Claim | int, instant: datetime.datetime) -> AnnotationVersion | None:
+    """The claim's published verdict at `instant` (from the publication log), or None."""
+    claim_id = claim if isinstance(claim, int) else claim.pk
+    publication = (
+        Publication.objects.filter(claim_id=claim_id, created_at__lte=instant)
+        .select_related("version__verdict", "version__author")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    return publication.version if publication else None
+
+
+def has_submitted(user, claim_id: int) -> bool:
+    """Whether `user` has ever submitted their own annotation of the claim (what lifts blind review)."""
+    return ReviewTransition.objects.filter(
+        annotation__claim_id=claim_id, annotation__reviewer=user, to_status=Status.SUBMITTED
+    ).exists()
+
+
+def visible_annotations(user, queryset=None):
+    """The annotations `user` may read.
+
+    Editors see everything. Reviewers see their own annotations, and others' on a
+    claim only once they have submitted their own for it (blind review; with
+    FACTCHECK["BLIND_REVIEW"] off they see all). Viewers see only annotations
+    whose version is their claim's published verdict (and the API shows them that
+    version, not a later unpublished edit).
+    """
+    queryset = Annotation.objects.all() if queryset is None else queryset
+    if roles.is_editor(user):
+        return queryset
+    if roles.is_reviewer(user):
+        if not settings.FACTCHECK["BLIND_REVIEW"]:
+            return queryset
+        submitted_own = ReviewTransition.objects.filter(
+            annotation__claim_id=OuterRef("claim_id"), annotation__reviewer=user, to_status=Status.SUBMITTED
+        )
+        return queryset.filter(Q(reviewer=user) | Exists(submitted_own))
+    if roles.is_viewer(user):
+        return queryset.filter(claim__published_version__annotation_id=F("pk"))
+    return queryset.none()
+
+
+def shows_published_only(user) -> bool:
+    """Viewers read published verdicts only: they are shown the published version of an annotation."""
+    return roles.is_viewer(user) and not roles.is_reviewer(user)

@@ -9,4 +9,9 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", views.article_list, name="article-list"),
+    path("articles/add/", views.article_add, name="article-add"),
+    path("articles/<int:pk>/", views.article_detail, name="article-detail"),
+    path("review/", views.review_queue, name="review-queue"),
+    path("exports/", views.exports, name="export-list"),
+    path("verdicts.css", views.verdict_styles, name="verdict-styles"),
 ]

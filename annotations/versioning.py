@@ -10,13 +10,77 @@ gapless, and no accepted save is ever overwritten.
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from .anchoring import normalise
 from .exceptions import DomainConflict, StaleVersion
 from .models import Annotation, AnnotationVersion, Claim, ReviewTransition
 
 CONTENT_FIELDS = ("verdict", "confidence", "rationale", "evidence")
+
+STANCES = ("supports", "refutes", "context")
+EVIDENCE_TEXT_FIELDS = ("title", "publisher", "quote")
+EVIDENCE_FIELDS = ("url", *EVIDENCE_TEXT_FIELDS, "stance", "accessed")
+_http_url = URLValidator(schemes=["http", "https"])
+
+
+def clean_evidence(items) -> list[dict]:
+    """Validate and normalise evidence items; every stored version carries all six keys.
+
+    Errors name the item and key (`evidence[2].url`) so a client can point at the bad input.
+    Only http and https URLs are accepted: a `javascript:` or `file:` link must never reach a page.
+    """
+    if not isinstance(items, list):
+        raise ValidationError({"evidence": "Expected a list of evidence items."})
+    cleaned, errors = [], {}
+    for index, item in enumerate(items):
+        where = f"evidence[{index}]"
+        if not isinstance(item, dict):
+            errors[where] = "Expected an object with url, title, publisher, quote, stance and accessed."
+            continue
+        for unknown in sorted(set(item) - set(EVIDENCE_FIELDS)):
+            errors[f"{where}.{unknown}"] = f"Unknown evidence field; expected one of {', '.join(EVIDENCE_FIELDS)}."
+        entry = {"url": _clean_url(item.get("url"), f"{where}.url", errors)}
+        for name in EVIDENCE_TEXT_FIELDS:
+            value = item.get(name) or ""
+            if not isinstance(value, str):
+                errors[f"{where}.{name}"] = "Expected a string."
+                value = ""
+            entry[name] = normalise(value).strip()
+        entry["stance"] = item.get("stance")
+        if entry["stance"] not in STANCES:
+            errors[f"{where}.stance"] = f"Expected one of {', '.join(STANCES)}."
+        entry["accessed"] = _clean_date(item.get("accessed"), f"{where}.accessed", errors)
+        cleaned.append(entry)
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def _clean_url(value, where: str, errors: dict) -> str:
+    if not isinstance(value, str) or not value.strip():
+        errors[where] = "An http or https URL is required."
+        return ""
+    value = value.strip()
+    try:
+        _http_url(value)
+    except ValidationError:
+        errors[where] = "Only http and https URLs are accepted."
+    return value
+
+
+def _clean_date(value, where: str, errors: dict) -> str | None:
+    if value in (None, ""):
+        return None
+    try:
+        if not isinstance(value, str) or len(value) != 10:
+            raise ValueError
+        return datetime.date.fromisoformat(value).isoformat()
+    except ValueError:
+        errors[where] = "Expected an ISO date, YYYY-MM-DD."
+        return None
 
 
 @transaction.atomic
@@ -31,8 +95,11 @@ def create_annotation(claim: Claim, *, reviewer, change_note: str = "", **conten
     try:
         with transaction.atomic():
             annotation = Annotation.objects.create(claim=claim, reviewer=reviewer, version=1)
-    except IntegrityError as error:  # the same reviewer raced to create it twice
-        raise DomainConflict("You already annotate this claim; change that annotation instead.") from error
+    except IntegrityError as error:  # the same reviewer raced to create it twice; the winner has committed
+        winner = Annotation.objects.filter(claim=claim, reviewer=reviewer).values_list("pk", flat=True).first()
+        raise DomainConflict(
+            "You already annotate this claim; change that annotation instead.", annotation_id=winner
+        ) from error
     AnnotationVersion.objects.create(
         annotation=annotation,
         number=1,
@@ -40,7 +107,7 @@ def create_annotation(claim: Claim, *, reviewer, change_note: str = "", **conten
         author=reviewer,
         change_note=change_note,
         created_at=timezone.now(),
-        **_complete(content, previous=None),
+        **_complete(content, previous=None, first=True),
     )
     return annotation
 
@@ -64,7 +131,9 @@ def append_version(
     annotation_id = annotation if isinstance(annotation, int) else annotation.pk
     # The row lock queues concurrent writers; the conditional UPDATE is the
     # compare-and-swap itself, so it also holds where locks are no-ops (SQLite).
-    locked = Annotation.objects.select_for_update().get(pk=annotation_id)
+    locked = Annotation.objects.select_for_update().only("id", "status", "version").get(pk=annotation_id)
+    if locked.version != based_on:
+        raise StaleVersion(locked, based_on)
     reopened_from = locked.status if locked.status in (Annotation.Status.REJECTED, Annotation.Status.APPROVED) else None
     now = timezone.now()
     swapped = Annotation.objects.filter(pk=annotation_id, version=based_on).update(
@@ -75,7 +144,10 @@ def append_version(
     if not swapped:
         locked.refresh_from_db()
         raise StaleVersion(locked, based_on)
-    previous = AnnotationVersion.objects.get(annotation_id=annotation_id, number=based_on)
+    # A save that sends every content field needs nothing from the previous version.
+    previous = None
+    if not set(CONTENT_FIELDS) <= set(changes):
+        previous = AnnotationVersion.objects.get(annotation_id=annotation_id, number=based_on)
     version = AnnotationVersion.objects.create(
         annotation_id=annotation_id,
         number=based_on + 1,
@@ -84,7 +156,7 @@ def append_version(
         author=author,
         change_note=change_note,
         created_at=now,
-        **_complete(changes, previous=previous),
+        **_complete(changes, previous=previous, first=False),
     )
     if reopened_from:
         ReviewTransition.objects.create(
@@ -105,7 +177,7 @@ def revert(annotation: Annotation | int, *, to: int, based_on: int, author, chan
     try:
         old = AnnotationVersion.objects.get(annotation_id=annotation_id, number=to)
     except AnnotationVersion.DoesNotExist as error:
-        raise DomainConflict(f"Annotation {annotation_id} has no version {to}.", field="version") from error
+        raise ValidationError({"version": f"Annotation {annotation_id} has no version {to}."}) from error
     return append_version(
         annotation_id,
         based_on=based_on,
@@ -148,15 +220,27 @@ def _comparable(version: AnnotationVersion, name: str):
     return version.verdict.key if name == "verdict" else getattr(version, name)
 
 
-def _complete(changes: dict, previous: AnnotationVersion | None) -> dict:
+def _complete(changes: dict, previous: AnnotationVersion | None, *, first: bool) -> dict:
     """The full content of a new version: the changes over the previous version's content."""
     unknown = set(changes) - set(CONTENT_FIELDS)
     if unknown:
         raise TypeError(f"Unknown annotation fields: {sorted(unknown)}")
-    content = {name: getattr(previous, name) for name in CONTENT_FIELDS} if previous else {}
+    content = {}
+    if previous is not None:
+        # verdict_id, not verdict: carrying the verdict over needs no query for the Verdict row.
+        content = {name: getattr(previous, name) for name in CONTENT_FIELDS if name != "verdict"}
+        content["verdict_id"] = previous.verdict_id
     content.update(changes)
-    if "verdict" not in content or content.get("confidence") is None:
-        raise ValidationError({"verdict": "A first version needs a verdict and a confidence."})
+    if "verdict" in changes:
+        content.pop("verdict_id", None)
+    if first and content.get("verdict") is None and content.get("verdict_id") is None:
+        raise ValidationError({"verdict": "A first version needs a verdict."})
+    if first and content.get("confidence") is None:
+        raise ValidationError({"confidence": "A first version needs a confidence (0-100)."})
+    if content.get("confidence") is not None and not 0 <= content["confidence"] <= 100:
+        raise ValidationError({"confidence": "Confidence is a whole number from 0 to 100."})
+    if "evidence" in changes:
+        content["evidence"] = clean_evidence(content["evidence"] or [])
     content.setdefault("rationale", "")
     content.setdefault("evidence", [])
     return content

@@ -1,11 +1,242 @@
-"""Browser pages: thin views that render templates; the pages talk to the REST API."""
+"""Browser pages: thin views that render templates; the pages' scripts talk to the REST API.
 
+Every page needs a role (reviewer, editor or viewer). The article reader is
+rendered with its claim highlights on the server, in a fixed number of queries
+whatever the number of claims.
+"""
+
+import re
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET
 
-from .models import Article
+from . import roles
+from .highlighting import Span, highlighted_body
+from .importing import ImportFailed, Record, RecordError, import_articles, parse_payload, parse_text_file
+from .models import Annotation, AnnotationVersion, Article, Claim, ExportJob, Verdict
+
+ARTICLES_PER_PAGE = 50
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+_HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+# What the reader shows of each claim: its place, words, claimant and the published verdict's key and label.
+_READER_CLAIM_FIELDS = (
+    *("id", "start", "end", "exact", "claimant", "claim_date", "statement"),
+    *("published_version__annotation_id", "published_version__number"),
+    *("published_version__verdict__key", "published_version__verdict__label"),
+)
+
+
+def _require_role(user) -> None:
+    if not roles.is_viewer(user):
+        raise PermissionDenied("Your account has no role yet; ask an editor for one.")
+
+
+def _user_context(user) -> dict:
+    """What the scripts need to know about the person using the page."""
+    return {
+        "username": user.get_username(),
+        "is_editor": roles.is_editor(user),
+        "is_reviewer": roles.is_reviewer(user),
+    }
 
 
 @login_required
 def article_list(request):
-    return render(request, "annotations/article_list.html", {"articles": Article.objects.all()[:100]})
+    _require_role(request.user)
+    query = request.GET.get("q", "").strip()
+    language = request.GET.get("language", "").strip()
+    unreviewed_only = request.GET.get("unreviewed") == "1"
+    articles = (
+        Article.objects.annotate(
+            claim_count=Count("claims"),
+            unreviewed_count=Count("claims", filter=Q(claims__published_version__isnull=True)),
+        )
+        .only("id", "title", "publisher", "language", "published_at", "url", "created_at")
+        .order_by("-created_at", "-id")
+    )
+    if query:
+        articles = articles.filter(Q(title__icontains=query) | Q(publisher__icontains=query) | Q(body__icontains=query))
+    if language:
+        articles = articles.filter(language__iexact=language)
+    if unreviewed_only:
+        articles = articles.filter(unreviewed_count__gt=0)
+    page = Paginator(articles, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
+    languages = Article.objects.order_by("language").values_list("language", flat=True).distinct()
+    return render(
+        request,
+        "annotations/article_list.html",
+        {
+            "page": page,
+            "total": page.paginator.count,
+            "query": query,
+            "language": language,
+            "languages": list(languages),
+            "unreviewed_only": unreviewed_only,
+            "can_add": roles.is_editor(request.user),
+        },
+    )
+
+
+@login_required
+def article_add(request):
+    """Paste an article or upload a .txt (first line is the title) or .json/.jsonl file of articles."""
+    if not roles.is_editor(request.user):
+        raise PermissionDenied("Only editors add articles.")
+    errors: list[dict] = []
+    fields = {name: request.POST.get(name, "") for name in ("title", "body", "url", "publisher", "language")}
+    fields["published_at"] = request.POST.get("published_at", "")
+    if request.method == "POST":
+        try:
+            records = _records_from_form(request, fields)
+            created = import_articles(records, created_by=request.user)
+        except ImportFailed as failure:
+            errors = [error.as_dict() for error in failure.errors]
+        else:
+            if len(created) == 1:
+                return redirect("article-detail", pk=created[0].pk)
+            return redirect("article-list")
+    return render(request, "annotations/article_add.html", {"fields": fields, "errors": errors})
+
+
+def _records_from_form(request, fields: dict) -> list[Record]:
+    defaults = {name: value for name, value in fields.items() if value and name not in ("title", "body")}
+    defaults.setdefault("language", "en")
+    upload = request.FILES.get("file")
+    if upload is None:
+        return [Record(0, {**defaults, **{k: v for k, v in fields.items() if v or k in ("title", "body")}})]
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise ImportFailed([_error("file", "The file is larger than 5 MB.")])
+    try:
+        text = upload.read().decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ImportFailed([_error("file", "The file is not UTF-8 text.")]) from error
+    name = upload.name.lower()
+    if name.endswith(".txt"):
+        records = [parse_text_file(text, upload.name)]
+    elif name.endswith((".json", ".jsonl", ".ndjson")):
+        records = parse_payload(text, upload.name)
+    else:
+        raise ImportFailed([_error("file", "Upload a .txt, .json or .jsonl file.")])
+    for record in records:
+        if isinstance(record.data, dict):
+            record.data = {**defaults, **record.data}
+    return records
+
+
+def _error(field: str, message: str) -> RecordError:
+    return RecordError(0, field, message)
+
+
+@login_required
+def article_detail(request, pk: int):
+    _require_role(request.user)
+    article = get_object_or_404(Article, pk=pk)
+    # Plain rows, not model instances: building 3,000 instances would cost more than the rest of the page.
+    rows = Claim.objects.filter(article=article).values_list(*_READER_CLAIM_FIELDS)
+    spans, claim_data = [], []
+    for claim_id, start, end, exact, claimant, claim_date, statement, annotation, number, key, label in rows:
+        spans.append(Span(claim_id, start, end, key or ""))
+        claim_data.append(
+            {
+                "id": claim_id,
+                "start": start,
+                "end": end,
+                "exact": exact,
+                "claimant": claimant,
+                "claim_date": claim_date.isoformat() if claim_date else None,
+                "statement": statement,
+                "published": {"annotation": annotation, "version": number, "verdict": key, "label": label}
+                if key
+                else None,
+            }
+        )
+    verdicts = list(Verdict.objects.values("key", "label", "colour", "rating_value"))
+    page_data = {
+        "article": {"id": article.pk, "title": article.title},
+        "claims": claim_data,
+        "verdicts": verdicts,
+        "user": _user_context(request.user),
+        "blind_review": settings.FACTCHECK["BLIND_REVIEW"],
+        "focus": {
+            "claim": _int_or_none(request.GET.get("claim")),
+            "annotation": _int_or_none(request.GET.get("annotation")),
+        },
+    }
+    return render(
+        request,
+        "annotations/article_detail.html",
+        {
+            "article": article,
+            "article_link": article.url if article.url.lower().startswith(("http://", "https://")) else "",
+            "body_html": highlighted_body(article.body, spans),
+            "claim_count": len(claim_data),
+            "page_data": page_data,
+            "verdicts": verdicts,
+            "user_info": page_data["user"],
+        },
+    )
+
+
+def _int_or_none(value):
+    return int(value) if value and value.isdigit() else None
+
+
+@login_required
+def review_queue(request):
+    """Submitted annotations waiting for an editor, oldest first."""
+    if not roles.is_editor(request.user):
+        raise PermissionDenied("The review queue is for editors.")
+    current = AnnotationVersion.objects.filter(annotation=OuterRef("pk"), number=OuterRef("version"))
+    annotations = (
+        Annotation.objects.filter(status=Annotation.Status.SUBMITTED)
+        .select_related("claim__article", "reviewer")
+        .annotate(
+            verdict_key=Subquery(current.values("verdict__key")),
+            verdict_label=Subquery(current.values("verdict__label")),
+            confidence=Subquery(current.values("confidence")),
+        )
+        .order_by("updated_at", "id")
+    )
+    page = Paginator(annotations, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "annotations/review_queue.html", {"page": page, "total": page.paginator.count})
+
+
+@login_required
+def exports(request):
+    if not roles.is_editor(request.user):
+        raise PermissionDenied("Exports are for editors.")
+    return render(
+        request,
+        "annotations/exports.html",
+        {
+            "formats": ExportJob.Format.choices,
+            "statuses": Annotation.Status.choices,
+            "verdicts": Verdict.objects.all(),
+            "languages": Article.objects.order_by("language").values_list("language", flat=True).distinct(),
+        },
+    )
+
+
+@require_GET
+def verdict_styles(request):
+    """The highlight colours, generated from the rating scale (a stylesheet, so no inline styles are needed)."""
+    rules = [
+        '.hl[data-verdict="none"]{background:rgba(96,125,139,.10);border-bottom:2px dashed #90a4ae}',
+    ]
+    for key, colour in Verdict.objects.values_list("key", "colour"):
+        if not _HEX_COLOUR.match(colour) or not re.fullmatch(r"[-a-zA-Z0-9_]+", key):
+            continue
+        r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+        rules.append(
+            f'.hl[data-verdict="{key}"]{{background:rgba({r},{g},{b},.18);border-bottom:2px solid {colour}}}'
+            f'.verdict-chip[data-verdict="{key}"]{{--chip:{colour}}}'
+        )
+    response = HttpResponse("\n".join(rules), content_type="text/css; charset=utf-8")
+    response["Cache-Control"] = "max-age=60"
+    return response

@@ -162,6 +162,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Annotation status, from_status and to_status share one choice set: one schema name for it.
+    "ENUM_NAME_OVERRIDES": {"ReviewStatusEnum": "annotations.models.Annotation.Status"},
 }
 
 # Celery: with no broker configured, tasks run eagerly in-process.
@@ -174,6 +176,17 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Redis redelivers a task whose worker died (acks late) once it has been unacknowledged this long.
+_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": _VISIBILITY_TIMEOUT,
+    "unacked_restore_interval": max(1, min(10, _VISIBILITY_TIMEOUT)),
+    "unacked_restore_throttle": 1 if _VISIBILITY_TIMEOUT < 60 else 10,
+}
+# `celery -A factcheck beat` deletes expired export files (or run `manage.py expire_exports` from cron).
+CELERY_BEAT_SCHEDULE = {
+    "expire-export-files": {"task": "annotations.tasks.expire_export_files", "schedule": 3600.0},
+}
 
 # The product's own knobs.
 FACTCHECK = {
@@ -185,6 +198,10 @@ FACTCHECK = {
     # Where export files are written, and how long they are kept.
     "EXPORT_DIR": env.path("FACTCHECK_EXPORT_DIR", default=VAR_DIR / "exports"),
     "EXPORT_TTL_HOURS": env.int("FACTCHECK_EXPORT_TTL_HOURS", default=72),
+    # How often a running export job reports rows_done, in seconds.
+    "EXPORT_PROGRESS_SECONDS": env.float("FACTCHECK_EXPORT_PROGRESS_SECONDS", default=1.0),
+    # Tests only: seconds of sleep per exported row, to make a job slow enough to observe and interrupt.
+    "EXPORT_ROW_DELAY": env.float("FACTCHECK_EXPORT_ROW_DELAY", default=0.0),
 }
 
 LOGGING = {

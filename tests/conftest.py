@@ -65,7 +65,9 @@ TransactionTestCase._fixture_teardown = _fixture_teardown
 @pytest.fixture(autouse=True)
 def default_rating_scale_and_roles(request):
     """Transactional tests flush the data migrations' rows; put the rating scale and roles back."""
-    if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
+    marker = request.node.get_closest_marker("django_db")
+    transactional = marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+    if transactional or "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
         from django.apps import apps
 
         migration = importlib.import_module("annotations.migrations.0002_default_verdicts_and_roles")
@@ -132,3 +134,95 @@ def pg_connection_count():
             return cursor.fetchone()[0]
 
     return count
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """PBKDF2 at full strength costs ~0.3 s per user; tests that create users need no real hashing."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+class CeleryWorker:
+    """A real `celery -A factcheck worker` process on the test database and the suite's Redis broker."""
+
+    def __init__(self, env: dict, log_path: Path) -> None:
+        import subprocess
+        import sys
+
+        self.log_path = log_path
+        self.log = log_path.open("wb")
+        command = [sys.executable, "-m", "celery", "-A", "factcheck", "worker", "--pool=solo", "--loglevel=INFO",
+                   "--without-gossip", "--without-mingle", "--without-heartbeat",
+                   "-n", f"{log_path.stem}@%h"]  # fmt: skip
+        self.process = subprocess.Popen(
+            command, env=env, stdout=self.log, stderr=subprocess.STDOUT, cwd=Path(__file__).resolve().parent.parent
+        )
+
+    def wait_ready(self, timeout: float = 60) -> None:
+        import time
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"The Celery worker exited:\n{self.log_path.read_text(errors='replace')}")
+            if b" ready." in self.log_path.read_bytes():
+                return
+            time.sleep(0.1)
+        raise RuntimeError(f"The Celery worker did not get ready:\n{self.log_path.read_text(errors='replace')}")
+
+    def kill(self) -> None:
+        """SIGKILL: the worker dies mid-task, without acknowledging or cleaning up anything."""
+        self.process.kill()
+        self.process.wait(timeout=30)
+
+    def stop(self) -> None:
+        import subprocess
+
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        self.log.close()
+
+
+@pytest.fixture
+def celery_workers(transactional_db, settings, tmp_path):
+    """start(**env) -> a ready CeleryWorker (env adds to the environment, e.g. FACTCHECK_EXPORT_ROW_DELAY).
+
+    Workers use the pytest-django test database and a fresh export directory
+    shared with the test process; all are stopped before the database is flushed.
+    """
+    from factcheck.celery import app
+
+    db = connection.settings_dict
+    credentials = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
+    export_dir = tmp_path / "exports"
+    settings.FACTCHECK = {**settings.FACTCHECK, "EXPORT_DIR": export_dir}
+    base_env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+        "FACTCHECK_EXPORT_DIR": str(export_dir),
+        "CONN_MAX_AGE": "0",
+    }
+    app.control.purge()  # tasks left in the queue by earlier runs would only confuse this one
+    started: list[CeleryWorker] = []
+
+    def start(**env) -> CeleryWorker:
+        env = {**base_env, **{name: str(value) for name, value in env.items()}}
+        worker = CeleryWorker(env, tmp_path / f"worker{len(started)}.log")
+        started.append(worker)
+        worker.wait_ready()
+        return worker
+
+    yield start
+    for worker in started:
+        worker.stop()
+
+
+@pytest.fixture
+def celery_worker_process(celery_workers):
+    """One running Celery worker (see celery_workers) for tests that need jobs to run for real."""
+    return celery_workers()

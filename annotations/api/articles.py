@@ -9,6 +9,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
@@ -85,7 +86,13 @@ class ImportReportSerializer(serializers.Serializer):
 
 
 class SelectorField(serializers.JSONField):
-    """A list of W3C selector objects (TextPositionSelector and/or TextQuoteSelector)."""
+    """A list of W3C selector objects (TextPositionSelector and/or TextQuoteSelector).
+
+    Claims have no `selector` attribute: the selectors are built from the stored anchor.
+    """
+
+    def get_attribute(self, claim: Claim) -> list[dict]:
+        return Anchor(claim.start, claim.end, claim.exact, claim.prefix, claim.suffix).as_selectors()
 
 
 @extend_schema_field(OpenApiTypes.OBJECT)
@@ -126,11 +133,6 @@ class ClaimSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
         read_only_fields = ["id", "article", "start", "end", "exact", "created_at", "updated_at"]
 
-    def to_representation(self, claim: Claim) -> dict:
-        data = super().to_representation(claim)
-        data["selector"] = Anchor(claim.start, claim.end, claim.exact, claim.prefix, claim.suffix).as_selectors()
-        return data
-
     def validate_selector(self, value):
         if self.instance is not None:
             raise serializers.ValidationError("A claim's selector cannot be changed; delete and re-create the claim.")
@@ -151,7 +153,8 @@ CLAIM_QUERYSET = Claim.objects.select_related("published_version__verdict")
 class ArticleViewSet(viewsets.ModelViewSet):
     """News articles. Editors create, edit and delete; everyone with a role reads."""
 
-    queryset = Article.objects.annotate(claim_count=Count("claims"))
+    # Aggregating drops Meta.ordering, and pages need a stable order.
+    queryset = Article.objects.annotate(claim_count=Count("claims")).order_by("-created_at", "-id")
     permission_classes = [ReadByRoleWriteByEditor]
     filterset_class = ArticleFilter
     search_fields = ["title", "body", "publisher"]
@@ -177,6 +180,7 @@ class ArticleViewSet(viewsets.ModelViewSet):
         detail=False,
         methods=["post"],
         url_path="import",
+        url_name="import",
         parser_classes=[JSONParser, PlainTextParser, JSONLinesParser, TextParser],
     )
     def import_(self, request):
@@ -198,7 +202,8 @@ class ArticleViewSet(viewsets.ModelViewSet):
     @action(detail=True, methods=["get", "post"], permission_classes=[ReadByRoleWriteByReviewer])
     def claims(self, request, pk=None):
         """List an article's claims, or mark a new claim in it by W3C selectors."""
-        article = self.get_object()
+        # Not self.get_object(): the claim permission's ownership rule is about claims, not their article.
+        article = get_object_or_404(Article, pk=pk)
         if request.method == "GET":
             page = self.paginate_queryset(CLAIM_QUERYSET.filter(article=article))
             return self.get_paginated_response(ClaimSerializer(page, many=True).data)

@@ -4,13 +4,20 @@ from django.urls import path
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
-from . import articles
+from . import annotations, articles, exports
 
 router = DefaultRouter()
 router.register("articles", articles.ArticleViewSet, basename="article")
 router.register("claims", articles.ClaimViewSet, basename="claim")
+router.register("verdicts", annotations.VerdictViewSet, basename="verdict")
+router.register("annotations", annotations.AnnotationViewSet, basename="annotation")
+router.register("exports", exports.ExportJobViewSet, basename="export")
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="auth-token"),
+    path("claims/<int:claim_pk>/annotations/", annotations.ClaimAnnotationsView.as_view(), name="claim-annotations"),
+    path("agreement/", annotations.AgreementView.as_view(), name="agreement-detail"),
+    # Before the router: its exports/{id} must not see "verdicts.csv".
+    path("exports/verdicts.csv", exports.VerdictsCsvView.as_view(), name="export-verdicts-csv"),
     *router.urls,
 ]

@@ -34,11 +34,27 @@ ARTICLES = [
             "that ridership on the existing line has fallen every year since 2019."
         ),
         "claims": [
-            ("voted 31 to 12", "Porthaven city council", "true", 95, "The published minutes record 31 votes for, 12 against."),
-            ("will cut commuting times in half for 40,000 residents", "Ines Calder", "mostly-false", 70,
-             "The transport study projects a 20-30% cut for about 25,000 residents."),
-            ("ridership on the existing line has fallen every year since 2019", "Tom Reyes", "false", 85,
-             "Ridership fell in 2020 and 2021 but rose in 2022, 2023 and 2024."),
+            (
+                "voted 31 to 12",
+                "Porthaven city council",
+                "true",
+                95,
+                "The published minutes record 31 votes for, 12 against.",
+            ),
+            (
+                "will cut commuting times in half for 40,000 residents",
+                "Ines Calder",
+                "mostly-false",
+                70,
+                "The transport study projects a 20-30% cut for about 25,000 residents.",
+            ),
+            (
+                "ridership on the existing line has fallen every year since 2019",
+                "Tom Reyes",
+                "false",
+                85,
+                "Ridership fell in 2020 and 2021 but rose in 2022, 2023 and 2024.",
+            ),
         ],
     },
     {
@@ -54,10 +70,20 @@ ARTICLES = [
             "sono stati spesi 2,4 milioni di euro per i nuovi centri di raccolta."
         ),
         "claims": [
-            ("la raccolta differenziata \u00e8 arrivata al 68 per cento", "Chiara Benedetti", "mostly-true", 80,
-             "Il rapporto regionale indica il 66,8 per cento per il 2025."),
-            ("sono stati spesi 2,4 milioni di euro", "Il sindaco di Valdora", "unproven", 40,
-             "Il bilancio pubblicato non separa la spesa per i centri di raccolta."),
+            (
+                "la raccolta differenziata \u00e8 arrivata al 68 per cento",
+                "Chiara Benedetti",
+                "mostly-true",
+                80,
+                "Il rapporto regionale indica il 66,8 per cento per il 2025.",
+            ),
+            (
+                "sono stati spesi 2,4 milioni di euro",
+                "Il sindaco di Valdora",
+                "unproven",
+                40,
+                "Il bilancio pubblicato non separa la spesa per i centri di raccolta.",
+            ),
         ],
     },
 ]

@@ -1,0 +1,579 @@
+"""API for verdict annotations: the rating scale, annotations and their versions, review, agreement.
+
+An annotation's ETag is its current version number. Every change names the
+version it was based on with If-Match (none: 428, stale: 412 with the current
+state); the service re-checks it inside the database write, so the header check
+is only a fast path.
+"""
+
+import datetime
+
+from django.db.models import F, FilteredRelation, Q
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import exceptions, generics, mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .. import agreement as agreement_service
+from .. import review, roles, versioning
+from ..anchoring import normalise
+from ..exceptions import StaleVersion
+from ..models import Annotation, AnnotationVersion, Claim, ReviewTransition, Verdict
+from .errors import PreconditionRequired
+from .permissions import HasRole, IsEditor
+
+_datetime = serializers.DateTimeField()
+
+
+# ---------------------------------------------------------------- rating scale
+
+
+class VerdictSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Verdict
+        fields = ["key", "label", "rating_value", "colour", "position"]
+
+
+class VerdictViewSet(viewsets.ReadOnlyModelViewSet):
+    """The desk's rating scale, in display order."""
+
+    queryset = Verdict.objects.all()
+    serializer_class = VerdictSerializer
+    permission_classes = [HasRole]
+    lookup_field = "key"
+    filter_backends = []
+
+
+# ---------------------------------------------------------------- permissions
+
+
+class AnnotationPermission(BasePermission):
+    """Anyone with a role reads (what they may see is narrowed by review.visible_annotations);
+    reviewers and editors write; only an annotation's reviewer or an editor changes or reverts it.
+    Review transitions check their own rules in annotations.review."""
+
+    def has_permission(self, request, view) -> bool:
+        if request.method in SAFE_METHODS:
+            return roles.is_viewer(request.user)
+        return roles.is_reviewer(request.user)
+
+    def has_object_permission(self, request, view, annotation) -> bool:
+        if request.method in SAFE_METHODS or getattr(view, "action", None) in ("submit", "approve", "reject"):
+            return True
+        return roles.is_editor(request.user) or annotation.reviewer_id == request.user.pk
+
+
+# ---------------------------------------------------------------- representations
+
+
+def annotation_queryset():
+    """Annotations with their current version joined in one query (no per-row lookups in lists)."""
+    return Annotation.objects.annotate(
+        current=FilteredRelation("versions", condition=Q(versions__number=F("version"))),
+        article_pk=F("claim__article_id"),
+        published_annotation=F("claim__published_version__annotation_id"),
+        published_number=F("claim__published_version__number"),
+    ).select_related("reviewer", "current__verdict", "current__author")
+
+
+def published_queryset():
+    """For viewers: the annotation with its claim's published version (the only version they read)."""
+    return annotation_queryset().select_related("claim__published_version__verdict", "claim__published_version__author")
+
+
+def version_data(version: AnnotationVersion) -> dict:
+    verdict = version.verdict
+    return {
+        "number": version.number,
+        "version": version.number,
+        "based_on": version.based_on,
+        "reverted_from": version.reverted_from,
+        "verdict": verdict.key,
+        "verdict_label": verdict.label,
+        "verdict_colour": verdict.colour,
+        "rating_value": verdict.rating_value,
+        "confidence": version.confidence,
+        "rationale": version.rationale,
+        "evidence": version.evidence,
+        "change_note": version.change_note,
+        "author": version.author.get_username(),
+        "created_at": _datetime.to_representation(version.created_at),
+    }
+
+
+class EvidenceItemSerializer(serializers.Serializer):
+    url = serializers.URLField(help_text="http or https only")
+    title = serializers.CharField(required=False, allow_blank=True)
+    publisher = serializers.CharField(required=False, allow_blank=True)
+    quote = serializers.CharField(required=False, allow_blank=True)
+    stance = serializers.ChoiceField(choices=versioning.STANCES)
+    accessed = serializers.DateField(required=False, allow_null=True)
+
+
+class VersionSerializer(serializers.Serializer):
+    """One immutable version of an annotation (fields as they were in that version)."""
+
+    number = serializers.IntegerField()
+    version = serializers.IntegerField()
+    based_on = serializers.IntegerField(allow_null=True)
+    reverted_from = serializers.IntegerField(allow_null=True)
+    verdict = serializers.CharField()
+    verdict_label = serializers.CharField()
+    verdict_colour = serializers.CharField()
+    rating_value = serializers.IntegerField(allow_null=True)
+    confidence = serializers.IntegerField()
+    rationale = serializers.CharField()
+    evidence = EvidenceItemSerializer(many=True)
+    change_note = serializers.CharField()
+    author = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+    def to_representation(self, version: AnnotationVersion) -> dict:
+        return version_data(version)
+
+
+class AnnotationSerializer(serializers.Serializer):
+    """An annotation with the fields of one version at the top level: the current version, or for
+    viewers the published one, or with ?as_of= the one current at that instant."""
+
+    id = serializers.IntegerField()
+    claim = serializers.IntegerField()
+    article = serializers.IntegerField()
+    reviewer = serializers.CharField()
+    status = serializers.ChoiceField(choices=Annotation.Status.choices)
+    version = serializers.IntegerField()
+    verdict = serializers.CharField()
+    verdict_label = serializers.CharField()
+    verdict_colour = serializers.CharField()
+    rating_value = serializers.IntegerField(allow_null=True)
+    confidence = serializers.IntegerField()
+    rationale = serializers.CharField()
+    evidence = EvidenceItemSerializer(many=True)
+    change_note = serializers.CharField()
+    author = serializers.CharField()
+    created_at = serializers.DateTimeField(help_text="When this version was saved")
+    updated_at = serializers.DateTimeField()
+    is_published = serializers.BooleanField(help_text="The claim's published verdict is a version of this annotation")
+    published_version = serializers.IntegerField(allow_null=True)
+
+    def to_representation(self, annotation: Annotation) -> dict:
+        shown = getattr(annotation, "shown", None) or annotation.current
+        published = annotation.published_number if annotation.published_annotation == annotation.pk else None
+        data = version_data(shown)
+        del data["number"], data["based_on"], data["reverted_from"]
+        return {
+            "id": annotation.pk,
+            "claim": annotation.claim_id,
+            "article": annotation.article_pk,
+            "reviewer": annotation.reviewer.get_username(),
+            "status": getattr(annotation, "shown_status", annotation.status),
+            **data,
+            "updated_at": _datetime.to_representation(annotation.updated_at),
+            "is_published": published is not None,
+            "published_version": published,
+        }
+
+
+class AnnotationWriteSerializer(serializers.Serializer):
+    """The content of a new version. On create, verdict and confidence are required; a PATCH sends
+    any of the fields and the rest carry over from the version it is based on."""
+
+    verdict = serializers.CharField(help_text="A key of the rating scale, see /verdicts/")
+    confidence = serializers.IntegerField(min_value=0, max_value=100)
+    rationale = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    evidence = serializers.JSONField(required=False, help_text="[{url, title, publisher, quote, stance, accessed}]")
+    change_note = serializers.CharField(required=False, allow_blank=True)
+
+    def validate_verdict(self, key: str) -> Verdict:
+        verdict = Verdict.objects.filter(key=key).first()
+        if verdict is None:
+            keys = ", ".join(Verdict.objects.values_list("key", flat=True))
+            raise serializers.ValidationError(f"{key!r} is not on the rating scale; use one of: {keys}.")
+        return verdict
+
+    def validate_rationale(self, value: str) -> str:
+        return normalise(value).strip()
+
+    def validate_change_note(self, value: str) -> str:
+        return normalise(value).strip()
+
+    def validate(self, attrs: dict) -> dict:
+        unknown = sorted(set(self.initial_data) - set(self.fields)) if isinstance(self.initial_data, dict) else []
+        if unknown:
+            raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
+        if not attrs:
+            raise serializers.ValidationError({"non_field_errors": ["Send at least one field to change."]})
+        if "evidence" in attrs:
+            # Django's ValidationError keyed `evidence[0].url` becomes the response's field name.
+            attrs["evidence"] = versioning.clean_evidence(attrs["evidence"])
+        return attrs
+
+
+class CommentSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class RevertSerializer(serializers.Serializer):
+    version = serializers.IntegerField(min_value=1)
+    change_note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class TransitionSerializer(serializers.ModelSerializer):
+    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = ReviewTransition
+        fields = ["from_status", "to_status", "version", "comment", "actor", "created_at"]
+
+
+_stale = inline_serializer("Stale", {"detail": serializers.CharField(), "current": AnnotationSerializer()})
+_if_match = OpenApiParameter(
+    "If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, description='The ETag you read, e.g. "3"'
+)
+
+
+# ---------------------------------------------------------------- preconditions
+
+
+def if_match(request, *, required: bool) -> int | None:
+    """The version number named by If-Match: `"3"`, `W/"3"` or `3`."""
+    raw = request.headers.get("If-Match")
+    if raw is None:
+        if required:
+            raise PreconditionRequired()
+        return None
+    value = raw.strip()
+    value = value[2:] if value.startswith("W/") else value
+    value = value.strip('"')
+    if not value.isdigit():
+        raise exceptions.ValidationError({"If-Match": [f'Expected the ETag of a version, e.g. "3"; got {raw!r}.']})
+    return int(value)
+
+
+def parse_instant(value: str, field: str) -> datetime.datetime:
+    """An ISO 8601 instant, or a bare date (midnight UTC); naive instants are UTC."""
+    try:
+        if len(value) == 10:
+            day = datetime.date.fromisoformat(value)
+            return datetime.datetime.combine(day, datetime.time(), tzinfo=datetime.UTC)
+        instant = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise exceptions.ValidationError({field: [f"Expected an ISO 8601 instant; got {value!r}."]}) from None
+    return instant if timezone.is_aware(instant) else instant.replace(tzinfo=datetime.UTC)
+
+
+# ---------------------------------------------------------------- annotations
+
+
+class AnnotationFilter(filters.FilterSet):
+    # "claim_id__exact" would read as the Claim.exact text field; name the primary key explicitly.
+    claim = filters.NumberFilter(field_name="claim__id")
+    article = filters.NumberFilter(field_name="claim__article__id")
+    reviewer = filters.CharFilter(field_name="reviewer__username")
+    status = filters.ChoiceFilter(choices=Annotation.Status.choices)
+
+    class Meta:
+        model = Annotation
+        fields = ["claim", "article", "reviewer", "status"]
+
+
+class AnnotationResponses:
+    """Shared by the annotation views: read back what the user may see, with its ETag."""
+
+    request = None
+
+    def published_only(self) -> bool:
+        return review.shows_published_only(self.request.user)
+
+    def visible(self):
+        queryset = published_queryset() if self.published_only() else annotation_queryset()
+        return review.visible_annotations(self.request.user, queryset)
+
+    def prepare(self, annotations):
+        """Viewers are shown the published version, not a later unpublished edit."""
+        if self.published_only():
+            for annotation in annotations:
+                annotation.shown = annotation.claim.published_version
+        return annotations
+
+    def represent(self, annotation_id: int, *, code: int = status.HTTP_200_OK, **extra) -> Response:
+        return self.respond(self.prepare([get_object_or_404(self.visible(), pk=annotation_id)])[0], code, **extra)
+
+    def respond(self, annotation: Annotation, code: int = status.HTTP_200_OK, **extra) -> Response:
+        data = AnnotationSerializer(annotation).data
+        body = {**extra, "current": data} if extra else data
+        version = annotation.shown.number if getattr(annotation, "shown", None) else annotation.version
+        return Response(body, status=code, headers={"ETag": f'"{version}"'})
+
+    def stale(self, annotation_id: int, based_on: int) -> Response:
+        return self.represent(
+            annotation_id,
+            code=status.HTTP_412_PRECONDITION_FAILED,
+            detail=f"Version {based_on} is not the current version; your change was not saved. "
+            "The current version is in `current`: merge your change into it and send its ETag.",
+        )
+
+
+class AnnotationViewSet(AnnotationResponses, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Verdict annotations. Create one under its claim: POST /claims/{id}/annotations/."""
+
+    serializer_class = AnnotationSerializer
+    permission_classes = [AnnotationPermission]
+    filterset_class = AnnotationFilter
+    ordering_fields = ["id", "updated_at"]
+    search_fields = []
+    http_method_names = ["get", "patch", "post", "head", "options"]
+
+    def get_queryset(self):
+        return self.visible()
+
+    def get_object(self):
+        return self.prepare([super().get_object()])[0]
+
+    def list(self, request, *args, **kwargs):
+        page = self.prepare(self.paginate_queryset(self.filter_queryset(self.get_queryset())))
+        return self.get_paginated_response(AnnotationSerializer(page, many=True).data)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("as_of", OpenApiTypes.DATETIME, description="The annotation as of this instant")]
+    )
+    def retrieve(self, request, *args, **kwargs):
+        annotation = self.get_object()
+        as_of = request.query_params.get("as_of")
+        if as_of:
+            return self.as_of(annotation, parse_instant(as_of, "as_of"))
+        return self.respond(annotation)
+
+    def as_of(self, annotation: Annotation, instant: datetime.datetime) -> Response:
+        published = review.published_version_as_of(annotation.claim_id, instant)
+        if self.published_only():
+            shown = published if published and published.annotation_id == annotation.pk else None
+        else:
+            shown = versioning.version_as_of(annotation, instant)
+        if shown is None:
+            raise exceptions.NotFound({"as_of": "The annotation had no visible version at that instant."})
+        annotation.shown = shown
+        annotation.shown_status = review.status_as_of(annotation, instant)
+        is_ours = published is not None and published.annotation_id == annotation.pk
+        annotation.published_annotation = annotation.pk if is_ours else None
+        annotation.published_number = published.number if is_ours else None
+        return Response(AnnotationSerializer(annotation).data)
+
+    @extend_schema(
+        request=AnnotationWriteSerializer,
+        parameters=[_if_match],
+        responses={200: AnnotationSerializer, 412: _stale},
+    )
+    def partial_update(self, request, *args, **kwargs):
+        annotation = self.get_object()
+        based_on = if_match(request, required=True)
+        if based_on != annotation.version:
+            return self.stale(annotation.pk, based_on)
+        serializer = AnnotationWriteSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        changes = dict(serializer.validated_data)
+        note = changes.pop("change_note", "")
+        try:
+            versioning.append_version(
+                annotation.pk, based_on=based_on, author=request.user, change_note=note, **changes
+            )
+        except StaleVersion:
+            return self.stale(annotation.pk, based_on)
+        return self.represent(annotation.pk)
+
+    @extend_schema(responses=VersionSerializer(many=True))
+    @action(detail=True, methods=["get"], filter_backends=[])
+    def versions(self, request, pk=None):
+        """Every version, oldest first (viewers: the published version only)."""
+        annotation = self.get_object()
+        versions = annotation.versions.select_related("verdict", "author").order_by("number")
+        if self.published_only():
+            versions = versions.filter(pk=annotation.shown.pk)
+        page = self.paginate_queryset(versions)
+        return self.get_paginated_response([version_data(version) for version in page])
+
+    @extend_schema(responses=VersionSerializer)
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"versions/(?P<number>[0-9]+)",
+        url_name="version-detail",
+        filter_backends=[],
+    )
+    def version_detail(self, request, pk=None, number=None):
+        annotation = self.get_object()
+        versions = annotation.versions.select_related("verdict", "author")
+        if self.published_only():
+            versions = versions.filter(pk=annotation.shown.pk)
+        return Response(version_data(get_object_or_404(versions, number=int(number))))
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("from", OpenApiTypes.INT, required=True),
+            OpenApiParameter("to", OpenApiTypes.INT, required=True),
+        ],
+        responses=inline_serializer(
+            "Diff",
+            {"from": serializers.IntegerField(), "to": serializers.IntegerField(), "changes": OpenApiTypes.OBJECT},
+        ),
+    )
+    @action(detail=True, methods=["get"], filter_backends=[])
+    def diff(self, request, pk=None):
+        """Field-level differences between two versions: {field: {from, to}}."""
+        annotation = self.get_object()
+        if self.published_only():
+            raise exceptions.PermissionDenied("Viewers read published verdicts only.")
+        numbers = {name: self._version_number(request, name) for name in ("from", "to")}
+        versions = {
+            version.number: version
+            for version in annotation.versions.select_related("verdict").filter(number__in=numbers.values())
+        }
+        for name, number in numbers.items():
+            if number not in versions:
+                raise exceptions.ValidationError({name: [f"Annotation {annotation.pk} has no version {number}."]})
+        changes = versioning.diff_versions(versions[numbers["from"]], versions[numbers["to"]])
+        return Response({"from": numbers["from"], "to": numbers["to"], "changes": changes})
+
+    @staticmethod
+    def _version_number(request, name: str) -> int:
+        value = request.query_params.get(name, "")
+        if not value.isdigit():
+            raise exceptions.ValidationError({name: ["Expected a version number."]})
+        return int(value)
+
+    @extend_schema(request=RevertSerializer, parameters=[_if_match], responses={200: AnnotationSerializer, 412: _stale})
+    @action(detail=True, methods=["post"])
+    def revert(self, request, pk=None):
+        """Append a new version equal in content to an older one."""
+        annotation = self.get_object()
+        based_on = if_match(request, required=True)
+        if based_on != annotation.version:
+            return self.stale(annotation.pk, based_on)
+        serializer = RevertSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            versioning.revert(
+                annotation.pk,
+                to=serializer.validated_data["version"],
+                based_on=based_on,
+                author=request.user,
+                change_note=normalise(serializer.validated_data["change_note"]).strip(),
+            )
+        except StaleVersion:
+            return self.stale(annotation.pk, based_on)
+        return self.represent(annotation.pk)
+
+    def _review(self, request, step) -> Response:
+        annotation = self.get_object()
+        expected = if_match(request, required=False)
+        serializer = CommentSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            step(
+                annotation, actor=request.user, comment=serializer.validated_data["comment"], expected_version=expected
+            )
+        except StaleVersion:
+            return self.stale(annotation.pk, expected)
+        return self.represent(annotation.pk)
+
+    @extend_schema(
+        request=CommentSerializer, parameters=[_if_match], responses={200: AnnotationSerializer, 412: _stale}
+    )
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        """The annotation's reviewer sends it for review."""
+        return self._review(request, review.submit)
+
+    @extend_schema(
+        request=CommentSerializer, parameters=[_if_match], responses={200: AnnotationSerializer, 412: _stale}
+    )
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        """An editor makes the current version the claim's published verdict."""
+        return self._review(request, review.approve)
+
+    @extend_schema(
+        request=CommentSerializer, parameters=[_if_match], responses={200: AnnotationSerializer, 412: _stale}
+    )
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        """An editor rejects the annotation (withdrawing the claim's verdict if it was the published one)."""
+        return self._review(request, review.reject)
+
+    @extend_schema(responses=TransitionSerializer(many=True))
+    @action(detail=True, methods=["get"], filter_backends=[])
+    def transitions(self, request, pk=None):
+        """The review history, oldest first."""
+        annotation = self.get_object()
+        if self.published_only():
+            raise exceptions.PermissionDenied("Viewers read published verdicts only.")
+        page = self.paginate_queryset(annotation.transitions.select_related("actor").order_by("created_at", "id"))
+        return self.get_paginated_response(TransitionSerializer(page, many=True).data)
+
+
+class ClaimAnnotationsView(AnnotationResponses, generics.GenericAPIView):
+    """A claim's annotations visible to the user (blind review applies), and a reviewer's new annotation."""
+
+    serializer_class = AnnotationSerializer
+    permission_classes = [AnnotationPermission]
+    filter_backends = []
+
+    @extend_schema(responses=AnnotationSerializer(many=True))
+    def get(self, request, claim_pk: int):
+        claim = get_object_or_404(Claim, pk=claim_pk)
+        page = self.prepare(self.paginate_queryset(self.visible().filter(claim=claim).order_by("id")))
+        return self.get_paginated_response(AnnotationSerializer(page, many=True).data)
+
+    @extend_schema(request=AnnotationWriteSerializer, responses={201: AnnotationSerializer})
+    def post(self, request, claim_pk: int):
+        claim = get_object_or_404(Claim, pk=claim_pk)
+        serializer = AnnotationWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        content = dict(serializer.validated_data)
+        annotation = versioning.create_annotation(
+            claim, reviewer=request.user, change_note=content.pop("change_note", ""), **content
+        )
+        return self.represent(annotation.pk, code=status.HTTP_201_CREATED)
+
+
+# ---------------------------------------------------------------- agreement
+
+
+class AgreementView(APIView):
+    """Inter-reviewer agreement (Krippendorff's alpha, nominal) and the claims where reviewers disagree.
+    Editors only: it shows every reviewer's verdict."""
+
+    permission_classes = [IsEditor]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("article", OpenApiTypes.INT)],
+        responses=inline_serializer(
+            "Agreement",
+            {
+                "alpha": serializers.FloatField(allow_null=True),
+                "claims": serializers.IntegerField(),
+                "annotations": serializers.IntegerField(),
+                "disagreements": inline_serializer(
+                    "Disagreement",
+                    {
+                        "claim": serializers.IntegerField(),
+                        "exact": serializers.CharField(),
+                        "verdicts": serializers.DictField(child=serializers.CharField()),
+                    },
+                    many=True,
+                ),
+            },
+        ),
+    )
+    def get(self, request):
+        article = request.query_params.get("article")
+        if article is not None and not article.isdigit():
+            raise exceptions.ValidationError({"article": ["Expected an article id."]})
+        report = agreement_service.agreement(article_id=int(article) if article else None)
+        return Response(report.as_dict())

@@ -1,0 +1,221 @@
+"""API for verdict exports: the streamed CSV, and export jobs run by Celery workers.
+
+Who may export what (annotations.exports.query.restrict_for): editors
+everything; reviewers published verdicts, and `versions=all` for their own
+annotations only; viewers published verdicts only. A job's file is served only
+to the user who started the job.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.http import FileResponse, StreamingHttpResponse
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from ..exports import jobs
+from ..exports.csv import stream_csv
+from ..exports.query import FILTER_NAMES, parse_filters, restrict_for
+from ..models import ExportJob
+from .errors import Conflict
+from .permissions import HasRole
+
+_TRUE, _FALSE = ("1", "true", "yes"), ("", "0", "false", "no")
+
+
+class JSONOnlyNegotiation(BaseContentNegotiation):
+    """Answer errors in JSON whatever the client accepts (a CSV client sends Accept: text/csv)."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0]
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+def _bom(value) -> bool:
+    text = str(value or "").strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise serializers.ValidationError({"bom": ["Expected 1 (add a byte order mark for Excel) or 0."]})
+
+
+def _filename(extension: str) -> str:
+    return f"verdicts-{datetime.datetime.now(datetime.UTC):%Y%m%dT%H%M%SZ}.{extension}"
+
+
+FILTER_PARAMETERS = [
+    OpenApiParameter("article", int, description="Article id."),
+    OpenApiParameter("language", str, description="BCP 47 tag; 'en' also matches 'en-GB'."),
+    OpenApiParameter("verdict", str, description="Verdict key(s), comma-separated."),
+    OpenApiParameter("status", str, description="Review status of the row (always 'approved' when published)."),
+    OpenApiParameter("reviewer", str, description="Reviewer username."),
+    OpenApiParameter(
+        "date_from", str, description="Date or instant, inclusive: approved_at (annotated_at with versions=all)."
+    ),
+    OpenApiParameter("date_to", str, description="Date (whole day) or instant, inclusive."),
+    OpenApiParameter("as_of", str, description="ISO 8601 instant: the verdicts as published then."),
+    OpenApiParameter("versions", str, enum=["all"], description="One row per annotation version (not viewers)."),
+    OpenApiParameter("bom", str, enum=["0", "1"], description="1: start with a UTF-8 byte order mark (Excel)."),
+]
+
+
+class VerdictsCsvView(APIView):
+    """The verdicts as CSV, streamed (PostgreSQL COPY block by block); columns as in DESIGN.md."""
+
+    permission_classes = [HasRole]
+    renderer_classes = [JSONRenderer]
+    content_negotiation_class = JSONOnlyNegotiation
+
+    @extend_schema(parameters=FILTER_PARAMETERS, responses={(200, "text/csv"): OpenApiTypes.STR})
+    def get(self, request):
+        params = request.query_params
+        bom = _bom(params.get("bom"))
+        filters = restrict_for(request.user, parse_filters(params, as_of=params.get("as_of")))
+        response = StreamingHttpResponse(
+            stream_csv(filters, connection=connection, bom=bom), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
+        response["Cache-Control"] = "no-store"
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+class ExportJobSerializer(serializers.ModelSerializer):
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ExportJob
+        fields = [
+            "id",
+            "format",
+            "filters",
+            "as_of",
+            "status",
+            "rows_done",
+            "rows_total",
+            "row_count",
+            "checksum",
+            "error",
+            "attempts",
+            "download_url",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "expires_at",
+        ]
+        read_only_fields = fields
+
+    def get_download_url(self, job: ExportJob) -> str | None:
+        if job.status != ExportJob.Status.SUCCEEDED:
+            return None
+        path = reverse("export-download", args=[job.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
+class ExportJobRequestSerializer(serializers.Serializer):
+    format = serializers.ChoiceField(choices=ExportJob.Format.choices)
+    filters = serializers.DictField(required=False, default=dict)
+    as_of = serializers.CharField(required=False, allow_null=True, allow_blank=True)
+
+    def validate(self, data):
+        filters = data["filters"]
+        unknown = sorted(set(filters) - {*FILTER_NAMES, "bom"})
+        if unknown:
+            raise serializers.ValidationError(
+                {"filters": {name: [f"Unknown filter; known: {', '.join(FILTER_NAMES)}, bom."] for name in unknown}}
+            )
+        try:
+            data["bom"] = _bom(filters.get("bom"))
+        except serializers.ValidationError as error:
+            raise serializers.ValidationError({"filters": error.detail}) from error
+        if data["bom"] and data["format"] != ExportJob.Format.CSV:
+            raise serializers.ValidationError({"filters": {"bom": ["A byte order mark is for CSV only."]}})
+        parsed = _parse(filters, data.get("as_of"))
+        if parsed.all_versions and data["format"] == ExportJob.Format.CLAIMREVIEW:
+            raise serializers.ValidationError(
+                {"filters": {"versions": ["ClaimReview describes published verdicts; versions=all is not offered."]}}
+            )
+        data["parsed"] = parsed
+        return data
+
+
+def _parse(filters: dict, as_of):
+    try:
+        return parse_filters(filters, as_of=as_of)
+    except ValidationError as error:
+        messages = error.message_dict
+        body = {"filters": {k: v for k, v in messages.items() if k != "as_of"}} if set(messages) - {"as_of"} else {}
+        if "as_of" in messages:
+            body["as_of"] = messages["as_of"]
+        raise serializers.ValidationError(body) from error
+
+
+class ExportJobViewSet(
+    mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Export jobs: POST starts one (202), GET polls its progress, `download/` serves the finished file.
+    Users see their own jobs only."""
+
+    serializer_class = ExportJobSerializer
+    permission_classes = [HasRole]
+    content_negotiation_class = JSONOnlyNegotiation
+    filterset_fields = ["status", "format"]
+    ordering_fields = ["created_at"]
+
+    def get_queryset(self):
+        return ExportJob.objects.filter(created_by=self.request.user)
+
+    @extend_schema(request=ExportJobRequestSerializer, responses={202: ExportJobSerializer})
+    def create(self, request, *args, **kwargs):
+        incoming = ExportJobRequestSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        filters = restrict_for(request.user, data["parsed"])
+        job = jobs.start_export(user=request.user, export_format=data["format"], filters=filters, bom=data["bom"])
+        body = ExportJobSerializer(job, context={"request": request}).data
+        return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": body_location(request, job)})
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"], url_path="download", url_name="download")
+    def download(self, request, pk=None):
+        job = self.get_object()
+        if job.status == ExportJob.Status.EXPIRED:
+            return Response(
+                {"detail": "The export file has expired; start a new export.", "status": job.status},
+                status=status.HTTP_410_GONE,
+            )
+        path = jobs.file_path(job)
+        if job.status != ExportJob.Status.SUCCEEDED or path is None:
+            raise Conflict(
+                {
+                    "detail": f"The export is {job.status}; the file is offered once it has succeeded.",
+                    "status": job.status,
+                }
+            )
+        if not path.exists():
+            return Response(
+                {"detail": "The export file is gone; start a new export.", "status": job.status},
+                status=status.HTTP_410_GONE,
+            )
+        extension, content_type = jobs.FILE_TYPES[job.format]
+        response = FileResponse(path.open("rb"), as_attachment=True, filename=_filename(extension))
+        response["Content-Type"] = content_type
+        response["X-Checksum-SHA256"] = job.checksum
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+def body_location(request, job: ExportJob) -> str:
+    return request.build_absolute_uri(reverse("export-detail", args=[job.pk]))

@@ -1,0 +1,237 @@
+"""CSV export: PostgreSQL's COPY streamed block by block, or chunked rows through Python's csv module.
+
+Both paths write the same bytes: UTF-8, one header row, RFC 4180 with CRLF
+after every record (line breaks inside quoted cells are kept as they are), an
+empty unquoted cell for a missing or empty value, and a leading "'" on cells a
+spreadsheet would run as a formula. COPY ends records with LF; it sends one
+CopyData message per row, so each row's final LF is turned into CRLF as it
+arrives, without parsing the CSV.
+
+The file is never held whole: COPY writes into blocks of BLOCK_SIZE bytes,
+and a streamed response reads them from a bounded queue filled by a thread.
+"""
+
+import csv
+import datetime
+import io
+import json
+import queue
+import threading
+from collections.abc import Callable, Iterator
+
+from django.db.backends.base.base import BaseDatabaseWrapper
+
+from .query import COLUMNS, FORMULA_PREFIXES, ExportFilters, copy_sql, iter_rows
+
+BOM = b"\xef\xbb\xbf"
+BLOCK_SIZE = 64 * 1024
+QUEUE_BLOCKS = 16  # blocks in flight between the COPY thread and the response: 1 MB at most
+
+
+class Progress:
+    """Rows written so far (header excluded); read by whoever reports progress."""
+
+    def __init__(self) -> None:
+        self.rows = 0
+
+    def add(self, rows: int) -> None:
+        self.rows += rows
+
+
+def write_csv(
+    filters: ExportFilters,
+    write: Callable[[bytes], object],
+    *,
+    connection: BaseDatabaseWrapper,
+    bom: bool = False,
+    progress: Progress | None = None,
+) -> int:
+    """Write the CSV through `write` in blocks; COPY on PostgreSQL, chunked rows elsewhere. Returns the row count."""
+    progress = progress or Progress()
+    if bom:
+        write(BOM)
+    if connection.vendor == "postgresql":
+        _copy(filters, write, connection=connection, progress=progress)
+    else:
+        for block in chunked_blocks(filters, connection=connection, progress=progress):
+            write(block)
+    return progress.rows
+
+
+def stream_csv(filters: ExportFilters, *, connection: BaseDatabaseWrapper, bom: bool = False) -> Iterator[bytes]:
+    """The CSV as an iterator of blocks for a streamed response.
+
+    On PostgreSQL, COPY runs in a thread on the caller's connection (so it sees
+    exactly what the caller's transaction sees) and hands blocks over a bounded
+    queue: memory stays flat however large the export. If the client goes away,
+    the query is cancelled on the server and the thread ends.
+    """
+    if bom:
+        yield BOM
+    if connection.vendor != "postgresql":
+        yield from chunked_blocks(filters, connection=connection)
+        return
+    yield from _threaded_copy(filters, connection)
+
+
+def chunked_blocks(
+    filters: ExportFilters, *, connection: BaseDatabaseWrapper, progress: Progress | None = None, chunk: int = 2000
+) -> Iterator[bytes]:
+    """The CSV built in Python from rows fetched `chunk` at a time (any database)."""
+    progress = progress or Progress()
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for row in iter_rows(filters, connection, chunk=chunk):
+        writer.writerow(format_row(row))
+        progress.add(1)
+        if buffer.tell() >= BLOCK_SIZE:
+            yield buffer.getvalue().encode()
+            buffer.seek(0)
+            buffer.truncate()
+    if buffer.tell():
+        yield buffer.getvalue().encode()
+
+
+def format_row(row: dict) -> list:
+    """The CSV cells of a raw row, formatted as `query.copy_sql` formats them in SQL."""
+    cells = {
+        **row,
+        "claim_text": neutralise(row["claim_text"]),
+        "claimant": neutralise(row["claimant"]),
+        "claim_date": _date(row["claim_date"]),
+        "article_title": neutralise(row["article_title"]),
+        "article_url": neutralise(row["article_url"]),
+        "publisher": neutralise(row["publisher"]),
+        "language": neutralise(row["language"]),
+        "published_at": iso_instant(row["published_at"]),
+        "verdict": neutralise(row["verdict"]),
+        "rationale": neutralise(row["rationale"]),
+        "evidence_urls": neutralise(" ".join(evidence_urls(row["evidence"]))),
+        "reviewer": neutralise(row["reviewer"]),
+        "annotated_at": iso_instant(row["annotated_at"]),
+        "approved_by": neutralise(row["approved_by"]),
+        "approved_at": iso_instant(row["approved_at"]),
+    }
+    return [cells[name] for name in COLUMNS]
+
+
+def neutralise(text: str | None) -> str | None:
+    """A cell a spreadsheet would run as a formula gets a leading "'"; empty text is no value."""
+    if not text:
+        return None
+    return "'" + text if text[0] in FORMULA_PREFIXES else text
+
+
+def iso_instant(value) -> str | None:
+    """ISO 8601 in UTC with microseconds, e.g. 2024-05-01T12:00:00.000000Z."""
+    if value is None:
+        return None
+    if isinstance(value, str):  # SQLite hands back text for computed columns
+        value = datetime.datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=datetime.UTC)
+    return value.astimezone(datetime.UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+
+
+def evidence_urls(evidence) -> list[str]:
+    """The evidence items' URLs, in order (evidence arrives as JSON text or already decoded)."""
+    items = json.loads(evidence) if isinstance(evidence, str | bytes) else evidence
+    if not isinstance(items, list):
+        return []
+    return [
+        item["url"] for item in items if isinstance(item, dict) and isinstance(item.get("url"), str) and item["url"]
+    ]
+
+
+def _date(value) -> str | None:
+    if value is None:
+        return None
+    return value if isinstance(value, str) else value.isoformat()
+
+
+class _RowSink:
+    """The file COPY writes into: one call per row; turns the row's LF into CRLF and emits blocks."""
+
+    def __init__(self, emit: Callable[[bytes], object], progress: Progress) -> None:
+        self.emit = emit
+        self.progress = progress
+        self.buffer = bytearray()
+        self.header_seen = False
+
+    def write(self, row: bytes) -> None:
+        buffer = self.buffer
+        buffer += row
+        buffer[-1:] = b"\r\n"
+        if self.header_seen:
+            self.progress.add(1)
+        else:
+            self.header_seen = True
+        if len(buffer) >= BLOCK_SIZE:
+            self.emit(bytes(buffer))
+            buffer.clear()
+
+    def flush(self) -> None:
+        if self.buffer:
+            self.emit(bytes(self.buffer))
+            self.buffer.clear()
+
+
+def _copy(filters, write, *, connection, progress) -> None:
+    statement = copy_sql(filters, connection)
+    sink = _RowSink(write, progress)
+    connection.ensure_connection()
+    with connection.connection.cursor() as cursor:
+        cursor.copy_expert(statement, sink)
+    sink.flush()
+
+
+class _Cancelled(Exception):
+    pass
+
+
+def _threaded_copy(filters: ExportFilters, connection: BaseDatabaseWrapper) -> Iterator[bytes]:
+    blocks: queue.Queue = queue.Queue(maxsize=QUEUE_BLOCKS)
+    cancelled = threading.Event()
+    done = object()
+    failure: list[BaseException] = []
+    statement = copy_sql(filters, connection)  # on this thread: Django's wrapper is not shared across threads
+    connection.ensure_connection()
+    raw = connection.connection
+
+    def put(block) -> None:
+        while not cancelled.is_set():
+            try:
+                blocks.put(block, timeout=0.5)
+                return
+            except queue.Full:
+                continue
+        raise _Cancelled
+
+    def produce() -> None:
+        sink = _RowSink(put, Progress())
+        try:
+            with raw.cursor() as cursor:
+                cursor.copy_expert(statement, sink)
+            sink.flush()
+        except BaseException as error:  # handed to the consumer, re-raised there
+            failure.append(error)
+        finally:
+            if not cancelled.is_set():
+                put(done)
+
+    thread = threading.Thread(target=produce, name="csv-copy", daemon=True)
+    thread.start()
+    try:
+        while (block := blocks.get()) is not done:
+            yield block
+    finally:
+        if thread.is_alive():
+            cancelled.set()
+            raw.cancel()  # stop the server sending the rest
+        thread.join()
+        if cancelled.is_set():
+            # The COPY was cut off mid-stream; the connection's protocol state is unknown, so drop it.
+            connection.close()
+    if failure and not isinstance(failure[0], _Cancelled):
+        raise failure[0]

@@ -1,0 +1,387 @@
+"""The rows of a verdict export: which claims and versions, filtered, as published now or at an instant.
+
+One SELECT, written in SQL that PostgreSQL and SQLite both run, gives the raw
+rows every format reads. For CSV on PostgreSQL `copy_sql` wraps it in a SELECT
+that formats and neutralises each cell in the database (ISO 8601 instants,
+formula-looking cells prefixed with `'`, evidence URLs joined by spaces), so
+`COPY ... TO STDOUT` can produce the file with no Python per cell; `csv.py`
+does the same formatting in Python for the chunked path, and a test holds the
+two to identical bytes.
+
+Which rows:
+
+- default: one row per claim with a published verdict (`Claim.published_version`);
+  `approved_by`/`approved_at` come from the claim's newest Publication row.
+- `as_of=T`: the claim's newest Publication row at or before T decides; a
+  withdrawn verdict (row without version) exports nothing.
+- `versions=all`: one row per annotation version (created at or before T with
+  `as_of`); `approved_by`/`approved_at` name the newest publication of that
+  very version (at or before T), empty if it was never published.
+
+"Newest Publication row" is the one with the highest id: publications of a
+claim are written while the claim row is locked (review._transition), so per
+claim ids grow with time, and `MAX(id) ... GROUP BY` is a cheap hash aggregate
+where an ORDER BY ... LIMIT 1 per claim would be a million index probes. The
+same holds for review transitions, written under the annotation row lock.
+
+`status` is the review status that goes with the row: always `approved` in the
+published export (the row is the verdict as approved, even if its annotation is
+being edited again since); with `versions=all` the annotation's status now, or
+at `as_of` from the transition log. The date range applies to the row's
+verdict date: `approved_at` for the published export, `annotated_at` for
+`versions=all`. Article fields are the article as it is now (articles are not
+versioned).
+"""
+
+import dataclasses
+import datetime
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+
+from .. import roles
+from ..exceptions import NotAllowed
+from ..models import Annotation, AnnotationVersion, Article, Claim, Publication, ReviewTransition, Verdict
+
+COLUMNS = (
+    "claim_id", "claim_text", "claimant", "claim_date", "article_id", "article_title", "article_url",
+    "publisher", "language", "published_at", "verdict", "rating_value", "confidence", "rationale",
+    "evidence_urls", "reviewer", "status", "version", "annotated_at", "approved_by", "approved_at",
+)  # fmt: skip
+
+# A spreadsheet runs a cell starting with one of these as a formula; such cells get a leading "'".
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+FILTER_NAMES = ("article", "language", "verdict", "status", "reviewer", "date_from", "date_to", "versions")
+_LANGUAGE = re.compile(r"^[A-Za-z0-9-]{1,35}$")
+
+
+@dataclasses.dataclass(frozen=True)
+class ExportFilters:
+    """Validated export filters. `params` keeps the cleaned input, to be stored with a job and parsed again."""
+
+    article: int | None = None
+    language: str | None = None
+    verdicts: tuple[str, ...] = ()
+    status: str | None = None
+    reviewer: str | None = None
+    date_from: datetime.datetime | None = None
+    date_before: datetime.datetime | None = None  # exclusive upper bound
+    as_of: datetime.datetime | None = None
+    all_versions: bool = False
+    params: dict = dataclasses.field(default_factory=dict, compare=False)
+
+
+def parse_filters(data: Mapping[str, Any], *, as_of: Any = None) -> ExportFilters:
+    """Validate filters from a query string or a job; a bad value raises ValidationError naming the field."""
+    errors: dict[str, str] = {}
+    params = {name: str(data[name]).strip() for name in FILTER_NAMES if data.get(name) not in (None, "")}
+    fields: dict[str, Any] = {}
+    parsers = {
+        "article": _parse_article,
+        "language": _parse_language,
+        "verdict": _parse_verdicts,
+        "status": _parse_status,
+        "reviewer": _parse_reviewer,
+        "date_from": lambda value: _parse_instant(value, end_of_day=False),
+        "date_to": lambda value: _parse_instant(value, end_of_day=True),
+        "versions": _parse_versions,
+    }
+    targets = {"verdict": "verdicts", "date_to": "date_before", "versions": "all_versions"}
+    for name, value in params.items():
+        try:
+            fields[targets.get(name, name)] = parsers[name](value)
+        except ValueError as error:
+            errors[name] = str(error)
+    if as_of not in (None, ""):
+        try:
+            fields["as_of"] = _parse_as_of(as_of)
+        except ValueError as error:
+            errors["as_of"] = str(error)
+    if fields.get("date_from") and fields.get("date_before") and fields["date_from"] >= fields["date_before"]:
+        errors["date_to"] = "date_to is before date_from."
+    if errors:
+        raise ValidationError(errors)
+    return ExportFilters(**fields, params=params)
+
+
+def restrict_for(user, filters: ExportFilters) -> ExportFilters:
+    """Who may export what: editors everything; reviewers published verdicts, and with `versions=all`
+    the history of their own annotations only (other reviewers' drafts stay private, as in blind
+    review); viewers published verdicts only."""
+    if roles.is_editor(user):
+        return filters
+    if not roles.is_viewer(user):
+        raise NotAllowed("Exports need a role (viewer, reviewer or editor).")
+    if not filters.all_versions:
+        return filters
+    if not roles.is_reviewer(user):
+        raise NotAllowed("versions: viewers may export published verdicts only, not versions=all.")
+    own = user.get_username()
+    if filters.reviewer not in (None, own):
+        raise NotAllowed("reviewer: with versions=all a reviewer may export only their own annotations.")
+    return dataclasses.replace(filters, reviewer=own, params={**filters.params, "reviewer": own})
+
+
+def rows_sql(filters: ExportFilters, connection: BaseDatabaseWrapper) -> tuple[str, list]:
+    """The raw rows (typed values, not formatted), in export order, in SQL both PostgreSQL and SQLite run."""
+    sql, params = _select(filters, connection)
+    return f"{sql} ORDER BY claim_id, annotation_id, version", params
+
+
+def count_sql(filters: ExportFilters, connection: BaseDatabaseWrapper) -> tuple[str, list]:
+    sql, params = _select(filters, connection)
+    return f"SELECT COUNT(*) FROM ({sql}) AS q", params
+
+
+def copy_sql(filters: ExportFilters, connection: BaseDatabaseWrapper) -> str:
+    """`COPY (formatted rows) TO STDOUT` for PostgreSQL, parameters already bound.
+
+    Cells are formatted in SQL exactly as `csv.format_row` formats them in
+    Python: empty text is NULL (an empty unquoted field, as Python's csv module
+    writes it), formula-looking text gets a leading "'", instants are ISO 8601
+    UTC with microseconds.
+    """
+    inner, params = _select(filters, connection)
+    text = {
+        "claim_text",
+        "claimant",
+        "article_title",
+        "article_url",
+        "publisher",
+        "language",
+        "verdict",
+        "rationale",
+        "reviewer",
+        "approved_by",
+    }
+    instants = {"published_at", "annotated_at", "approved_at"}
+    cells = []
+    for name in COLUMNS:
+        if name in text:
+            cells.append(f"{_neutralised(f'r.{name}')} AS {name}")
+        elif name in instants:
+            cells.append(f"to_char(r.{name} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') AS {name}")
+        elif name == "claim_date":
+            cells.append("to_char(r.claim_date, 'YYYY-MM-DD') AS claim_date")
+        elif name == "evidence_urls":
+            cells.append(f"{_neutralised('ev.urls')} AS evidence_urls")
+        else:
+            cells.append(f"r.{name}")
+    query = (
+        f"SELECT {', '.join(cells)} FROM ({inner}) AS r "
+        "LEFT JOIN LATERAL (SELECT string_agg(e.item ->> 'url', ' ' ORDER BY e.n) AS urls "
+        "FROM jsonb_array_elements(CASE WHEN jsonb_typeof(r.evidence) = 'array' THEN r.evidence ELSE '[]' END) "
+        "WITH ORDINALITY AS e(item, n) WHERE COALESCE(e.item ->> 'url', '') <> '') AS ev ON true "
+        "ORDER BY r.claim_id, r.annotation_id, r.version"
+    )
+    with connection.cursor() as cursor:
+        bound = cursor.mogrify(query, params)
+    bound = bound.decode() if isinstance(bound, bytes) else bound
+    return f"COPY ({bound}) TO STDOUT WITH (FORMAT csv, HEADER)"
+
+
+def iter_rows(filters: ExportFilters, connection: BaseDatabaseWrapper, *, chunk: int = 2000) -> Iterator[dict]:
+    """The raw rows as dicts, fetched `chunk` at a time (a server-side cursor on PostgreSQL)."""
+    sql, params = rows_sql(filters, connection)
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchmany(chunk)
+        names = [column[0] for column in cursor.description]  # a server-side cursor knows them after a fetch
+        while rows:
+            for row in rows:
+                yield dict(zip(names, row, strict=True))
+            rows = cursor.fetchmany(chunk)
+
+
+def count_rows(filters: ExportFilters, connection: BaseDatabaseWrapper) -> int:
+    sql, params = count_sql(filters, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()[0]
+
+
+def _neutralised(expression: str) -> str:
+    prefixes = ", ".join(f"chr({ord(c)})" if c in "\t\r" else f"'{c}'" for c in FORMULA_PREFIXES)
+    return (
+        f"CASE WHEN {expression} = '' THEN NULL "
+        f"WHEN substr({expression}, 1, 1) IN ({prefixes}) THEN '''' || {expression} ELSE {expression} END"
+    )
+
+
+def _table(model) -> str:
+    return model._meta.db_table
+
+
+def _select(filters: ExportFilters, connection: BaseDatabaseWrapper) -> tuple[str, list]:
+    """SELECT ... FROM ... WHERE ... for the filters, without ORDER BY; params in placeholder order."""
+    instant = connection.ops.adapt_datetimefield_value(filters.as_of) if filters.as_of else None
+    select_params: list = []
+    from_params: list = []
+    if filters.all_versions:
+        status = "a.status"
+        if instant is not None:
+            status = (
+                f"COALESCE((SELECT t.to_status FROM {_table(ReviewTransition)} t WHERE t.annotation_id = a.id "
+                "AND t.created_at <= %s ORDER BY t.id DESC LIMIT 1), 'draft')"
+            )
+            select_params.append(instant)
+        published_within = "AND created_at <= %s" if instant is not None else ""
+        from_params += [instant] if instant is not None else []
+        source = (
+            f"FROM {_table(AnnotationVersion)} v "
+            f"JOIN {_table(Annotation)} a ON a.id = v.annotation_id "
+            f"JOIN {_table(Claim)} c ON c.id = a.claim_id "
+            f"LEFT JOIN (SELECT version_id, MAX(id) AS id FROM {_table(Publication)} "
+            f"WHERE version_id IS NOT NULL {published_within} GROUP BY version_id) lp ON lp.version_id = v.id "
+            f"LEFT JOIN {_table(Publication)} p ON p.id = lp.id "
+        )
+        date_column = "v.created_at"
+    else:
+        status = "'approved'"
+        published_within = "WHERE created_at <= %s" if instant is not None else ""
+        from_params += [instant] if instant is not None else []
+        version_of = "p.version_id" if instant is not None else "c.published_version_id"
+        source = (
+            f"FROM {_table(Claim)} c "
+            f"JOIN (SELECT claim_id, MAX(id) AS id FROM {_table(Publication)} {published_within} "
+            "GROUP BY claim_id) lp ON lp.claim_id = c.id "
+            f"JOIN {_table(Publication)} p ON p.id = lp.id "
+            f"JOIN {_table(AnnotationVersion)} v ON v.id = {version_of} "
+            f"JOIN {_table(Annotation)} a ON a.id = v.annotation_id "
+        )
+        date_column = "p.created_at"
+    user_table = get_user_model()._meta.db_table
+    source += (
+        f"JOIN {_table(Verdict)} vd ON vd.id = v.verdict_id "
+        f"JOIN {_table(Article)} ar ON ar.id = c.article_id "
+        f"JOIN {user_table} ru ON ru.id = a.reviewer_id "
+        f"LEFT JOIN {user_table} pu ON pu.id = p.actor_id"
+    )
+    select = (
+        "SELECT c.id AS claim_id, c.exact AS claim_text, c.claimant AS claimant, c.claim_date AS claim_date, "
+        'c.start AS claim_start, c."end" AS claim_end, c.prefix AS claim_prefix, c.suffix AS claim_suffix, '
+        "c.statement AS claim_statement, ar.id AS article_id, ar.title AS article_title, ar.url AS article_url, "
+        "ar.publisher AS publisher, ar.language AS language, ar.published_at AS published_at, "
+        "vd.key AS verdict, vd.label AS verdict_label, vd.rating_value AS rating_value, "
+        "v.confidence AS confidence, v.rationale AS rationale, v.evidence AS evidence, "
+        f"ru.username AS reviewer, {status} AS status, v.number AS version, v.created_at AS annotated_at, "
+        "pu.username AS approved_by, p.created_at AS approved_at, a.id AS annotation_id "
+    )
+    where, where_params = _where(filters, connection, status=(status, select_params), date_column=date_column)
+    if filters.all_versions and instant is not None:
+        where.append("v.created_at <= %s")
+        where_params.append(instant)
+    sql = select + source + (" WHERE " + " AND ".join(where) if where else "")
+    return sql, select_params + from_params + where_params
+
+
+def _where(filters: ExportFilters, connection, *, status: tuple[str, list], date_column: str) -> tuple[list[str], list]:
+    where: list[str] = []
+    params: list = []
+    if filters.article is not None:
+        where.append("c.article_id = %s")
+        params.append(filters.article)
+    if filters.language:
+        # "en" also matches "en-GB": a desk filters by language, not by region.
+        where.append("(LOWER(ar.language) = %s OR LOWER(ar.language) LIKE %s)")
+        params += [filters.language.lower(), filters.language.lower() + "-%"]
+    if filters.verdicts:
+        where.append(f"vd.key IN ({', '.join(['%s'] * len(filters.verdicts))})")
+        params += list(filters.verdicts)
+    if filters.status:
+        expression, expression_params = status
+        where.append(f"{expression} = %s")
+        params += [*expression_params, filters.status]
+    if filters.reviewer:
+        where.append("ru.username = %s")
+        params.append(filters.reviewer)
+    if filters.date_from:
+        where.append(f"{date_column} >= %s")
+        params.append(connection.ops.adapt_datetimefield_value(filters.date_from))
+    if filters.date_before:
+        where.append(f"{date_column} < %s")
+        params.append(connection.ops.adapt_datetimefield_value(filters.date_before))
+    return where, params
+
+
+def _parse_article(value: str) -> int:
+    if not value.isdigit():
+        raise ValueError(f"Expected an article id (a whole number), got {value!r}.")
+    if not Article.objects.filter(pk=int(value)).exists():
+        raise ValueError(f"There is no article {value}.")
+    return int(value)
+
+
+def _parse_language(value: str) -> str:
+    if not _LANGUAGE.match(value):
+        raise ValueError(f"{value!r} is not a BCP 47 language tag (e.g. 'en', 'it', 'pt-BR').")
+    return value
+
+
+def _parse_verdicts(value: str) -> tuple[str, ...]:
+    keys = tuple(key.strip() for key in value.split(",") if key.strip())
+    known = set(Verdict.objects.filter(key__in=keys).values_list("key", flat=True))
+    unknown = [key for key in keys if key not in known]
+    if unknown or not keys:
+        scale = ", ".join(Verdict.objects.values_list("key", flat=True))
+        raise ValueError(f"Unknown verdict {', '.join(unknown) or value!r}; the scale has: {scale}.")
+    return keys
+
+
+def _parse_status(value: str) -> str:
+    if value not in Annotation.Status.values:
+        raise ValueError(f"Unknown status {value!r}; one of: {', '.join(Annotation.Status.values)}.")
+    return value
+
+
+def _parse_reviewer(value: str) -> str:
+    if not get_user_model().objects.filter(username=value).exists():
+        raise ValueError(f"There is no user {value!r}.")
+    return value
+
+
+def _parse_versions(value: str) -> bool:
+    if value != "all":
+        raise ValueError("The only value is 'all' (one row per annotation version); leave it out for published.")
+    return True
+
+
+def _parse_instant(value: str, *, end_of_day: bool) -> datetime.datetime:
+    """A date (a whole day, inclusive) or an ISO 8601 instant (inclusive); naive instants are UTC."""
+    day = parse_date(value) if len(value) == 10 else None
+    if day is not None:
+        start = datetime.datetime.combine(day, datetime.time(), tzinfo=datetime.UTC)
+        return start + datetime.timedelta(days=1) if end_of_day else start
+    instant = _instant(value)
+    return instant + datetime.timedelta(microseconds=1) if end_of_day else instant
+
+
+def _parse_as_of(value: Any) -> datetime.datetime:
+    text = str(value).strip()
+    day = parse_date(text) if len(text) == 10 and not isinstance(value, datetime.datetime) else None
+    if day is not None:
+        instant = datetime.datetime.combine(day, datetime.time(), tzinfo=datetime.UTC)
+    else:
+        instant = value if isinstance(value, datetime.datetime) else _instant(text)
+    if timezone.is_naive(instant):
+        instant = instant.replace(tzinfo=datetime.UTC)
+    if instant > timezone.now():
+        raise ValueError("as_of is in the future; an export can only show what has been published.")
+    return instant
+
+
+def _instant(value: str) -> datetime.datetime:
+    try:
+        instant = parse_datetime(value.replace(" ", "+", 1) if value.count(" ") == 1 and "T" in value else value)
+    except ValueError:
+        instant = None
+    if instant is None:
+        raise ValueError(f"{value!r} is not an ISO 8601 instant, e.g. 2024-05-01T12:00:00Z.")
+    return instant if timezone.is_aware(instant) else instant.replace(tzinfo=datetime.UTC)

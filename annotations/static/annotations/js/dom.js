@@ -1,0 +1,54 @@
+// Small DOM helpers. User text only ever goes in through textContent, never innerHTML.
+
+export function h(tag, attrs = {}, ...children) {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (name === "class") element.className = value;
+    else if (name === "text") element.textContent = value;
+    else if (name.startsWith("on")) element.addEventListener(name.slice(2), value);
+    else if (name in element && typeof value !== "string") element[name] = value;
+    else element.setAttribute(name, value === true ? "" : String(value));
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    element.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return element;
+}
+
+export function $(selector, root = document) {
+  return root.querySelector(selector);
+}
+
+// Only http(s) addresses become links; anything else (javascript:, data:, ...) stays text.
+export function safeHref(value) {
+  if (typeof value !== "string") return null;
+  try {
+    const url = new URL(value.trim());
+    return url.protocol === "http:" || url.protocol === "https:" ? url.href : null;
+  } catch {
+    return null;
+  }
+}
+
+export function linkOrText(url, label) {
+  const href = safeHref(url);
+  if (!href) return h("span", { class: "plain-url", text: label || url || "" });
+  return h("a", { href, rel: "noopener noreferrer nofollow", target: "_blank", text: label || href });
+}
+
+export function formatTime(iso) {
+  if (!iso) return "";
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : date.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+}
+
+const NOT_TYPED = new Set(["radio", "checkbox", "button", "submit", "reset", "range"]);
+
+// Whether a key press goes into a text field (then it is text, not a shortcut).
+export function isTyping(target) {
+  if (!(target instanceof HTMLElement)) return false;
+  if (target.isContentEditable || target.tagName === "TEXTAREA" || target.tagName === "SELECT") return true;
+  return target.tagName === "INPUT" && !NOT_TYPED.has(target.type);
+}

@@ -1,0 +1,490 @@
+// The claim panel: the claim, its annotations, the verdict form with evidence, history, review actions.
+// Saves send If-Match; a save that loses the race shows the other version and keeps what was typed.
+
+import { errorLines, get, getAll, patch, post } from "./api.js";
+import { $, formatTime, h, linkOrText, safeHref } from "./dom.js";
+
+const STANCES = ["supports", "refutes", "context"];
+const FIELD_LABELS = { verdict: "Verdict", confidence: "Confidence", rationale: "Rationale", evidence: "Evidence", change_note: "Change note" };
+const REOPENABLE = new Set(["draft", "rejected"]);
+let evidenceCounter = 0;
+
+export class ClaimPanel {
+  constructor(data, { onClaimChanged, onClose }) {
+    this.data = data;
+    this.user = data.user;
+    this.verdicts = data.verdicts;
+    this.onClaimChanged = onClaimChanged;
+    this.onClose = onClose;
+    this.claim = null;
+    this.annotations = [];
+    this.editing = null; // the annotation open in the form (null: a new one)
+    this.etag = null;
+    this.section = $("#claim-panel");
+    this.form = $("#annotation-form");
+    this.buildVerdictScale();
+    this.bind();
+  }
+
+  // ---------- setup ----------
+
+  buildVerdictScale() {
+    const scale = $("#verdict-scale");
+    this.verdicts.forEach((verdict, index) => {
+      scale.append(
+        h("label", { class: "verdict-option" },
+          h("input", { type: "radio", name: "verdict", value: verdict.key, "aria-keyshortcuts": String(index + 1) }),
+          h("span", { class: "verdict-chip", "data-verdict": verdict.key, text: verdict.label })),
+      );
+    });
+  }
+
+  bind() {
+    this.form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      this.save();
+    });
+    $("#add-evidence").addEventListener("click", () => this.addEvidence({}, true));
+    $("#submit-review").addEventListener("click", () => this.transition("submit"));
+    $("#approve").addEventListener("click", () => this.transition("approve"));
+    $("#reject").addEventListener("click", () => this.transition("reject"));
+    $("#history-button").addEventListener("click", () => this.toggleHistory());
+    $("#show-diff").addEventListener("click", () => this.showDiff());
+    $("#close-claim").addEventListener("click", () => this.onClose());
+  }
+
+  get isOpen() {
+    return !this.section.hidden;
+  }
+
+  // ---------- opening a claim ----------
+
+  async open(claim, focusAnnotation = null) {
+    this.claim = claim;
+    this.section.hidden = false;
+    $("#claim-quote").textContent = claim.exact;
+    $("#claim-claimant").textContent = claim.claimant || "—";
+    $("#claim-date").textContent = claim.claim_date || "—";
+    this.renderPublished();
+    $("#claim-statement").textContent = claim.statement || "";
+    $("#history").hidden = true;
+    $("#history-button").setAttribute("aria-expanded", "false");
+    this.hideConflict();
+    this.message("");
+    await this.loadAnnotations(focusAnnotation);
+  }
+
+  renderPublished() {
+    const published = this.claim.published;
+    $("#claim-published").replaceChildren(
+      published ? h("span", { class: "verdict-chip", "data-verdict": published.verdict, text: published.label }) : "None yet",
+    );
+  }
+
+  async loadAnnotations(focusAnnotation = null) {
+    const claimId = this.claim.id;
+    const response = await getAll(`/api/v1/claims/${claimId}/annotations/`);
+    if (this.claim?.id !== claimId) return;
+    if (!response.ok) {
+      this.annotations = [];
+      this.renderCards(errorLines(response.data).join(" "));
+    } else {
+      this.annotations = response.items;
+    }
+    const mine = this.annotations.find((a) => a.reviewer === this.user.username) || null;
+    const focused = focusAnnotation ? this.annotations.find((a) => a.id === focusAnnotation) : null;
+    const target = focused || (this.editing && this.editing.claim === claimId ? this.annotations.find((a) => a.id === this.editing.id) : null) || mine;
+    $("#blind-note").hidden = !(this.data.blind_review && !this.user.is_editor && (!mine || mine.status === "draft"));
+    if (response.ok) this.renderCards();
+    if (this.user.is_reviewer) this.edit(target || null);
+    else this.form.hidden = true;
+  }
+
+  renderCards(problem = "") {
+    const list = $("#annotation-cards");
+    if (problem) {
+      list.replaceChildren(h("li", { class: "hint", text: problem }));
+      return;
+    }
+    if (this.annotations.length === 0) {
+      list.replaceChildren(h("li", { class: "hint", text: "No annotations you can see yet." }));
+      return;
+    }
+    list.replaceChildren(...this.annotations.map((annotation) => this.card(annotation)));
+  }
+
+  card(annotation) {
+    const mine = annotation.reviewer === this.user.username;
+    const open = this.editing && this.editing.id === annotation.id;
+    const canOpen = !open && (mine || this.user.is_editor);
+    return h("li", { class: open ? "annotation-card open" : "annotation-card", "data-annotation": annotation.id },
+      h("div", { class: "card-head" },
+        h("span", { class: "verdict-chip", "data-verdict": annotation.verdict, text: annotation.verdict_label || annotation.verdict }),
+        h("span", { class: `status status-${annotation.status}`, text: annotation.status }),
+        h("span", { class: "who", text: `${annotation.reviewer}${mine ? " (you)" : ""}` }),
+        h("span", { class: "hint", text: `v${annotation.version} · ${annotation.confidence}%` }),
+      ),
+      annotation.rationale ? h("p", { class: "rationale", text: annotation.rationale }) : null,
+      this.evidenceView(annotation.evidence || []),
+      canOpen ? h("button", { type: "button", class: "small", text: "Open", "aria-label": `Open annotation by ${annotation.reviewer}`, onclick: () => this.edit(annotation) }) : null,
+    );
+  }
+
+  evidenceView(evidence) {
+    if (!evidence.length) return null;
+    return h("ul", { class: "evidence-view" },
+      evidence.map((item) => h("li", {},
+        linkOrText(item.url, item.title || item.url),
+        item.publisher ? h("span", { class: "hint", text: ` · ${item.publisher}` }) : null,
+        item.stance ? h("span", { class: `stance stance-${item.stance}`, text: item.stance }) : null,
+        item.quote ? h("q", { text: item.quote }) : null,
+      )));
+  }
+
+  // ---------- the form ----------
+
+  edit(annotation) {
+    this.editing = annotation;
+    this.etag = annotation ? `"${annotation.version}"` : null;
+    this.form.hidden = false;
+    this.hideConflict();
+    const mine = !annotation || annotation.reviewer === this.user.username;
+    $("#form-heading").textContent = mine ? "Your verdict" : `Verdict by ${annotation.reviewer}`;
+    this.fillForm(annotation || { verdict: null, confidence: 50, rationale: "", evidence: [] });
+    $("#change-note").value = "";
+    this.renderStatus();
+    if (this.annotations.length) this.renderCards();
+  }
+
+  fillForm(content) {
+    for (const radio of this.form.querySelectorAll('input[name="verdict"]')) radio.checked = radio.value === content.verdict;
+    $("#confidence").value = content.confidence ?? 50;
+    $("#rationale").value = content.rationale || "";
+    $("#evidence-list").replaceChildren();
+    for (const item of content.evidence || []) this.addEvidence(item, false);
+  }
+
+  renderStatus() {
+    const annotation = this.editing;
+    const mine = !annotation || annotation.reviewer === this.user.username;
+    $("#form-status").replaceChildren(
+      annotation
+        ? h("span", {}, h("span", { class: `status status-${annotation.status}`, text: annotation.status }),
+          ` version ${annotation.version}${annotation.author ? ` · last saved by ${annotation.author}` : ""}${annotation.updated_at ? ` · ${formatTime(annotation.updated_at)}` : ""}`)
+        : h("span", { class: "hint", text: "Not annotated by you yet." }),
+    );
+    $("#submit-review").hidden = !(annotation && mine && REOPENABLE.has(annotation.status));
+    $("#history-button").hidden = !annotation;
+    const review = $("#review-actions");
+    review.hidden = !(annotation && this.user.is_editor);
+    if (!review.hidden) {
+      $("#approve").disabled = annotation.status !== "submitted";
+      $("#reject").disabled = !(annotation.status === "submitted" || annotation.status === "approved");
+    }
+  }
+
+  addEvidence(item, focus) {
+    const n = ++evidenceCounter;
+    const id = (name) => `ev${n}-${name}`;
+    const field = (name, label, control) => h("div", { class: `field field-${name}` }, h("label", { for: id(name), text: label }), control);
+    const li = h("li", { class: "evidence-item" });
+    const legend = h("legend");
+    const stance = h("select", { id: id("stance"), name: "stance" }, STANCES.map((s) => h("option", { value: s, text: s })));
+    stance.value = STANCES.includes(item.stance) ? item.stance : "supports";
+    const url = h("input", { id: id("url"), name: "url", type: "url", required: true, placeholder: "https://", autocomplete: "off" });
+    url.value = item.url || "";
+    url.addEventListener("input", () => this.checkUrl(url));
+    const input = (name, type = "text") => {
+      const control = h("input", { id: id(name), name, type, autocomplete: "off" });
+      control.value = item[name] || "";
+      return control;
+    };
+    const quote = h("textarea", { id: id("quote"), name: "quote", rows: 2 });
+    quote.value = item.quote || "";
+    const remove = h("button", { type: "button", class: "small remove", text: "Remove" });
+    remove.addEventListener("click", () => {
+      li.remove();
+      this.renumberEvidence();
+    });
+    li.append(
+      h("fieldset", {}, legend,
+        field("url", "URL", url),
+        h("p", { class: "field-error", id: id("url-error"), "aria-live": "polite" }),
+        field("title", "Title", input("title")),
+        h("div", { class: "row" }, field("publisher", "Publisher", input("publisher")), field("stance", "Stance", stance), field("accessed", "Accessed", input("accessed", "date"))),
+        field("quote", "Quote", quote),
+        remove),
+    );
+    url.setAttribute("aria-describedby", id("url-error"));
+    $("#evidence-list").append(li);
+    this.renumberEvidence();
+    if (focus) url.focus();
+  }
+
+  renumberEvidence() {
+    [...$("#evidence-list").children].forEach((li, index) => {
+      li.querySelector("legend").textContent = `Evidence ${index + 1}`;
+      li.querySelector("button.remove").setAttribute("aria-label", `Remove evidence ${index + 1}`);
+    });
+  }
+
+  checkUrl(input) {
+    const value = input.value.trim();
+    const problem = !value ? "Give the evidence's address." : safeHref(value) ? "" : "Use an http:// or https:// address.";
+    input.setCustomValidity(problem);
+    input.setAttribute("aria-invalid", problem ? "true" : "false");
+    $(`#${input.getAttribute("aria-describedby")}`).textContent = problem;
+    return !problem;
+  }
+
+  // What the form holds now, and whether it is valid.
+  collect() {
+    const verdict = this.form.querySelector('input[name="verdict"]:checked')?.value || null;
+    const confidenceText = $("#confidence").value.trim();
+    const confidence = Number(confidenceText);
+    const evidence = [];
+    let valid = true;
+    const problems = [];
+    for (const li of $("#evidence-list").children) {
+      const value = (name) => li.querySelector(`[name="${name}"]`).value.trim();
+      if (!this.checkUrl(li.querySelector('[name="url"]'))) valid = false;
+      const item = { url: value("url"), stance: value("stance") };
+      for (const name of ["title", "publisher", "quote", "accessed"]) if (value(name)) item[name] = value(name);
+      evidence.push(item);
+    }
+    if (!valid) problems.push("Fix the evidence addresses marked above.");
+    if (!verdict) problems.push("Choose a verdict.");
+    if (confidenceText === "" || !Number.isInteger(confidence) || confidence < 0 || confidence > 100) problems.push("Confidence is a whole number from 0 to 100.");
+    return { content: { verdict, confidence, rationale: $("#rationale").value, evidence, change_note: $("#change-note").value.trim() }, problems };
+  }
+
+  async save() {
+    const { content, problems } = this.collect();
+    if (problems.length) {
+      this.message(problems.join(" "), true);
+      return;
+    }
+    this.message("Saving…");
+    const response = this.editing
+      ? await patch(`/api/v1/annotations/${this.editing.id}/`, content, { "If-Match": this.etag })
+      : await post(`/api/v1/claims/${this.claim.id}/annotations/`, content);
+    if (response.status === 412 && response.data?.current) {
+      this.showConflict(response.data.current, content);
+      return;
+    }
+    if (response.status === 409 && response.data?.annotation_id) {
+      this.message("You already annotate this claim; your existing annotation is open now. Your text is kept in the form.", true);
+      const existing = await get(`/api/v1/annotations/${response.data.annotation_id}/`);
+      if (existing.ok) {
+        this.editing = existing.data;
+        this.etag = existing.etag || `"${existing.data.version}"`;
+        this.renderStatus();
+      }
+      return;
+    }
+    if (!response.ok) {
+      this.message(errorLines(response.data).join(" "), true);
+      return;
+    }
+    this.editing = response.data;
+    this.etag = response.etag || `"${response.data.version}"`;
+    $("#change-note").value = "";
+    this.message(`Saved version ${response.data.version}.`);
+    this.renderStatus();
+    this.refreshAround();
+  }
+
+  // After a change: the cards, the claim's published verdict, and the history if it is open.
+  async refreshAround() {
+    const response = await getAll(`/api/v1/claims/${this.claim.id}/annotations/`);
+    if (response.ok) {
+      this.annotations = response.items;
+      this.renderCards();
+    }
+    this.onClaimChanged(this.claim.id);
+    if (!$("#history").hidden) this.loadHistory();
+  }
+
+  // ---------- conflicts ----------
+
+  showConflict(current, mine) {
+    const box = $("#conflict");
+    const label = (key) => this.verdicts.find((v) => v.key === key)?.label || key || "—";
+    const column = (title, content) => h("section", { class: "conflict-side" },
+      h("h4", { text: title }),
+      h("dl", {},
+        h("dt", { text: "Verdict" }), h("dd", { text: label(content.verdict) }),
+        h("dt", { text: "Confidence" }), h("dd", { text: String(content.confidence) }),
+        h("dt", { text: "Rationale" }), h("dd", { class: "rationale", text: content.rationale || "—" }),
+        h("dt", { text: "Evidence" }), h("dd", { text: (content.evidence || []).map((e) => e.title || e.url).join("; ") || "—" })));
+    box.replaceChildren(
+      h("h4", { text: "Someone else saved first" }),
+      h("p", { text: `Version ${current.version} by ${current.author || current.reviewer} (${formatTime(current.updated_at || current.created_at)}) was saved while you were editing. Nothing of yours was saved, and your edits are still in the form.` }),
+      h("div", { class: "conflict-grid" }, column(`Their version (version ${current.version})`, current), column("Your unsaved edits", mine)),
+      h("div", { class: "actions" },
+        h("button", { type: "button", class: "primary", text: "Re-apply my edits", onclick: () => this.reapply(current) }),
+        h("button", { type: "button", text: "Use their version", onclick: () => this.useTheirs(current) })),
+    );
+    box.hidden = false;
+    this.message("Not saved: someone else saved first.", true);
+  }
+
+  hideConflict() {
+    const box = $("#conflict");
+    box.hidden = true;
+    box.replaceChildren();
+  }
+
+  reapply(current) {
+    this.editing = current;
+    this.etag = `"${current.version}"`;
+    this.hideConflict();
+    this.renderStatus();
+    this.message(`Your edits are kept and now apply on top of version ${current.version}. Press Save to save them.`);
+    $("#rationale").focus();
+  }
+
+  useTheirs(current) {
+    this.edit(current);
+    this.message(`Showing version ${current.version}.`);
+  }
+
+  // ---------- review ----------
+
+  async transition(action) {
+    if (!this.editing) return;
+    const out = action === "submit" ? (text) => this.message(text, false) : (text) => this.reviewMessage(text);
+    const fail = action === "submit" ? (text) => this.message(text, true) : (text) => this.reviewMessage(text, true);
+    const body = action === "submit" ? {} : { comment: $("#review-comment").value.trim() };
+    const response = await post(`/api/v1/annotations/${this.editing.id}/${action}/`, body, { "If-Match": this.etag });
+    if (response.status === 412 && response.data?.current) {
+      this.editing = response.data.current;
+      this.etag = `"${this.editing.version}"`;
+      this.renderStatus();
+      fail(`Version ${this.editing.version} was saved meanwhile; look at it, then try again.`);
+      return;
+    }
+    if (!response.ok) {
+      fail(errorLines(response.data).join(" "));
+      return;
+    }
+    const verb = { submit: "Submitted for review", approve: "Approved", reject: "Rejected" }[action];
+    this.editing = { ...this.editing, ...response.data };
+    if (response.etag) this.etag = response.etag;
+    if (action !== "submit") $("#review-comment").value = "";
+    out(`${verb}.`);
+    this.renderStatus();
+    this.refreshAround();
+  }
+
+  reviewMessage(text, isError = false) {
+    const node = $("#review-message");
+    node.textContent = text;
+    node.classList.toggle("error", isError);
+  }
+
+  message(text, isError = false) {
+    const node = $("#form-message");
+    node.textContent = text;
+    node.classList.toggle("error", isError);
+  }
+
+  // ---------- history ----------
+
+  toggleHistory() {
+    const section = $("#history");
+    section.hidden = !section.hidden;
+    $("#history-button").setAttribute("aria-expanded", String(!section.hidden));
+    if (!section.hidden) this.loadHistory();
+  }
+
+  async loadHistory() {
+    if (!this.editing) return;
+    const id = this.editing.id;
+    const [versions, transitions] = await Promise.all([
+      getAll(`/api/v1/annotations/${id}/versions/`),
+      getAll(`/api/v1/annotations/${id}/transitions/`),
+    ]);
+    if (this.editing?.id !== id) return;
+    const list = $("#version-list");
+    if (!versions.ok) {
+      list.replaceChildren(h("li", { class: "error", text: errorLines(versions.data).join(" ") }));
+      return;
+    }
+    const latest = Math.max(...versions.items.map((v) => v.number));
+    list.replaceChildren(...versions.items.map((version) => h("li", { class: "version" },
+      h("div", { class: "card-head" },
+        h("strong", { text: `Version ${version.number}` }),
+        h("span", { class: "verdict-chip", "data-verdict": version.verdict, text: version.verdict_label || version.verdict }),
+        h("span", { class: "hint", text: `${version.author} · ${formatTime(version.created_at)}` })),
+      version.change_note ? h("p", { class: "note", text: version.change_note }) : null,
+      version.number === latest ? h("span", { class: "hint", text: "Current" })
+        : h("button", { type: "button", class: "small", text: "Restore", "aria-label": `Restore version ${version.number}`, onclick: () => this.restore(version.number) }),
+    )));
+    const numbers = versions.items.map((v) => v.number);
+    for (const [selectId, chosen] of [["#diff-from", Math.max(1, latest - 1)], ["#diff-to", latest]]) {
+      const select = $(selectId);
+      select.replaceChildren(...numbers.map((n) => h("option", { value: String(n), text: `Version ${n}` })));
+      select.value = String(chosen);
+    }
+    $("#transition-list").replaceChildren(...(transitions.ok ? transitions.items : []).map((t) => h("li", {},
+      `${t.from_status} → ${t.to_status} by ${t.actor} · ${formatTime(t.created_at)}`,
+      t.comment ? h("q", { text: t.comment }) : null)));
+  }
+
+  async showDiff() {
+    const from = $("#diff-from").value;
+    const to = $("#diff-to").value;
+    const response = await get(`/api/v1/annotations/${this.editing.id}/diff/?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`);
+    const table = $("#diff-table");
+    table.hidden = false;
+    $("#diff-caption").textContent = `Changes from version ${from} to version ${to}`;
+    const tbody = table.querySelector("tbody");
+    if (!response.ok) {
+      tbody.replaceChildren(h("tr", {}, h("td", { colspan: 3, class: "error", text: errorLines(response.data).join(" ") })));
+      return;
+    }
+    const changes = Object.entries(response.data.changes || {});
+    if (!changes.length) {
+      tbody.replaceChildren(h("tr", {}, h("td", { colspan: 3, text: "No differences." })));
+      return;
+    }
+    tbody.replaceChildren(...changes.map(([field, change]) => h("tr", {},
+      h("th", { scope: "row", text: FIELD_LABELS[field] || field }),
+      h("td", { class: "before", text: this.describe(field, change.from) }),
+      h("td", { class: "after", text: this.describe(field, change.to) }))));
+  }
+
+  describe(field, value) {
+    if (value === null || value === undefined || value === "") return "—";
+    if (field === "verdict") return this.verdicts.find((v) => v.key === value)?.label || String(value);
+    if (field === "evidence" && Array.isArray(value)) return value.map((e) => `${e.title || ""} <${e.url}> (${e.stance || ""})`).join("\n") || "—";
+    return typeof value === "string" ? value : JSON.stringify(value);
+  }
+
+  async restore(number) {
+    const response = await post(`/api/v1/annotations/${this.editing.id}/revert/`, { version: number }, { "If-Match": this.etag });
+    if (response.status === 412 && response.data?.current) {
+      this.showConflict(response.data.current, this.collect().content);
+      return;
+    }
+    if (!response.ok) {
+      this.message(errorLines(response.data).join(" "), true);
+      return;
+    }
+    this.edit(response.data);
+    if (response.etag) this.etag = response.etag;
+    this.message(`Restored version ${number} as version ${response.data.version}.`);
+    this.refreshAround();
+  }
+
+  // ---------- keyboard ----------
+
+  chooseVerdict(index) {
+    const radios = this.form.querySelectorAll('input[name="verdict"]');
+    if (this.form.hidden || !radios[index]) return false;
+    radios[index].checked = true;
+    radios[index].focus();
+    return true;
+  }
+}

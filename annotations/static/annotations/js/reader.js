@@ -1,0 +1,224 @@
+// The article reader: highlights, the claim list, making claims from a selection, keyboard shortcuts.
+
+import { errorLines, get, post } from "./api.js";
+import { $, h, isTyping } from "./dom.js";
+import { ClaimPanel } from "./panel.js";
+import { buildIndex, indexHighlights, renderHighlights, selectionInside } from "./text.js";
+
+const data = JSON.parse($("#page-data").textContent);
+const body = $("#article-body");
+const text = body.textContent;
+const claims = new Map(data.claims.map((claim) => [claim.id, claim]));
+let index = indexHighlights(body);
+let current = null; // id of the open claim
+let pending = null; // the selection a new claim is being made from
+
+const panel = new ClaimPanel(data, {
+  onClaimChanged: (id) => refreshClaim(id),
+  onClose: () => closeClaim(),
+});
+
+// ---------- claims and highlights ----------
+
+function ordered() {
+  return [...claims.values()].sort((a, b) => a.start - b.start || a.end - b.end || a.id - b.id);
+}
+
+function rerender() {
+  renderHighlights(body, text, [...claims.values()]);
+  index = buildIndex(body);
+  markActive();
+}
+
+function renderClaimList() {
+  const list = $("#claim-list");
+  const items = ordered().map((claim) =>
+    h("li", {},
+      h("button", {
+        type: "button",
+        class: "claim-item",
+        "data-claim": claim.id,
+        "aria-current": claim.id === current ? "true" : null,
+        onclick: () => openClaim(claim.id),
+      },
+      h("span", { class: "verdict-chip", "data-verdict": claim.published?.verdict || "none", text: claim.published?.label || "Unreviewed" }),
+      h("span", { class: "claim-text", text: claim.exact }),
+      claim.claimant ? h("span", { class: "claimant", text: claim.claimant }) : null)),
+  );
+  list.replaceChildren(...items);
+  $("#claim-count").textContent = String(claims.size);
+  if (!items.length) list.append(h("li", { class: "hint", text: "No claims yet." }));
+}
+
+function markActive() {
+  for (const span of body.querySelectorAll(".hl-active")) span.classList.remove("hl-active");
+  for (const span of index.get(current) || []) span.classList.add("hl-active");
+  for (const button of document.querySelectorAll("#claim-list .claim-item")) {
+    if (Number(button.dataset.claim) === current) button.setAttribute("aria-current", "true");
+    else button.removeAttribute("aria-current");
+  }
+}
+
+async function openClaim(id, focusAnnotation = null) {
+  const claim = claims.get(id);
+  if (!claim) return;
+  current = id;
+  $("#new-claim-section").hidden = true;
+  markActive();
+  const first = (index.get(id) || [])[0];
+  if (first) first.scrollIntoView({ block: "center", behavior: "instant" });
+  const opening = panel.open(claim, focusAnnotation);
+  if (window.matchMedia("(max-width: 900px)").matches) $("#claim-panel").scrollIntoView({ block: "start" });
+  await opening;
+}
+
+function closeClaim() {
+  current = null;
+  $("#claim-panel").hidden = true;
+  markActive();
+}
+
+function step(direction) {
+  const list = ordered();
+  if (!list.length) return;
+  const position = list.findIndex((claim) => claim.id === current);
+  const next = position === -1 ? (direction > 0 ? 0 : list.length - 1) : (position + direction + list.length) % list.length;
+  openClaim(list[next].id);
+  document.querySelector(`#claim-list .claim-item[data-claim="${list[next].id}"]`)?.focus({ preventScroll: true });
+}
+
+function fromApi(claim) {
+  const published = claim.published_verdict;
+  return {
+    id: claim.id,
+    start: claim.start,
+    end: claim.end,
+    exact: claim.exact,
+    claimant: claim.claimant,
+    claim_date: claim.claim_date,
+    statement: claim.statement,
+    published: published ? { annotation: published.annotation, version: published.version, verdict: published.verdict, label: published.label } : null,
+  };
+}
+
+async function refreshClaim(id) {
+  const response = await get(`/api/v1/claims/${id}/`);
+  if (!response.ok) return;
+  const before = claims.get(id)?.published?.verdict;
+  claims.set(id, fromApi(response.data));
+  if (before !== claims.get(id).published?.verdict) rerender();
+  renderClaimList();
+  if (current === id) {
+    panel.claim = claims.get(id);
+    panel.renderPublished();
+  }
+}
+
+// ---------- making a claim ----------
+
+const newClaimButton = $("#new-claim");
+const status = $("#selection-status");
+
+function onSelectionChange() {
+  if (!newClaimButton) return;
+  const selection = selectionInside(body, text);
+  newClaimButton.disabled = !selection;
+  status.textContent = selection ? `${selection.end - selection.start} characters selected` : "Select text to mark a claim.";
+}
+
+function startClaim() {
+  const selection = selectionInside(body, text);
+  if (!selection || !newClaimButton) return;
+  pending = selection;
+  $("#new-claim-quote").textContent = selection.exact;
+  $("#new-claim-message").textContent = "";
+  $("#new-claim-section").hidden = false;
+  $("#new-claim-section").scrollIntoView({ block: "nearest" });
+  $("#new-claimant").focus();
+}
+
+async function createClaim(event) {
+  event.preventDefault();
+  if (!pending) return;
+  const message = $("#new-claim-message");
+  const payload = {
+    selector: [
+      { type: "TextPositionSelector", start: pending.start, end: pending.end },
+      { type: "TextQuoteSelector", exact: pending.exact },
+    ],
+    claimant: $("#new-claimant").value.trim(),
+    statement: $("#new-statement").value.trim(),
+  };
+  if ($("#new-claim-date").value) payload.claim_date = $("#new-claim-date").value;
+  message.textContent = "Saving…";
+  const response = await post(`/api/v1/articles/${data.article.id}/claims/`, payload);
+  if (!response.ok) {
+    message.textContent = errorLines(response.data).join(" ");
+    message.classList.add("error");
+    return;
+  }
+  message.classList.remove("error");
+  const claim = fromApi(response.data);
+  claims.set(claim.id, claim);
+  pending = null;
+  $("#new-claim-form").reset();
+  $("#new-claim-section").hidden = true;
+  window.getSelection()?.removeAllRanges();
+  rerender();
+  renderClaimList();
+  await openClaim(claim.id);
+}
+
+// ---------- wiring ----------
+
+document.addEventListener("selectionchange", () => requestAnimationFrame(onSelectionChange));
+newClaimButton?.addEventListener("click", startClaim);
+newClaimButton?.addEventListener("mousedown", (event) => event.preventDefault()); // keep the selection
+$("#new-claim-form").addEventListener("submit", createClaim);
+$("#new-claim-cancel").addEventListener("click", () => {
+  pending = null;
+  $("#new-claim-section").hidden = true;
+});
+$("#next-claim").addEventListener("click", () => step(1));
+$("#previous-claim").addEventListener("click", () => step(-1));
+const help = $("#help-dialog");
+$("#help-button").addEventListener("click", () => help.showModal());
+
+body.addEventListener("click", (event) => {
+  const span = event.target.closest?.("span.hl");
+  if (!span || !window.getSelection()?.isCollapsed) return;
+  openClaim(Number(span.dataset.claim));
+});
+
+document.addEventListener("keydown", (event) => {
+  if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === "s") {
+    if (panel.isOpen && !$("#annotation-form").hidden) {
+      event.preventDefault();
+      panel.save();
+    }
+    return;
+  }
+  if (event.key === "Escape" && !help.open) {
+    if (!$("#new-claim-section").hidden) $("#new-claim-section").hidden = true;
+    else if (current !== null) closeClaim();
+    return;
+  }
+  if (event.ctrlKey || event.metaKey || event.altKey || isTyping(event.target) || help.open) return;
+  if (event.key === "?") help.showModal();
+  else if (event.key === "n") startClaim();
+  else if (event.key === "j") step(1);
+  else if (event.key === "k") step(-1);
+  else if (event.key === "h" && panel.editing) panel.toggleHistory();
+  else if (/^[1-9]$/.test(event.key) && panel.isOpen) {
+    if (panel.chooseVerdict(Number(event.key) - 1)) event.preventDefault();
+    return;
+  } else return;
+  event.preventDefault();
+});
+
+// A full client-side re-render, for measuring (bench/page.py) and after bulk changes.
+document.addEventListener("factcheck:rerender", rerender);
+
+renderClaimList();
+if (data.focus.claim && claims.has(data.focus.claim)) openClaim(data.focus.claim, data.focus.annotation);
+document.documentElement.dataset.ready = "true";

@@ -1,0 +1,193 @@
+"""Benchmark the CSV export: HTTP through gunicorn versus a bare COPY of the same query, and peak memory.
+
+    python bench/export.py --claims 1000000 [--port 8201] [--database-url postgres://postgres@127.0.0.1:5432]
+
+Seeds (or reuses) two databases, factcheck_bench_export_<N/10> and _<N>, with
+`manage.py seed_benchmark`; for each, starts a fresh gunicorn (one sync
+worker), downloads /api/v1/exports/verdicts.csv with token auth reading the
+whole body, then times `COPY (same query) TO STDOUT WITH (FORMAT csv, HEADER)`
+through psycopg2 into a null sink, and reads the gunicorn worker's peak RSS
+(VmHWM) after the download. Prints figures; asserts nothing.
+"""
+
+import argparse
+import http.client
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psycopg2
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class NullSink:
+    def write(self, data) -> None:
+        pass
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--claims", type=int, default=1_000_000)
+    parser.add_argument("--port", type=int, default=8201)
+    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432")
+    parser.add_argument("--repeat", type=int, default=3, help="Runs of each; the best time counts (noisy hosts).")
+    args = parser.parse_args()
+    print(f"{'claims':>10} {'http s':>8} {'copy s':>8} {'ratio':>6} {'MB':>7} {'worker peak RSS MB':>19}")
+    for claims in (max(1, args.claims // 10), args.claims):
+        url = f"{args.database_url.rstrip('/')}/factcheck_bench_export_{claims}"
+        _prepare(args.database_url, url, claims)
+        token = _token(url)
+        http_runs, copy_runs, peaks = [], [], []
+        for _ in range(args.repeat):  # interleaved, so both see the same background load
+            http_seconds, size, peak_kb = _http_export(url, token, args.port)
+            http_runs.append(http_seconds)
+            peaks.append(peak_kb)
+            copy_runs.append(_bare_copy(url))
+        print(f"# {claims}: http runs {_list(http_runs)}, copy runs {_list(copy_runs)}", flush=True)
+        http_seconds, copy_seconds, peak_kb = min(http_runs), min(copy_runs), max(peaks)
+        print(
+            f"{claims:>10} {http_seconds:>8.2f} {copy_seconds:>8.2f} {http_seconds / copy_seconds:>6.2f} "
+            f"{size / 1e6:>7.1f} {peak_kb / 1024:>19.1f}",
+            flush=True,
+        )
+
+
+def _list(values: list[float]) -> str:
+    return " ".join(f"{value:.2f}" for value in values)
+
+
+def _env(url: str) -> dict:
+    return {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DEBUG": "0",
+        "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "CELERY_BROKER_URL": "",
+        "PYTHONPATH": str(ROOT),
+    }
+
+
+def _manage(url: str, *arguments: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "manage.py", *arguments], cwd=ROOT, env=_env(url), check=True, capture_output=True, text=True
+    )
+    return result.stdout
+
+
+def _prepare(server_url: str, url: str, claims: int) -> None:
+    name = url.rsplit("/", 1)[1]
+    admin = psycopg2.connect(f"{server_url.rstrip('/')}/postgres")
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if not cursor.fetchone():
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    admin.close()
+    _manage(url, "migrate", "--no-input", "-v", "0")
+    with psycopg2.connect(url) as db, db.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM annotations_claim")
+        existing = cursor.fetchone()[0]
+    if existing < claims:
+        started = time.perf_counter()
+        _manage(url, "seed_benchmark", "--claims", str(claims - existing))
+        print(f"# seeded {claims - existing} claims into {name} in {time.perf_counter() - started:.1f} s", flush=True)
+        db = psycopg2.connect(url)
+        db.autocommit = True
+        db.cursor().execute("VACUUM ANALYZE")
+        db.close()
+
+
+def _token(url: str) -> str:
+    return _manage(
+        url,
+        "shell",
+        "-c",
+        "from rest_framework.authtoken.models import Token; from django.contrib.auth import get_user_model; "
+        "print(Token.objects.get_or_create(user=get_user_model().objects.get(username='bench-editor'))[0].key)",
+    ).split()[-1]
+
+
+def _http_export(url: str, token: str, port: int) -> tuple[float, int, int]:
+    command = [sys.executable, "-m", "gunicorn", "factcheck.wsgi", "-b", f"127.0.0.1:{port}", "-w", "1",
+               "--worker-class", "sync", "--timeout", "600"]  # fmt: skip
+    server = subprocess.Popen(command, cwd=ROOT, env=_env(url), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        _wait_for_port(port, server)
+        worker = _child_pid(server.pid)
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+        started = time.perf_counter()
+        connection.request("GET", "/api/v1/exports/verdicts.csv", headers={"Authorization": f"Token {token}"})
+        response = connection.getresponse()
+        if response.status != 200:
+            raise SystemExit(f"HTTP {response.status}: {response.read()[:500]!r}")
+        size = 0
+        while block := response.read(1 << 20):
+            size += len(block)
+        seconds = time.perf_counter() - started
+        connection.close()
+        return seconds, size, _peak_rss_kb(worker)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _bare_copy(url: str) -> float:
+    """The same COPY statement the app runs, built by the app's own query code, into a null sink."""
+    code = (
+        "import sys, time, psycopg2; from django.db import connection; "
+        "from annotations.exports.query import copy_sql, parse_filters; "
+        "sql = copy_sql(parse_filters({}), connection); "
+        "raw = psycopg2.connect(sys.argv[1]); cursor = raw.cursor(); "
+        "sink = type('Null', (), {'write': lambda self, data: None})(); "
+        "started = time.perf_counter(); cursor.copy_expert(sql, sink); print(time.perf_counter() - started)"
+    )
+    output = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}", url],
+        cwd=ROOT,
+        env={**_env(url), "DJANGO_SETTINGS_MODULE": "factcheck.settings"},
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return float(output.strip().splitlines()[-1])
+
+
+def _wait_for_port(port: int, server: subprocess.Popen, timeout: float = 60) -> None:
+    import socket
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"gunicorn exited: {server.stderr.read().decode()[-2000:]}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("gunicorn did not start")
+
+
+def _child_pid(parent: int, timeout: float = 30) -> int:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        children = Path(f"/proc/{parent}/task/{parent}/children").read_text().split()
+        if children:
+            return int(children[0])
+        time.sleep(0.1)
+    raise SystemExit("no gunicorn worker")
+
+
+def _peak_rss_kb(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return 0
+
+
+if __name__ == "__main__":
+    main()

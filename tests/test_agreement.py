@@ -1,0 +1,97 @@
+"""Agreement between reviewers: Krippendorff's alpha (nominal) and the list of disagreements."""
+
+import math
+import random
+
+import krippendorff
+import pytest
+
+from annotations import review, versioning
+from annotations.agreement import nominal_alpha
+
+from .factories import ArticleFactory, ClaimFactory, UserFactory, make_annotation, verdict
+
+# Krippendorff (2011), "Computing Krippendorff's Alpha-Reliability", section C: four observers,
+# twelve units, missing values as None. The paper works it through to alpha = 0.743 (nominal).
+PAPER_UNITS_BY_OBSERVER = [
+    [1, 2, 3, 3, 2, 1, 4, 1, 2, None, None, None],
+    [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, None, 3],
+    [None, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, None],
+    [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, None],
+]
+
+
+def _units(by_observer):
+    return [[value for value in unit if value is not None] for unit in zip(*by_observer, strict=True)]
+
+
+def test_alpha_of_the_worked_example_in_krippendorffs_paper():
+    assert round(nominal_alpha(_units(PAPER_UNITS_BY_OBSERVER)), 3) == 0.743
+
+
+def test_alpha_of_a_small_hand_worked_example():
+    # Coincidences: o_aa = 2, o_bb = 2, o_ab = o_ba = 1; n_a = n_b = 3, n = 6.
+    # alpha = 1 - (n - 1) * (o_ab + o_ba) / (2 * n_a * n_b) = 1 - 5 * 2 / 18 = 4 / 9
+    assert nominal_alpha([["a", "a"], ["a", "b"], ["b", "b"]]) == pytest.approx(4 / 9)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_alpha_matches_the_krippendorff_package_on_random_data(seed):
+    rng = random.Random(seed)
+    by_observer = [
+        [rng.choice([1, 2, 3, 4, None]) if rng.random() < 0.8 else None for _unit in range(30)] for _obs in range(4)
+    ]
+    matrix = [[math.nan if value is None else value for value in row] for row in by_observer]
+    expected = krippendorff.alpha(reliability_data=matrix, level_of_measurement="nominal")
+    assert nominal_alpha(_units(by_observer)) == pytest.approx(expected)
+
+
+def test_alpha_is_undefined_without_pairable_values_or_with_a_single_verdict():
+    assert nominal_alpha([["a"], ["b"]]) is None
+    assert nominal_alpha([["a", "a"], ["a", "a", "a"]]) is None
+
+
+def test_perfect_agreement_across_verdicts_gives_alpha_1():
+    assert nominal_alpha([["a", "a"], ["b", "b", "b"]]) == 1
+
+
+@pytest.mark.django_db
+def test_agreement_endpoint_reports_alpha_and_the_claims_where_reviewers_disagree(api, editor):
+    article = ArticleFactory()
+    agreed, disputed, unsubmitted = (
+        ClaimFactory(article=article, exact=text) for text in ("voted 31 to 12", "fully funded", "on Tuesday")
+    )
+    ana, bo = UserFactory(role="reviewer", username="ana"), UserFactory(role="reviewer", username="bo")
+    for claim, keys in ((agreed, ("true", "true")), (disputed, ("true", "false"))):
+        for reviewer, key in zip((ana, bo), keys, strict=True):
+            review.submit(make_annotation(claim, reviewer, key=key), actor=reviewer)
+    make_annotation(unsubmitted, ana, key="true")
+    make_annotation(unsubmitted, bo, key="false")
+
+    response = api(editor).get("/api/v1/agreement/", {"article": article.pk})
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["claims"], body["annotations"]) == (2, 4)
+    assert body["alpha"] == pytest.approx(nominal_alpha([["true", "true"], ["true", "false"]]))
+    assert body["disagreements"] == [
+        {"claim": disputed.pk, "exact": "fully funded", "verdicts": {"ana": "true", "bo": "false"}}
+    ]
+
+
+@pytest.mark.django_db
+def test_agreement_uses_each_annotations_current_verdict(api, editor):
+    claim = ClaimFactory()
+    ana, bo = UserFactory(role="reviewer", username="ana"), UserFactory(role="reviewer", username="bo")
+    first = make_annotation(claim, ana, key="true")
+    review.submit(first, actor=ana)
+    review.submit(make_annotation(claim, bo, key="false"), actor=bo)
+    versioning.append_version(first, based_on=1, author=ana, verdict=verdict("false"))
+    body = api(editor).get("/api/v1/agreement/").json()
+    assert body["disagreements"] == []
+
+
+@pytest.mark.django_db
+def test_agreement_of_a_bad_article_id_is_refused_naming_article(api, editor):
+    response = api(editor).get("/api/v1/agreement/", {"article": "seven"})
+    assert response.status_code == 400
+    assert "article" in response.json()

@@ -1,0 +1,207 @@
+"""The browser pages as the server renders them: access, lists, adding articles, the reader's
+highlights, escaping, the Content-Security-Policy and query counts."""
+
+import html
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from annotations import review
+from annotations.models import Article
+
+from .factories import ArticleFactory, ClaimFactory, UserFactory, make_annotation, publish
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def browser_client(client):
+    """browser_client(user) -> Django's test client logged in as `user`."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
+
+
+def body_text(page: str) -> str:
+    """The text content of the reader's body element, as the browser would see it."""
+    inner = re.search(r'<div id="article-body"[^>]*>(.*?)</div>', page, re.S).group(1)
+    return html.unescape(re.sub(r"<[^>]+>", "", inner))
+
+
+def test_anonymous_visitor_is_sent_to_log_in(client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login/")
+
+
+def test_account_without_a_role_is_refused(browser_client):
+    assert browser_client(UserFactory()).get("/").status_code == 403
+
+
+def test_article_list_searches_and_counts_unreviewed_claims(browser_client, reviewer, editor):
+    tram = ArticleFactory(title="Tram extension approved")
+    ArticleFactory(title="Harbour dredging resumes")
+    ClaimFactory(article=tram, exact="voted 31 to 12")
+    publish(make_annotation(ClaimFactory(article=tram, exact="fully funded"), reviewer), editor)
+
+    page = browser_client(reviewer).get("/", {"q": "tram"}).content.decode()
+
+    assert "1 article" in page
+    assert "Harbour dredging" not in page
+    row = re.search(r"<tr>\s*<td><a[^>]*>Tram extension approved</a>.*?</tr>", page, re.S).group(0)
+    cells = re.findall(r'<td class="num">(.*?)</td>', row, re.S)
+    assert [re.sub(r"<[^>]+>", "", cell) for cell in cells] == ["2", "1"]
+
+
+def test_article_list_filters_by_language_and_unreviewed_claims(browser_client, reviewer):
+    ClaimFactory(article=ArticleFactory(title="English with a claim", language="en"))
+    ArticleFactory(title="English without claims", language="en")
+    ArticleFactory(title="Articolo italiano", language="it")
+    client = browser_client(reviewer)
+
+    italian = client.get("/", {"language": "it"}).content.decode()
+    unreviewed = client.get("/", {"unreviewed": "1"}).content.decode()
+
+    assert "Articolo italiano" in italian and "English" not in italian
+    assert "English with a claim" in unreviewed
+    assert "English without claims" not in unreviewed and "Articolo italiano" not in unreviewed
+
+
+def test_editor_adds_an_article_by_pasting_text(browser_client, editor):
+    response = browser_client(editor).post(
+        "/articles/add/",
+        {"title": "Pasted", "body": "Caf\u00e9 prices rose 4%.", "language": "en", "publisher": "Desk"},
+    )
+
+    article = Article.objects.get(title="Pasted")
+    assert response.status_code == 302 and response["Location"] == f"/articles/{article.pk}/"
+    assert (article.body, article.publisher, article.created_by) == ("Caf\u00e9 prices rose 4%.", "Desk", editor)
+
+
+def test_editor_adds_an_article_from_a_text_file(browser_client, editor):
+    upload = SimpleUploadedFile("story.txt", b"Budget approved\n\nThe budget grew by 3%.\n")
+
+    browser_client(editor).post("/articles/add/", {"file": upload, "language": "it"})
+
+    article = Article.objects.get(title="Budget approved")
+    assert (article.body, article.language) == ("The budget grew by 3%.", "it")
+
+
+def test_invalid_article_shows_the_field_and_adds_nothing(browser_client, editor):
+    response = browser_client(editor).post("/articles/add/", {"title": "No text", "body": " ", "language": "en"})
+
+    assert response.status_code == 200
+    assert "body: This field may not be blank." in response.content.decode()
+    assert not Article.objects.exists()
+
+
+def test_reviewer_cannot_add_articles(browser_client, reviewer):
+    assert browser_client(reviewer).get("/articles/add/").status_code == 403
+
+
+def test_reader_body_text_is_exactly_the_article_body(browser_client, reviewer):
+    body = "A \U0001f68b tram <costs> \u20ac180m & more.\n\nSecond paragraph: 31 to 12."
+    article = ArticleFactory(body=body)
+    ClaimFactory(article=article, exact="tram <costs>")
+    ClaimFactory(article=article, exact="31 to 12")
+
+    page = browser_client(reviewer).get(f"/articles/{article.pk}/").content.decode()
+
+    assert body_text(page) == body
+    assert "tram &lt;costs&gt;" in page
+
+
+def test_overlapping_claims_share_segments_that_name_both(browser_client, reviewer, editor):
+    article = ArticleFactory(body="The mayor said the project is fully funded by grants.")
+    outer = ClaimFactory(article=article, exact="the project is fully funded by grants")
+    inner = ClaimFactory(article=article, exact="fully funded")
+    publish(make_annotation(inner, reviewer, key="false"), editor)
+
+    page = browser_client(reviewer).get(f"/articles/{article.pk}/").content.decode()
+
+    spans = re.findall(
+        r'<span class="(hl[^"]*)" data-claims="([^"]*)" data-claim="(\d+)" data-verdict="([^"]*)">', page
+    )
+    assert spans == [
+        ("hl", str(outer.pk), str(outer.pk), "none"),
+        ("hl hl-overlap", f"{outer.pk} {inner.pk}", str(inner.pk), "false"),
+        ("hl", str(outer.pk), str(outer.pk), "none"),
+    ]
+
+
+def test_reader_escapes_text_and_never_links_a_non_http_source(browser_client, reviewer):
+    article = ArticleFactory(title="<script>alert(1)</script>", url="javascript:alert(2)")
+    ClaimFactory(article=article, claimant="</script><script>alert(3)</script>")
+
+    page = browser_client(reviewer).get(f"/articles/{article.pk}/").content.decode()
+
+    assert "<script>alert" not in page
+    assert 'href="javascript' not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_reader_queries_do_not_grow_with_the_number_of_claims(browser_client, reviewer, editor):
+    words = [f"w{n}x" for n in range(40)]
+    article = ArticleFactory(body=" ".join(words))
+    client = browser_client(reviewer)
+    ClaimFactory(article=article, exact=words[0])
+    client.get(f"/articles/{article.pk}/")  # warm the session and content types
+    with CaptureQueriesContext(connection) as one:
+        client.get(f"/articles/{article.pk}/")
+    for word in words[1:]:
+        claim = ClaimFactory(article=article, exact=word)
+        if word.endswith("0"):
+            publish(make_annotation(claim, reviewer), editor)
+
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(f"/articles/{article.pk}/")
+
+    assert response.content.decode().count('class="hl') == 40
+    assert len(many) == len(one)
+
+
+@pytest.mark.parametrize("path", ["/", "/articles/{id}/", "/exports/", "/review/", "/login/"])
+def test_pages_allow_only_their_own_scripts_and_styles(browser_client, editor, path):
+    article = ArticleFactory()
+    response = browser_client(editor).get(path.format(id=article.pk))
+
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "style-src 'self'" in policy
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+    page = response.content.decode()
+    assert not re.search(r"<script(?![^>]*\b(src=|type=\"application/json\"))", page)
+    assert not re.search(r"\sstyle=", page)
+    assert not re.search(r"\son[a-z]+=", page)
+
+
+def test_review_queue_lists_submitted_annotations_for_editors(browser_client, reviewer, editor):
+    waiting = make_annotation(ClaimFactory(exact="voted 31 to 12"), reviewer, key="mixed")
+    review.submit(waiting, actor=reviewer)
+    make_annotation(ClaimFactory(exact="fully funded"), reviewer)  # still a draft
+
+    page = browser_client(editor).get("/review/").content.decode()
+
+    assert "1 annotation waiting" in page
+    assert f"?claim={waiting.claim_id}&amp;annotation={waiting.pk}" in page
+    assert "Mixed" in page and "fully funded" not in page
+
+
+def test_review_queue_and_exports_are_for_editors(browser_client, reviewer):
+    client = browser_client(reviewer)
+    assert client.get("/review/").status_code == 403
+    assert client.get("/exports/").status_code == 403
+
+
+def test_verdict_stylesheet_colours_come_from_the_rating_scale(client):
+    css = client.get("/verdicts.css")
+
+    assert css["Content-Type"].startswith("text/css")
+    assert '.hl[data-verdict="false"]{background:rgba(198,40,40,.18);border-bottom:2px solid #c62828}' in (
+        css.content.decode()
+    )
