@@ -4,7 +4,7 @@
 
 Seeds (or reuses) two databases, factcheck_bench_export_<N/10> and _<N>, with
 `manage.py seed_benchmark`; for each, starts a fresh gunicorn (one sync
-worker), downloads /api/v1/exports/verdicts.csv with token auth reading the
+worker) and, after one warm-up request, downloads /api/v1/exports/verdicts.csv with token auth reading the
 whole body, then times `COPY (same query) TO STDOUT WITH (FORMAT csv, HEADER)`
 through psycopg2 into a null sink, and reads the gunicorn worker's peak RSS
 (VmHWM) after the download. Prints figures; asserts nothing.
@@ -120,6 +120,9 @@ def _http_export(url: str, token: str, port: int) -> tuple[float, int, int]:
         _wait_for_port(port, server)
         worker = _child_pid(server.pid)
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+        # Warm up: the first request imports the URLconf and views, a fixed cost unrelated to the export.
+        connection.request("GET", "/api/v1/exports/", headers={"Authorization": f"Token {token}"})
+        connection.getresponse().read()
         started = time.perf_counter()
         connection.request("GET", "/api/v1/exports/verdicts.csv", headers={"Authorization": f"Token {token}"})
         response = connection.getresponse()

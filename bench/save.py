@@ -297,7 +297,9 @@ def verify(records: list[Record], annotation_ids: list[int]) -> list[str]:
     for annotation in Annotation.objects.filter(pk__in=annotation_ids):
         numbers = sorted(number for (annotation_id, number) in stored if annotation_id == annotation.pk)
         if numbers != list(range(1, annotation.version + 1)):
-            problems.append(f"annotation {annotation.pk} has versions {numbers[:5]}... not gapless to {annotation.version}")
+            problems.append(
+                f"annotation {annotation.pk} has versions {numbers[:5]}... not gapless to {annotation.version}"
+            )
         unclaimed = [n for n in numbers if n > 1 and (annotation.pk, n) not in claimed]
         if unclaimed:
             problems.append(f"annotation {annotation.pk} has versions nobody was told about: {unclaimed[:5]}")

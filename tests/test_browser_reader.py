@@ -53,6 +53,7 @@ def test_claim_selected_after_an_emoji_gets_code_point_offsets(open_page, api):
     page.get_by_role("button", name="Create claim").click()
 
     expect(page.locator("#claim-quote")).to_have_text("called the plan")
+    expect(page.locator("#article-body span.hl")).to_have_text("called the plan")
     (claim,) = api(reviewer).get(f"/api/v1/articles/{article.pk}/claims/").json()["results"]
     start = EMOJI_BODY.index("called the plan")
     assert (claim["start"], claim["end"], claim["exact"]) == (start, start + len("called the plan"), "called the plan")

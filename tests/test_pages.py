@@ -205,3 +205,11 @@ def test_verdict_stylesheet_colours_come_from_the_rating_scale(client):
     assert '.hl[data-verdict="false"]{background:rgba(198,40,40,.18);border-bottom:2px solid #c62828}' in (
         css.content.decode()
     )
+
+
+def test_menu_offers_the_review_queue_and_exports_to_editors_only(browser_client, reviewer, editor):
+    reviewer_page = browser_client(reviewer).get("/").content.decode()
+    editor_page = browser_client(editor).get("/").content.decode()
+
+    assert 'href="/review/"' not in reviewer_page and 'href="/exports/"' not in reviewer_page
+    assert 'href="/review/"' in editor_page and 'href="/exports/"' in editor_page

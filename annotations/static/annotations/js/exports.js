@@ -24,6 +24,7 @@ function sameOriginPath(value) {
 function renderJob(job) {
   let row = rows.get(job.id);
   if (!row) {
+    document.getElementById("no-exports")?.remove();
     row = h("tr", { "data-job": job.id });
     rows.set(job.id, row);
     $("#export-jobs tbody").prepend(row);

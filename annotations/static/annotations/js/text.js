@@ -45,7 +45,6 @@ export function selectionInside(container, text) {
 // wrap each covered segment once, colour it by its innermost claim.
 export function renderHighlights(container, text, claims) {
   performance.mark("highlight-start");
-  const points = Array.from(text);
   const starts = new Map();
   const ends = new Map();
   for (const claim of claims) {
@@ -54,14 +53,16 @@ export function renderHighlights(container, text, claims) {
     starts.get(claim.start).push(claim);
     ends.get(claim.end).push(claim);
   }
-  const bounds = [...new Set([0, points.length, ...starts.keys(), ...ends.keys()])].sort((a, b) => a - b);
+  const length = codePointLength(text);
+  const bounds = [...new Set([0, length, ...starts.keys(), ...ends.keys()])].filter((n) => n <= length).sort((a, b) => a - b);
+  const units = utf16Offsets(text, bounds);
   const active = new Map();
   const fragment = document.createDocumentFragment();
   for (let i = 0; i < bounds.length - 1; i++) {
     const from = bounds[i];
     for (const claim of ends.get(from) || []) active.delete(claim.id);
     for (const claim of starts.get(from) || []) active.set(claim.id, claim);
-    const piece = points.slice(from, bounds[i + 1]).join("");
+    const piece = text.slice(units[i], units[i + 1]);
     if (active.size === 0) {
       fragment.append(piece);
       continue;
@@ -82,6 +83,32 @@ export function renderHighlights(container, text, claims) {
   container.replaceChildren(fragment);
   performance.mark("highlight-end");
   performance.measure("highlight", "highlight-start", "highlight-end");
+}
+
+function codePointLength(text) {
+  let points = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length) i++;
+    points++;
+  }
+  return points;
+}
+
+// The UTF-16 offsets of ascending code point offsets, in one pass over the text.
+function utf16Offsets(text, sortedPoints) {
+  const offsets = new Array(sortedPoints.length);
+  let point = 0;
+  let unit = 0;
+  sortedPoints.forEach((target, index) => {
+    while (point < target && unit < text.length) {
+      const code = text.charCodeAt(unit);
+      unit += code >= 0xd800 && code <= 0xdbff && unit + 1 < text.length ? 2 : 1;
+      point++;
+    }
+    offsets[index] = unit;
+  });
+  return offsets;
 }
 
 // Index the highlights: claim id -> its segments.
