@@ -37,5 +37,15 @@ run: setup
 test: setup-dev chromium
 	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) $(BIN)/pytest $(PYTEST_ARGS)
 
+# Benchmarks print their figures (ratios against a baseline measured in the same run); see bench/.
+bench-save: setup-dev
+	$(BIN)/python bench/save.py --clients 16 --seconds 15
+
+bench-export: setup-dev
+	$(BIN)/python bench/export.py --claims $(or $(CLAIMS),1000000)
+
+bench-page: setup-dev chromium
+	$(BIN)/python bench/page.py
+
 lint: setup-dev
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

@@ -207,6 +207,15 @@ FACTCHECK = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        # A 412 is the normal answer to a save based on a stale version (the client re-reads and
+        # merges), not a warning: with several editors on one annotation it would flood the log.
+        "not_stale_save": {
+            "()": "django.utils.log.CallbackFilter",
+            "callback": lambda record: getattr(record, "status_code", None) != 412,
+        },
+    },
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"filters": ["not_stale_save"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
 }

@@ -155,6 +155,27 @@ def test_stale_if_match_is_refused_with_412_and_the_current_version(api, reviewe
     assert AnnotationVersion.objects.filter(annotation=annotation).count() == 2
 
 
+def test_a_stale_save_is_not_logged_as_a_warning(api, reviewer, annotation, caplog):
+    versioning.append_version(annotation, based_on=1, author=reviewer, confidence=70)
+    with caplog.at_level("WARNING", logger="django.request"):
+        assert patch(api(reviewer), annotation.pk, '"1"', confidence=90).status_code == 412
+    assert caplog.records == []
+
+
+def test_a_save_answers_with_what_was_stored_without_reading_it_back(
+    api, editor, annotation, django_assert_num_queries
+):
+    client = api(editor)
+    # Role lookup, the annotation, lock + based-on version, compare-and-swap, insert; in a test the
+    # transaction is a savepoint (two more statements). The full read query is not among them.
+    with django_assert_num_queries(7):
+        response = patch(client, annotation.pk, '"1"', confidence=90, change_note="Editor's check")
+    body = response.json()
+    assert response["ETag"] == '"2"'
+    assert body == client.get(f"/api/v1/annotations/{annotation.pk}/").json()
+    assert (body["version"], body["confidence"], body["verdict"], body["author"]) == (2, 90, "mostly-true", "editor")
+
+
 @pytest.mark.parametrize("etag", ['"1"', 'W/"1"', "1"])
 def test_if_match_accepts_strong_weak_and_bare_etags(api, reviewer, annotation, etag):
     response = patch(api(reviewer), annotation.pk, etag, confidence=90)

@@ -165,3 +165,9 @@ def test_viewers_see_only_the_published_version_of_published_annotations(api, vi
     assert [v["number"] for v in versions] == [1]
     assert client.get(f"/api/v1/annotations/{annotation.pk}/versions/2/").status_code == 404
     assert client.get(f"/api/v1/annotations/{colleague.pk}/").status_code == 404
+
+
+def test_blind_reviewer_changing_an_annotation_they_may_not_see_gets_404(api, reviewer, annotation, colleague):
+    response = api(reviewer).patch(f"/api/v1/annotations/{colleague.pk}/", {"confidence": 5}, HTTP_IF_MATCH='"1"')
+    assert response.status_code == 404
+    assert colleague.versions.count() == 1

@@ -109,3 +109,13 @@ def test_database_refuses_to_rewrite_history_even_from_raw_sql(table, statement)
         cursor.execute(f"SELECT count(*) FROM {table}")
         assert cursor.fetchone()[0] == before > 0
     assert AnnotationVersion.objects.get().confidence == 80
+
+
+def test_a_save_brings_the_given_annotation_up_to_date(annotation, reviewer, editor, django_assert_num_queries):
+    publish(annotation, editor)
+    version = versioning.append_version(annotation, based_on=1, author=reviewer, confidence=70)
+    stored = type(annotation).objects.get(pk=annotation.pk)
+    assert (annotation.version, annotation.status, annotation.updated_at) == (2, "draft", stored.updated_at)
+    assert (stored.version, stored.status) == (2, "draft")
+    with django_assert_num_queries(0):
+        assert version.verdict.key == "mixed"  # carried over, loaded with the based-on version

@@ -123,7 +123,7 @@ class ExportJobSerializer(serializers.ModelSerializer):
     def get_download_url(self, job: ExportJob) -> str | None:
         if job.status != ExportJob.Status.SUCCEEDED:
             return None
-        path = reverse("export-download", args=[job.pk])
+        path = reverse("api:export-download", args=[job.pk])
         request = self.context.get("request")
         return request.build_absolute_uri(path) if request else path
 
@@ -226,4 +226,4 @@ class ExportJobViewSet(
 
 
 def body_location(request, job: ExportJob) -> str:
-    return request.build_absolute_uri(reverse("export-detail", args=[job.pk]))
+    return request.build_absolute_uri(reverse("api:export-detail", args=[job.pk]))

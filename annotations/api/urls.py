@@ -6,6 +6,9 @@ from rest_framework.routers import DefaultRouter
 
 from . import annotations, articles, exports
 
+# Namespaced: the browser pages use the plain names (article-list, export-list, ...).
+app_name = "api"
+
 router = DefaultRouter()
 router.register("articles", articles.ArticleViewSet, basename="article")
 router.register("claims", articles.ClaimViewSet, basename="claim")

@@ -84,6 +84,8 @@ form.addEventListener("submit", async (event) => {
   renderJob(response.data);
   poll(response.data.id);
 });
+// The button is disabled in the HTML so that a click before this module runs cannot submit the form natively.
+form.querySelector("button[type=submit]").disabled = false;
 
 (async () => {
   const response = await getAll("/api/v1/exports/");
