@@ -13,7 +13,16 @@ from rest_framework.test import APIClient
 
 from .factories import UserFactory
 
-SEEDS_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
+# The two real seed articles live in the shared folder beside the repository (override with FACTCHECK_SEEDS_DIR).
+SEEDS_DIR = Path(os.environ.get("FACTCHECK_SEEDS_DIR") or Path(__file__).resolve().parents[2] / "shared" / "seeds")
+
+
+def _seed_files(pattern: str) -> list[Path]:
+    files = sorted(SEEDS_DIR.glob(pattern))
+    if not files:
+        pytest.fail(f"No seed article {pattern!r} in {SEEDS_DIR}: the shared/seeds folder must sit beside the repo.")
+    return files
+
 
 APPEND_ONLY_TRIGGERS = [
     f"annotations.{model}:{trigger}"
@@ -79,7 +88,7 @@ def seed_text():
     """Read one of the two real seed articles: `seed_text("000")` -> (title, body)."""
 
     def read(prefix: str) -> tuple[str, str]:
-        (path,) = SEEDS_DIR.glob(f"{prefix}_*.txt")
+        (path,) = _seed_files(f"{prefix}_*.txt")
         title, _, body = path.read_text(encoding="utf-8").partition("\n")
         return title.strip(), body.strip("\n")
 
@@ -88,7 +97,7 @@ def seed_text():
 
 @pytest.fixture
 def seed_paths():
-    return sorted(SEEDS_DIR.glob("*.txt"))
+    return _seed_files("*.txt")
 
 
 @pytest.fixture
