@@ -4,6 +4,7 @@ import importlib
 import os
 import socket
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pgtrigger
 import pytest
@@ -51,11 +52,11 @@ def pytest_configure(config):
     db = settings.DATABASES["default"]
     if not _reachable(db.get("HOST") or "127.0.0.1", int(db.get("PORT") or 5432)):
         pytest.exit(f"PostgreSQL is not reachable at {db.get('HOST')}:{db.get('PORT')}.", returncode=3)
-    broker = settings.CELERY_BROKER_URL or ""
-    if not broker.startswith("redis://"):
+    broker = urlsplit(settings.CELERY_BROKER_URL or "")
+    if broker.scheme != "redis":
         pytest.exit("The suite needs CELERY_BROKER_URL=redis://... (Redis on 127.0.0.1:6379). Run `make test`.", 3)
-    if not _reachable("127.0.0.1", 6379):
-        pytest.exit("Redis is not reachable at 127.0.0.1:6379.", returncode=3)
+    if not _reachable(broker.hostname or "127.0.0.1", broker.port or 6379):
+        pytest.exit(f"Redis is not reachable at {broker.hostname}:{broker.port or 6379}.", returncode=3)
 
 
 # Transactional tests end by truncating every table; the append-only triggers
