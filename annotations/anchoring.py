@@ -106,26 +106,6 @@ def find_quote(body: str, exact: str, prefix: str = "", suffix: str = "") -> lis
     return _narrow_by_context(body, starts, len(exact), prefix, suffix)
 
 
-def reanchor(body: str, anchor: Anchor) -> Anchor | None:
-    """Find `anchor`'s quote in a revised body, or None when the quote is gone or ambiguous."""
-    if body[anchor.start : anchor.end] == anchor.exact:
-        return anchor_at(body, anchor.start, anchor.end)
-    starts = find_quote(body, anchor.exact, anchor.prefix, anchor.suffix)
-    if len(starts) != 1:
-        return None
-    return anchor_at(body, starts[0], starts[0] + len(anchor.exact))
-
-
-def utf16_to_code_points(text: str, utf16_offset: int) -> int:
-    """Convert a UTF-16 offset (as JavaScript counts) into a code point offset of `text`."""
-    units = 0
-    for index, char in enumerate(text):
-        if units >= utf16_offset:
-            return index
-        units += 2 if ord(char) > 0xFFFF else 1
-    return len(text)
-
-
 def _split_selectors(selectors: list[dict]) -> tuple[dict | None, dict | None]:
     if isinstance(selectors, dict):
         selectors = [selectors]

@@ -133,13 +133,6 @@ def published_version_as_of(claim: Claim | int, instant: datetime.datetime) -> A
     return publication.version if publication else None
 
 
-def has_submitted(user, claim_id: int) -> bool:
-    """Whether `user` has ever submitted their own annotation of the claim (what lifts blind review)."""
-    return ReviewTransition.objects.filter(
-        annotation__claim_id=claim_id, annotation__reviewer=user, to_status=Status.SUBMITTED
-    ).exists()
-
-
 def visible_annotations(user, queryset=None):
     """The annotations `user` may read.
 

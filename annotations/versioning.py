@@ -211,12 +211,6 @@ def version_as_of(annotation: Annotation | int, instant: datetime.datetime) -> A
     )
 
 
-def current_version(annotation: Annotation) -> AnnotationVersion:
-    return AnnotationVersion.objects.select_related("verdict", "author").get(
-        annotation=annotation, number=annotation.version
-    )
-
-
 def diff_versions(old: AnnotationVersion, new: AnnotationVersion) -> dict[str, dict]:
     """Field-level differences between two versions: {field: {"from": old, "to": new}}."""
     fields = (*CONTENT_FIELDS, "change_note")

@@ -4,7 +4,7 @@ import unicodedata
 
 import pytest
 
-from annotations.anchoring import SelectorError, find_quote, resolve_selectors, utf16_to_code_points
+from annotations.anchoring import SelectorError, find_quote, resolve_selectors
 
 
 def quote(exact, **context):
@@ -68,9 +68,3 @@ def test_context_is_32_code_points_each_side():
     body = "a" * 50 + "CLAIM" + "b" * 50
     anchor = resolve_selectors(body, quote("CLAIM"))
     assert anchor.prefix == "a" * 32 and anchor.suffix == "b" * 32
-
-
-def test_utf16_offsets_convert_to_code_points():
-    text = "\U0001f600 ok"
-    assert utf16_to_code_points(text, 2) == 1
-    assert utf16_to_code_points(text, 5) == 4

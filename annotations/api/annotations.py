@@ -127,38 +127,9 @@ class EvidenceItemSerializer(serializers.Serializer):
     accessed = serializers.DateField(required=False, allow_null=True)
 
 
-class VersionSerializer(serializers.Serializer):
-    """One immutable version of an annotation (fields as they were in that version)."""
+class VersionContentSerializer(serializers.Serializer):
+    """The content of one version, shared by the version and annotation representations (schema only)."""
 
-    number = serializers.IntegerField()
-    version = serializers.IntegerField()
-    based_on = serializers.IntegerField(allow_null=True)
-    reverted_from = serializers.IntegerField(allow_null=True)
-    verdict = serializers.CharField()
-    verdict_label = serializers.CharField()
-    verdict_colour = serializers.CharField()
-    rating_value = serializers.IntegerField(allow_null=True)
-    confidence = serializers.IntegerField()
-    rationale = serializers.CharField()
-    evidence = EvidenceItemSerializer(many=True)
-    change_note = serializers.CharField()
-    author = serializers.CharField()
-    created_at = serializers.DateTimeField()
-
-    def to_representation(self, version: AnnotationVersion) -> dict:
-        return version_data(version)
-
-
-class AnnotationSerializer(serializers.Serializer):
-    """An annotation with the fields of one version at the top level: the current version, or for
-    viewers the published one, or with ?as_of= the one current at that instant."""
-
-    id = serializers.IntegerField()
-    claim = serializers.IntegerField()
-    article = serializers.IntegerField()
-    reviewer = serializers.CharField()
-    status = serializers.ChoiceField(choices=Annotation.Status.choices)
-    version = serializers.IntegerField()
     verdict = serializers.CharField()
     verdict_label = serializers.CharField()
     verdict_colour = serializers.CharField()
@@ -169,6 +140,30 @@ class AnnotationSerializer(serializers.Serializer):
     change_note = serializers.CharField()
     author = serializers.CharField()
     created_at = serializers.DateTimeField(help_text="When this version was saved")
+
+
+class VersionSerializer(VersionContentSerializer):
+    """One immutable version of an annotation (fields as they were in that version)."""
+
+    number = serializers.IntegerField()
+    version = serializers.IntegerField()
+    based_on = serializers.IntegerField(allow_null=True)
+    reverted_from = serializers.IntegerField(allow_null=True)
+
+    def to_representation(self, version: AnnotationVersion) -> dict:
+        return version_data(version)
+
+
+class AnnotationSerializer(VersionContentSerializer):
+    """An annotation with the fields of one version at the top level: the current version, or for
+    viewers the published one, or with ?as_of= the one current at that instant."""
+
+    id = serializers.IntegerField()
+    claim = serializers.IntegerField()
+    article = serializers.IntegerField()
+    reviewer = serializers.CharField()
+    status = serializers.ChoiceField(choices=Annotation.Status.choices)
+    version = serializers.IntegerField()
     updated_at = serializers.DateTimeField()
     is_published = serializers.BooleanField(help_text="The claim's published verdict is a version of this annotation")
     published_version = serializers.IntegerField(allow_null=True)
