@@ -6,6 +6,7 @@ passwords for the demo accounts and prints them.
 
 import datetime
 import secrets
+import string
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -109,7 +110,7 @@ class Command(BaseCommand):
 
 def _account(username: str, role: str):
     user, _ = get_user_model().objects.get_or_create(username=username, defaults={"email": f"{username}@example.org"})
-    password = secrets.token_urlsafe(9)
+    password = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(12))
     user.set_password(password)
     user.save()
     user.groups.add(Group.objects.get(name=role))
