@@ -10,7 +10,6 @@ import datetime
 
 from django.db.models import F, FilteredRelation, Q
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -24,6 +23,7 @@ from .. import agreement as agreement_service
 from .. import review, roles, versioning
 from ..anchoring import normalise
 from ..exceptions import StaleVersion
+from ..instants import parse_instant
 from ..models import Annotation, AnnotationVersion, Claim, ReviewTransition, Verdict
 from .errors import PreconditionRequired
 from .permissions import HasRole, IsEditor
@@ -262,16 +262,11 @@ def if_match(request, *, required: bool) -> int | None:
     return int(value)
 
 
-def parse_instant(value: str, field: str) -> datetime.datetime:
-    """An ISO 8601 instant, or a bare date (midnight UTC); naive instants are UTC."""
+def instant_param(value: str, field: str) -> datetime.datetime:
     try:
-        if len(value) == 10:
-            day = datetime.date.fromisoformat(value)
-            return datetime.datetime.combine(day, datetime.time(), tzinfo=datetime.UTC)
-        instant = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise exceptions.ValidationError({field: [f"Expected an ISO 8601 instant; got {value!r}."]}) from None
-    return instant if timezone.is_aware(instant) else instant.replace(tzinfo=datetime.UTC)
+        return parse_instant(value)
+    except ValueError as error:
+        raise exceptions.ValidationError({field: [str(error)]}) from None
 
 
 # ---------------------------------------------------------------- annotations
@@ -369,7 +364,7 @@ class AnnotationViewSet(AnnotationResponses, mixins.ListModelMixin, mixins.Retri
         annotation = self.get_object()
         as_of = request.query_params.get("as_of")
         if as_of:
-            return self.as_of(annotation, parse_instant(as_of, "as_of"))
+            return self.as_of(annotation, instant_param(as_of, "as_of"))
         return self.respond(annotation)
 
     def as_of(self, annotation: Annotation, instant: datetime.datetime) -> Response:

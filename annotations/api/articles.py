@@ -17,6 +17,7 @@ from .. import articles as article_services
 from .. import claims as claim_services
 from ..anchoring import Anchor, normalise
 from ..importing import ImportFailed, import_articles, parse_payload, records_from_items
+from ..instants import parse_instant
 from ..models import Article, Claim
 from .filters import ArticleFilter, ClaimFilter
 from .parsers import JSONLinesParser, PlainTextParser, TextParser
@@ -27,13 +28,12 @@ class DateOrDateTimeField(serializers.DateTimeField):
     """Accepts an ISO 8601 instant or a bare date (taken as midnight UTC)."""
 
     def to_internal_value(self, value):
-        if isinstance(value, str) and len(value) == 10:
-            try:
-                day = datetime.date.fromisoformat(value)
-            except ValueError:
-                self.fail("invalid", format="YYYY-MM-DD or an ISO 8601 instant")
-            return datetime.datetime.combine(day, datetime.time(), tzinfo=datetime.UTC)
-        return super().to_internal_value(value)
+        if not isinstance(value, str):
+            return super().to_internal_value(value)
+        try:
+            return parse_instant(value)
+        except ValueError:
+            self.fail("invalid", format="YYYY-MM-DD or an ISO 8601 instant")
 
 
 class ArticleSerializer(serializers.ModelSerializer):

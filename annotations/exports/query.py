@@ -43,10 +43,10 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 
 from .. import roles
 from ..exceptions import NotAllowed
+from ..instants import is_bare_date, parse_instant
 from ..models import Annotation, AnnotationVersion, Article, Claim, Publication, ReviewTransition, Verdict
 
 COLUMNS = (
@@ -354,34 +354,18 @@ def _parse_versions(value: str) -> bool:
 
 
 def _parse_instant(value: str, *, end_of_day: bool) -> datetime.datetime:
-    """A date (a whole day, inclusive) or an ISO 8601 instant (inclusive); naive instants are UTC."""
-    day = parse_date(value) if len(value) == 10 else None
-    if day is not None:
-        start = datetime.datetime.combine(day, datetime.time(), tzinfo=datetime.UTC)
-        return start + datetime.timedelta(days=1) if end_of_day else start
-    instant = _instant(value)
-    return instant + datetime.timedelta(microseconds=1) if end_of_day else instant
+    """A date (a whole day, inclusive) or an ISO 8601 instant (inclusive)."""
+    instant = parse_instant(value)
+    if not end_of_day:
+        return instant
+    return instant + (datetime.timedelta(days=1) if is_bare_date(value) else datetime.timedelta(microseconds=1))
 
 
 def _parse_as_of(value: Any) -> datetime.datetime:
-    text = str(value).strip()
-    day = parse_date(text) if len(text) == 10 and not isinstance(value, datetime.datetime) else None
-    if day is not None:
-        instant = datetime.datetime.combine(day, datetime.time(), tzinfo=datetime.UTC)
+    if isinstance(value, datetime.datetime):
+        instant = value if timezone.is_aware(value) else value.replace(tzinfo=datetime.UTC)
     else:
-        instant = value if isinstance(value, datetime.datetime) else _instant(text)
-    if timezone.is_naive(instant):
-        instant = instant.replace(tzinfo=datetime.UTC)
+        instant = parse_instant(str(value))
     if instant > timezone.now():
         raise ValueError("as_of is in the future; an export can only show what has been published.")
     return instant
-
-
-def _instant(value: str) -> datetime.datetime:
-    try:
-        instant = parse_datetime(value.replace(" ", "+", 1) if value.count(" ") == 1 and "T" in value else value)
-    except ValueError:
-        instant = None
-    if instant is None:
-        raise ValueError(f"{value!r} is not an ISO 8601 instant, e.g. 2024-05-01T12:00:00Z.")
-    return instant if timezone.is_aware(instant) else instant.replace(tzinfo=datetime.UTC)
