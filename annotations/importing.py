@@ -103,19 +103,24 @@ def headline_from(paragraph: str, limit: int = HEADLINE_LENGTH) -> str:
 
 def parse_file(path: Path, defaults: dict | None = None) -> list[Record]:
     """Records from a .txt, .json or .jsonl file; `defaults` fill fields a record leaves out."""
-    text = path.read_text(encoding="utf-8-sig")
-    if path.suffix.lower() == ".txt":
-        records = [parse_text_file(text, str(path))]
-    elif path.suffix.lower() in (".json", ".jsonl", ".ndjson"):
-        records = parse_payload(text, str(path))
+    return parse_document(path.read_text(encoding="utf-8-sig"), path.name, defaults, source=str(path))
+
+
+def parse_document(text: str, name: str, defaults: dict | None = None, *, source: str = "") -> list[Record]:
+    """Records from the text of a file called `name` (.txt, .json, .jsonl), as a file or an upload."""
+    source = source or name
+    suffix = Path(name).suffix.lower()
+    if suffix == ".txt":
+        records = [parse_text_file(text, source)]
+    elif suffix in (".json", ".jsonl", ".ndjson"):
+        records = parse_payload(text, source)
     else:
         raise ImportFailed(
-            [RecordError(0, "file", f"Unsupported file type {path.suffix!r}; use .txt, .json or .jsonl.", str(path))]
+            [RecordError(0, "file", f"Unsupported file type {suffix!r}; use .txt, .json or .jsonl.", source)]
         )
-    if defaults:
-        for record in records:
-            if isinstance(record.data, dict):
-                record.data = {**defaults, **record.data}
+    for record in records:
+        if defaults and isinstance(record.data, dict):
+            record.data = {**defaults, **record.data}
     return records
 
 

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET
 
 from . import roles
 from .highlighting import Span, highlighted_body
-from .importing import ImportFailed, Record, RecordError, import_articles, parse_payload, parse_text_file
+from .importing import ImportFailed, Record, RecordError, import_articles, parse_document
 from .models import Annotation, AnnotationVersion, Article, Claim, ExportJob, Verdict
 
 ARTICLES_PER_PAGE = 50
@@ -106,7 +106,6 @@ def article_add(request):
 
 def _records_from_form(request, fields: dict) -> list[Record]:
     defaults = {name: value for name, value in fields.items() if value and name not in ("title", "body")}
-    defaults.setdefault("language", "en")
     upload = request.FILES.get("file")
     if upload is None:
         return [Record(0, {**defaults, **{k: v for k, v in fields.items() if v or k in ("title", "body")}})]
@@ -116,17 +115,7 @@ def _records_from_form(request, fields: dict) -> list[Record]:
         text = upload.read().decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise ImportFailed([_error("file", "The file is not UTF-8 text.")]) from error
-    name = upload.name.lower()
-    if name.endswith(".txt"):
-        records = [parse_text_file(text, upload.name)]
-    elif name.endswith((".json", ".jsonl", ".ndjson")):
-        records = parse_payload(text, upload.name)
-    else:
-        raise ImportFailed([_error("file", "Upload a .txt, .json or .jsonl file.")])
-    for record in records:
-        if isinstance(record.data, dict):
-            record.data = {**defaults, **record.data}
-    return records
+    return parse_document(text, upload.name, defaults)
 
 
 def _error(field: str, message: str) -> RecordError:

@@ -21,10 +21,10 @@ from collections.abc import Callable, Iterator
 
 from django.db.backends.base.base import BaseDatabaseWrapper
 
+from .blocks import BLOCK_SIZE
 from .query import COLUMNS, FORMULA_PREFIXES, ExportFilters, copy_sql, iter_rows
 
 BOM = b"\xef\xbb\xbf"
-BLOCK_SIZE = 64 * 1024
 QUEUE_BLOCKS = 16  # blocks in flight between the COPY thread and the response: 1 MB at most
 
 

@@ -13,6 +13,7 @@ from urllib.parse import urljoin
 from django.conf import settings
 from django.db.backends.base.base import BaseDatabaseWrapper
 
+from ..anchoring import Anchor
 from .blocks import BlockWriter
 from .csv import Progress, evidence_urls, iso_instant
 from .query import ExportFilters, iter_rows
@@ -45,15 +46,9 @@ def web_annotation(row: dict) -> dict:
         "body": body,
         "target": {
             "source": row["article_url"] or urljoin(base, f"articles/{row['article_id']}/"),
-            "selector": [
-                {"type": "TextPositionSelector", "start": row["claim_start"], "end": row["claim_end"]},
-                {
-                    "type": "TextQuoteSelector",
-                    "exact": row["claim_text"],
-                    "prefix": row["claim_prefix"],
-                    "suffix": row["claim_suffix"],
-                },
-            ],
+            "selector": Anchor(
+                row["claim_start"], row["claim_end"], row["claim_text"], row["claim_prefix"], row["claim_suffix"]
+            ).as_selectors(),
         },
     }
     return annotation
