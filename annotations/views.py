@@ -6,6 +6,7 @@ whatever the number of claims.
 """
 
 import re
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -78,6 +79,9 @@ def article_list(request):
             "language": language,
             "languages": list(languages),
             "unreviewed_only": unreviewed_only,
+            "pager_params": urlencode(
+                {"q": query, "language": language, **({"unreviewed": "1"} if unreviewed_only else {})}
+            ),
             "can_add": roles.is_editor(request.user),
         },
     )

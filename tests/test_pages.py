@@ -213,3 +213,11 @@ def test_menu_offers_the_review_queue_and_exports_to_editors_only(browser_client
 
     assert 'href="/review/"' not in reviewer_page and 'href="/exports/"' not in reviewer_page
     assert 'href="/review/"' in editor_page and 'href="/exports/"' in editor_page
+
+
+def test_article_list_pages_keep_the_search(browser_client):
+    for n in range(51):
+        ArticleFactory(title=f"Tram report {n}", language="en")
+    page = browser_client(UserFactory(role="reviewer")).get("/?q=tram&language=en").content.decode()
+    assert "Page 1 of 2" in page
+    assert 'href="?q=tram&amp;language=en&amp;page=2">Next</a>' in page
