@@ -107,8 +107,8 @@ def _token(url: str) -> str:
         url,
         "shell",
         "-c",
-        "from rest_framework.authtoken.models import Token; from django.contrib.auth import get_user_model; "
-        "print(Token.objects.get_or_create(user=get_user_model().objects.get(username='bench-editor'))[0].key)",
+        "from knox.models import AuthToken; from django.contrib.auth import get_user_model; "
+        "print(AuthToken.objects.create(user=get_user_model().objects.get(username='bench-editor'))[1])",
     ).split()[-1]
 
 

@@ -165,7 +165,7 @@ def create_fixtures(clients: int, per_annotation: int) -> tuple[list[str], list[
     """One editor (and token) per client, and one annotation per group of clients."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
-    from rest_framework.authtoken.models import Token
+    from knox.models import AuthToken
 
     from annotations import versioning
     from annotations.articles import create_article
@@ -178,7 +178,7 @@ def create_fixtures(clients: int, per_annotation: int) -> tuple[list[str], list[
     for index in range(clients):
         user = get_user_model().objects.create_user(f"bench-editor-{index}", password=secrets.token_urlsafe())
         user.groups.add(editors)
-        tokens.append(Token.objects.create(user=user).key)
+        tokens.append(AuthToken.objects.create(user=user)[1])
     groups = (clients + per_annotation - 1) // per_annotation
     article = create_article(
         title="Benchmark article", body=" ".join(f"<claim {i}>" for i in range(groups)), language="en"

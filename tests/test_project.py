@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.test import RequestFactory
 from playwright.sync_api import expect
 
 from annotations.models import Article, Claim
@@ -125,7 +126,7 @@ def test_seed_demo_runs_twice_and_prints_working_passwords():
     passwords = dict(re.findall(r"^\s+(editor|reviewer|viewer)\s+(\S+)$", outputs[-1], re.M))
     assert set(passwords) == {"editor", "reviewer", "viewer"}
     for username, password in passwords.items():
-        assert authenticate(username=username, password=password) is not None
+        assert authenticate(RequestFactory().post("/login/"), username=username, password=password) is not None
 
 
 def test_readme_opens_with_the_two_commands_that_the_makefile_and_ci_run():

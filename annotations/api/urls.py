@@ -1,10 +1,9 @@
 """REST API routes under /api/v1/."""
 
-from django.urls import path
-from rest_framework.authtoken.views import obtain_auth_token
+from django.urls import path, re_path
 from rest_framework.routers import DefaultRouter
 
-from . import annotations, articles, exports
+from . import annotations, articles, auth, errors, exports
 
 # Namespaced: the browser pages use the plain names (article-list, export-list, ...).
 app_name = "api"
@@ -17,10 +16,13 @@ router.register("annotations", annotations.AnnotationViewSet, basename="annotati
 router.register("exports", exports.ExportJobViewSet, basename="export")
 
 urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="auth-token"),
+    path("auth/token/", auth.TokenView.as_view(), name="auth-token"),
+    path("auth/logout/", auth.LogoutView.as_view(), name="auth-logout"),
     path("claims/<int:claim_pk>/annotations/", annotations.ClaimAnnotationsView.as_view(), name="claim-annotations"),
     path("agreement/", annotations.AgreementView.as_view(), name="agreement-detail"),
     # Before the router: its exports/{id} must not see "verdicts.csv".
     path("exports/verdicts.csv", exports.VerdictsCsvView.as_view(), name="export-verdicts-csv"),
     *router.urls,
+    # Anything else under /api/v1/ is a JSON 404, not the HTML page.
+    re_path(r"^.*$", errors.not_found, name="not-found"),
 ]
