@@ -72,7 +72,9 @@ def test_agreement_endpoint_reports_alpha_and_the_claims_where_reviewers_disagre
     assert response.status_code == 200
     body = response.json()
     assert (body["claims"], body["annotations"]) == (2, 4)
-    assert body["alpha"] == pytest.approx(nominal_alpha([["true", "true"], ["true", "false"]]))
+    # By hand: coincidences o_tt = 2, o_tf = o_ft = 1; n_t = 3, n_f = 1, n = 4.
+    # alpha = 1 - (n - 1) * (o_tf + o_ft) / (2 * n_t * n_f) = 1 - 3 * 2 / 6 = 0.
+    assert body["alpha"] == pytest.approx(0.0)
     assert body["disagreements"] == [
         {"claim": disputed.pk, "exact": "fully funded", "verdicts": {"ana": "true", "bo": "false"}}
     ]
