@@ -33,10 +33,14 @@ def page(queryset: QuerySet, ordering: tuple[str, ...], *, cursor: str | None, s
     """One page of `queryset` in `ordering`, after (or, for a backwards cursor, before) `cursor`."""
     values, backwards = decode_cursor(cursor, len(ordering))
     order = [_flip(name) for name in ordering] if backwards else list(ordering)
-    queryset = queryset.order_by(*order)
+    keys = queryset.order_by(*order)
     if values is not None:
-        queryset = queryset.filter(after(order, values))
-    rows = list(queryset[: size + 1])
+        keys = keys.filter(after(order, values))
+    # Two steps: the page's keys from the ordering's index alone, then the rows with all their joins for
+    # those keys only (a planner handed the joins and a LIMIT may merge-join a whole table first).
+    ids = list(keys.values_list("pk", flat=True)[: size + 1])
+    by_id = queryset.order_by().in_bulk(ids)
+    rows = [by_id[pk] for pk in ids if pk in by_id]
     more = len(rows) > size
     rows = rows[:size]
     if backwards:
