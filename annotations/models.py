@@ -71,6 +71,8 @@ class Article(models.Model):
                 condition=Q(unreviewed_count__gt=0),
             ),
             models.Index(F("language"), F("created_at").desc(), F("id").desc(), name="article_language_newest"),
+            # ?published_after/before: a narrow range is found here instead of walking the newest-first index.
+            models.Index(fields=["published_at"], name="article_published_at"),
             # Substring search on title and publisher (pg_trgm GIN, see migration 0007).
             GinIndex(OpClass(Upper("title"), name="gin_trgm_ops"), name="article_title_trgm"),
             GinIndex(OpClass(Upper("publisher"), name="gin_trgm_ops"), name="article_publisher_trgm"),

@@ -83,6 +83,8 @@ def review_queue() -> QuerySet:
     return (
         Annotation.objects.filter(status=Annotation.Status.SUBMITTED)
         .select_related("claim__article", "reviewer")
+        # The queue shows titles and quotes; an article body can be 100 KB, fifty times over.
+        .defer("claim__article__body", "claim__prefix", "claim__suffix", "claim__statement")
         .annotate(
             verdict_key=Subquery(current.values("verdict__key")),
             verdict_label=Subquery(current.values("verdict__label")),

@@ -87,6 +87,10 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="article",
+            index=models.Index(fields=["published_at"], name="article_published_at"),
+        ),
+        migrations.AddIndex(
+            model_name="article",
             index=django.contrib.postgres.indexes.GinIndex(
                 django.contrib.postgres.indexes.OpClass(
                     django.db.models.functions.text.Upper("title"), name="gin_trgm_ops"
