@@ -121,7 +121,7 @@ MAX_DISAGREEMENTS = 100
 # Krippendorff's nominal alpha from aggregates (see the module docstring): with m_u values in
 # unit u, n_uc of them c, n_c = sum_u n_uc over pairable units and n = sum_c n_c,
 #   observed = sum_u (m_u^2 - sum_c n_uc^2) / (m_u - 1),  expected = n^2 - sum_c n_c^2.
-_ALPHA_SQL = """
+_SCOPE_CTE = """
 WITH votes(claim_id, verdict_id) AS ({votes}),
 units AS (SELECT claim_id, COUNT(*) AS m FROM votes GROUP BY claim_id HAVING COUNT(*) >= 2),
 cells AS (SELECT v.claim_id, v.verdict_id, COUNT(*) AS n FROM votes v JOIN units USING (claim_id) GROUP BY 1, 2),
@@ -130,14 +130,15 @@ per_unit AS (
       FROM cells c JOIN units u USING (claim_id) GROUP BY c.claim_id, u.m
 ),
 per_value AS (SELECT SUM(n) AS n_c FROM cells GROUP BY verdict_id)
-SELECT (SELECT COUNT(*) FROM units),
-       (SELECT COALESCE(SUM(m), 0)::bigint FROM units),
-       (SELECT COALESCE(SUM((m * m - squares)::float8 / (m - 1)), 0) FROM per_unit),
-       (SELECT COALESCE(SUM(n_c * n_c), 0)::bigint FROM per_value),
-       (SELECT COUNT(*) FROM per_unit WHERE kinds > 1),
-       (SELECT COALESCE(array_agg(claim_id ORDER BY claim_id), '{{}}')
-          FROM (SELECT claim_id FROM per_unit WHERE kinds > 1 ORDER BY claim_id LIMIT %s) AS first)
 """
+_ALPHA_SQL = """
+SELECT (SELECT COUNT(*) FROM units),
+       CAST((SELECT COALESCE(SUM(m), 0) FROM units) AS BIGINT),
+       (SELECT COALESCE(SUM(CAST(m * m - squares AS DOUBLE PRECISION) / (m - 1)), 0) FROM per_unit),
+       CAST((SELECT COALESCE(SUM(n_c * n_c), 0) FROM per_value) AS BIGINT),
+       (SELECT COUNT(*) FROM per_unit WHERE kinds > 1)
+"""
+_FIRST_DISAGREEMENTS_SQL = "SELECT claim_id FROM per_unit WHERE kinds > 1 ORDER BY claim_id LIMIT %s"
 
 
 def agreement(
@@ -159,9 +160,12 @@ def agreement(
         raise ScopeTooLarge(MAX_ANNOTATIONS)
     votes = annotations.filter(versions__number=F("version")).order_by().values("claim_id", "versions__verdict_id")
     votes_sql, params = votes.query.sql_with_params()
+    cte = _SCOPE_CTE.format(votes=votes_sql)
     with connection.cursor() as cursor:
-        cursor.execute(_ALPHA_SQL.format(votes=votes_sql), [*params, MAX_DISAGREEMENTS])
-        units, n, observed, value_squares, disagreeing, first_ids = cursor.fetchone()
+        cursor.execute(cte + _ALPHA_SQL, params)
+        units, n, observed, value_squares, disagreeing = cursor.fetchone()
+        cursor.execute(cte + _FIRST_DISAGREEMENTS_SQL, [*params, MAX_DISAGREEMENTS])
+        first_ids = [row[0] for row in cursor.fetchall()]
     expected = n * n - value_squares
     alpha = None if n <= 1 or expected == 0 else 1 - (n - 1) * observed / expected
     return Agreement(

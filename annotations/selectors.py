@@ -53,6 +53,8 @@ def language_tag(value: str) -> str:
 
 def article_languages() -> list[str]:
     """The distinct language tags, one index probe per tag (a loose index scan, not a scan of articles)."""
+    if connection.vendor != "postgresql":  # the SQLite of `make run`: small, a plain DISTINCT will do
+        return list(Article.objects.order_by("language").values_list("language", flat=True).distinct())
     with connection.cursor() as cursor:
         cursor.execute(_LANGUAGES)
         return [row[0] for row in cursor.fetchall()]
@@ -107,6 +109,8 @@ def capped_total(rows: QuerySet) -> Total:
 
 def estimated_total(model) -> Total:
     """Every row of a table: the planner's estimate (labelled "about"), or an exact count when small."""
+    if connection.vendor != "postgresql":
+        return capped_total(model.objects.all())
     with connection.cursor() as cursor:
         cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass", [model._meta.db_table])
         row = cursor.fetchone()

@@ -9,11 +9,12 @@ this avoids. `page_size` is bounded (1 to 200).
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.utils.urls import replace_query_param
 
 from .. import keyset
 
-PAGE_SIZE = 50
+PAGE_SIZE = api_settings.PAGE_SIZE or 50
 MAX_PAGE_SIZE = 200
 
 

@@ -16,6 +16,18 @@ UPDATE annotations_article AS a
 """
 
 
+class AddIndexOnPostgres(migrations.AddIndex):
+    """A pg_trgm index: built on PostgreSQL only (the SQLite of `make run` has no GIN; it scans)."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("annotations", "0002_default_verdicts_and_roles"),
@@ -89,7 +101,7 @@ class Migration(migrations.Migration):
             model_name="article",
             index=models.Index(fields=["published_at"], name="article_published_at"),
         ),
-        migrations.AddIndex(
+        AddIndexOnPostgres(
             model_name="article",
             index=django.contrib.postgres.indexes.GinIndex(
                 django.contrib.postgres.indexes.OpClass(
@@ -98,7 +110,7 @@ class Migration(migrations.Migration):
                 name="article_title_trgm",
             ),
         ),
-        migrations.AddIndex(
+        AddIndexOnPostgres(
             model_name="article",
             index=django.contrib.postgres.indexes.GinIndex(
                 django.contrib.postgres.indexes.OpClass(
@@ -113,7 +125,7 @@ class Migration(migrations.Migration):
                 condition=models.Q(("published_version__isnull", True)), fields=["id"], name="claim_unpublished_id"
             ),
         ),
-        migrations.AddIndex(
+        AddIndexOnPostgres(
             model_name="claim",
             index=django.contrib.postgres.indexes.GinIndex(
                 django.contrib.postgres.indexes.OpClass(
