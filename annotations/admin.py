@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from . import claims
 from .models import Annotation, AnnotationVersion, Article, Claim, ExportJob, Publication, ReviewTransition, Verdict
 
 
@@ -15,7 +16,7 @@ class VerdictAdmin(admin.ModelAdmin):
 class ArticleAdmin(admin.ModelAdmin):
     list_display = ["title", "publisher", "language", "published_at", "created_at"]
     list_filter = ["language", "publisher"]
-    search_fields = ["title", "body", "publisher"]
+    search_fields = ["title", "publisher"]  # trigram indexes (migration 0007); bodies are not scanned
 
 
 @admin.register(Claim)
@@ -24,6 +25,17 @@ class ClaimAdmin(admin.ModelAdmin):
     search_fields = ["exact", "claimant"]
     raw_id_fields = ["article", "published_version", "created_by"]
     readonly_fields = ["start", "end", "exact", "prefix", "suffix", "published_version"]
+
+    # Claims are marked in the reader and removed through the service, which keeps the article's counters.
+    def has_add_permission(self, request):
+        return False
+
+    def delete_model(self, request, obj):
+        claims.delete_claim(obj)
+
+    def delete_queryset(self, request, queryset):
+        for claim in queryset:
+            claims.delete_claim(claim)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

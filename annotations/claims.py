@@ -2,6 +2,7 @@
 
 from django.db import IntegrityError, transaction
 
+from . import counters
 from .anchoring import SelectorError, resolve_selectors
 from .exceptions import DomainConflict
 from .models import Article, Claim
@@ -21,7 +22,7 @@ def create_claim(article: Article, selectors: list[dict], *, created_by=None, **
         raise SelectorError("selector", f"Claim {duplicate} already covers these characters.")
     try:
         with transaction.atomic():
-            return Claim.objects.create(
+            claim = Claim.objects.create(
                 article=article,
                 start=anchor.start,
                 end=anchor.end,
@@ -33,10 +34,17 @@ def create_claim(article: Article, selectors: list[dict], *, created_by=None, **
             )
     except IntegrityError as error:  # a concurrent request created the same span first
         raise SelectorError("selector", "A claim already covers these characters.") from error
+    counters.claim_added(article.pk)
+    return claim
 
 
 @transaction.atomic
 def delete_claim(claim: Claim) -> None:
+    # The article row first (the lock order of every claim writer, see annotations.counters), then the
+    # claim as it stands under that lock.
+    counters.lock_article_of_claim(claim.pk)
+    claim = Claim.objects.select_for_update().get(pk=claim.pk)
     if claim.annotations.exists():
         raise DomainConflict(f"Claim {claim.pk} has annotations and cannot be deleted.", claim_id=claim.pk)
     claim.delete()
+    counters.claim_removed(claim.article_id, published=claim.published_version_id is not None)

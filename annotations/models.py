@@ -9,8 +9,10 @@ import uuid
 
 import pgtrigger
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Upper
 
 
 class Verdict(models.Model):
@@ -49,10 +51,32 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Kept by annotations.counters in the transaction that changes a claim (lists show them per row).
+    claim_count = models.PositiveIntegerField(default=0, editable=False)
+    unreviewed_count = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Claims without a published verdict"
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["language"]), models.Index(fields=["publisher"])]
+        indexes = [
+            models.Index(fields=["language"]),
+            models.Index(fields=["publisher"]),
+            # The lists' keyset orders: newest first, the id breaking ties.
+            models.Index(F("created_at").desc(), F("id").desc(), name="article_newest_first"),
+            models.Index(
+                F("created_at").desc(),
+                F("id").desc(),
+                name="article_unreviewed_newest",
+                condition=Q(unreviewed_count__gt=0),
+            ),
+            models.Index(F("language"), F("created_at").desc(), F("id").desc(), name="article_language_newest"),
+            # ?published_after/before: a narrow range is found here instead of walking the newest-first index.
+            models.Index(fields=["published_at"], name="article_published_at"),
+            # Substring search on title and publisher (pg_trgm GIN, see migration 0007).
+            GinIndex(OpClass(Upper("title"), name="gin_trgm_ops"), name="article_title_trgm"),
+            GinIndex(OpClass(Upper("publisher"), name="gin_trgm_ops"), name="article_publisher_trgm"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -87,6 +111,11 @@ class Claim(models.Model):
             models.CheckConstraint(condition=Q(end__gt=F("start")), name="claim_end_after_start"),
             models.UniqueConstraint(fields=["article", "start", "end"], name="one_claim_per_span"),
         ]
+        indexes = [
+            # ?published=false walks only the unpublished claims, in the list's id order.
+            models.Index(fields=["id"], condition=Q(published_version__isnull=True), name="claim_unpublished_id"),
+            GinIndex(OpClass(Upper("claimant"), name="gin_trgm_ops"), name="claim_claimant_trgm"),
+        ]
 
     def __str__(self) -> str:
         return self.exact[:80]
@@ -117,7 +146,14 @@ class Annotation(models.Model):
                 fields=["claim"], condition=Q(status="approved"), name="one_approved_annotation_per_claim"
             ),
         ]
-        indexes = [models.Index(fields=["status"])]
+        indexes = [
+            models.Index(fields=["status"]),
+            # Keyset orders of the annotation list's filters, the review queue and agreement's date range.
+            models.Index(fields=["status", "id"], name="annotation_status_id"),
+            models.Index(fields=["reviewer", "id"], name="annotation_reviewer_id"),
+            models.Index(fields=["updated_at", "id"], condition=Q(status="submitted"), name="annotation_queue"),
+            models.Index(fields=["updated_at", "id"], name="annotation_updated"),
+        ]
 
     def __str__(self) -> str:
         return f"annotation {self.pk} v{self.version}"
@@ -247,7 +283,8 @@ class ExportJob(models.Model):
     expires_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["-created_at"]
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(F("created_by"), F("created_at").desc(), F("id").desc(), name="export_job_newest")]
 
     def __str__(self) -> str:
         return f"{self.format} export {self.id} ({self.status})"

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
-from . import roles
+from . import counters, roles
 from .exceptions import DomainConflict, NotAllowed, StaleVersion
 from .models import Annotation, AnnotationVersion, Claim, Publication, ReviewTransition
 
@@ -56,8 +56,10 @@ def reject(
 
 @transaction.atomic
 def _transition(annotation, to_status, *, actor, comment, expected_version=None) -> ReviewTransition:
-    # Lock the claim first: approvals of the same claim are serialised there.
+    counters.lock_article_of_claim(annotation.claim_id)  # lock order: article, then claim
+    # Then the claim: approvals of the same claim are serialised there.
     claim = Claim.objects.select_for_update().get(pk=annotation.claim_id)
+    was_published = claim.published_version_id is not None
     annotation = Annotation.objects.select_for_update().get(pk=annotation.pk)
     if expected_version is not None and annotation.version != expected_version:
         raise StaleVersion(annotation, expected_version)
@@ -70,6 +72,9 @@ def _transition(annotation, to_status, *, actor, comment, expected_version=None)
         _publish(claim, annotation, actor=actor, now=now)
     elif annotation.status == Status.APPROVED:
         _withdraw(claim, annotation, actor=actor, now=now)
+    counters.publication_changed(
+        claim.article_id, was_published=was_published, is_published=claim.published_version_id is not None
+    )
     transition = _record(annotation, annotation.status, to_status, actor=actor, comment=comment, now=now)
     annotation.status = to_status
     annotation.save(update_fields=["status", "updated_at"])

@@ -10,19 +10,16 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
-from . import roles
+from . import keyset, roles, selectors
 from .highlighting import Span, highlighted_body
 from .importing import ImportFailed, Record, RecordError, import_articles, parse_document
-from .models import Annotation, AnnotationVersion, Article, Claim, ExportJob, Verdict
+from .models import Annotation, Article, Claim, ExportJob, Verdict
 
-ARTICLES_PER_PAGE = 50
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 _HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 # What the reader shows of each claim: its place, words, claimant and the published verdict's key and label.
@@ -49,42 +46,49 @@ def _user_context(user) -> dict:
 
 @login_required
 def article_list(request):
+    """Articles newest first, a keyset page at a time ("Newer" / "Older"), with their counters."""
     _require_role(request.user)
     query = request.GET.get("q", "").strip()
-    language = request.GET.get("language", "").strip()
+    language = selectors.language_tag(request.GET.get("language", ""))
     unreviewed_only = request.GET.get("unreviewed") == "1"
-    articles = (
-        Article.objects.annotate(
-            claim_count=Count("claims"),
-            unreviewed_count=Count("claims", filter=Q(claims__published_version__isnull=True)),
-        )
-        .only("id", "title", "publisher", "language", "published_at", "url", "created_at")
-        .order_by("-created_at", "-id")
-    )
-    if query:
-        articles = articles.filter(Q(title__icontains=query) | Q(publisher__icontains=query) | Q(body__icontains=query))
-    if language:
-        articles = articles.filter(language__iexact=language)
-    if unreviewed_only:
-        articles = articles.filter(unreviewed_count__gt=0)
-    page = Paginator(articles, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
-    languages = Article.objects.order_by("language").values_list("language", flat=True).distinct()
+    too_short = bool(query) and len(query) < selectors.MIN_SUBSTRING
+    rows = selectors.articles(query="" if too_short else query, language=language, unreviewed_only=unreviewed_only)
+    page = _keyset_page(request, selectors.article_page, rows)
+    filtered = bool(query and not too_short) or bool(language) or unreviewed_only
+    params = {"q": query, "language": language, "unreviewed": "1" if unreviewed_only else ""}
     return render(
         request,
         "annotations/article_list.html",
         {
-            "page": page,
-            "total": page.paginator.count,
+            "page": page.rows,
+            "pager": _pager(params, page, newer="Newer", older="Older"),
+            "total": selectors.capped_total(rows) if filtered else selectors.estimated_total(Article),
             "query": query,
+            "query_too_short": too_short,
+            "min_query": selectors.MIN_SUBSTRING,
             "language": language,
-            "languages": list(languages),
+            "languages": selectors.article_languages(),
             "unreviewed_only": unreviewed_only,
-            "pager_params": urlencode(
-                {"q": query, "language": language, **({"unreviewed": "1"} if unreviewed_only else {})}
-            ),
             "can_add": roles.is_editor(request.user),
         },
     )
+
+
+def _keyset_page(request, reader, *args) -> keyset.Page:
+    try:
+        return reader(*args, request.GET.get("cursor"))
+    except keyset.InvalidCursor:
+        raise BadRequest("Invalid page link; start again from the first page.") from None
+
+
+def _pager(params: dict, page: keyset.Page, *, newer: str, older: str) -> dict:
+    """Links of the shared pager template: `previous` (back towards the first page) and `next`."""
+
+    def link(cursor):
+        return urlencode({**{k: v for k, v in params.items() if v}, "cursor": cursor}) if cursor else ""
+
+    return {"previous": link(page.previous_cursor), "next": link(page.next_cursor), "previous_label": newer,
+            "next_label": older}  # fmt: skip
 
 
 @login_required
@@ -182,22 +186,19 @@ def _int_or_none(value):
 
 @login_required
 def review_queue(request):
-    """Submitted annotations waiting for an editor, oldest first."""
+    """Submitted annotations waiting for an editor, oldest first, a keyset page at a time."""
     if not roles.is_editor(request.user):
         raise PermissionDenied("The review queue is for editors.")
-    current = AnnotationVersion.objects.filter(annotation=OuterRef("pk"), number=OuterRef("version"))
-    annotations = (
-        Annotation.objects.filter(status=Annotation.Status.SUBMITTED)
-        .select_related("claim__article", "reviewer")
-        .annotate(
-            verdict_key=Subquery(current.values("verdict__key")),
-            verdict_label=Subquery(current.values("verdict__label")),
-            confidence=Subquery(current.values("confidence")),
-        )
-        .order_by("updated_at", "id")
+    page = _keyset_page(request, selectors.review_queue_page)
+    return render(
+        request,
+        "annotations/review_queue.html",
+        {
+            "page": page.rows,
+            "pager": _pager({}, page, newer="Earlier", older="Later"),
+            "total": selectors.capped_total(selectors.review_queue()),
+        },
     )
-    page = Paginator(annotations, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "annotations/review_queue.html", {"page": page, "total": page.paginator.count})
 
 
 @login_required
@@ -211,7 +212,7 @@ def exports(request):
             "formats": ExportJob.Format.choices,
             "statuses": Annotation.Status.choices,
             "verdicts": Verdict.objects.all(),
-            "languages": Article.objects.order_by("language").values_list("language", flat=True).distinct(),
+            "languages": selectors.article_languages(),
         },
     )
 

@@ -97,3 +97,55 @@ def test_agreement_of_a_bad_article_id_is_refused_naming_article(api, editor):
     response = api(editor).get("/api/v1/agreement/", {"article": "seven"})
     assert response.status_code == 400
     assert "article" in response.json()
+
+
+@pytest.mark.django_db
+def test_agreement_computed_in_sql_matches_the_reference_on_random_verdicts(api, editor):
+    rng = random.Random(7)
+    body = " ".join(f"Figure {n:02d} rose." for n in range(8))
+    article = ArticleFactory(body=body)
+    reviewers = [UserFactory(role="reviewer", username=f"rater-{n}") for n in range(3)]
+    units = []
+    for n in range(8):
+        claim = ClaimFactory(article=article, exact=f"Figure {n:02d}")
+        keys = [rng.choice(["true", "false", "mixed"]) for _ in range(rng.randint(1, 3))]
+        for reviewer, key in zip(reviewers, keys, strict=False):
+            review.submit(make_annotation(claim, reviewer, key=key), actor=reviewer)
+        units.append(keys)
+    body = api(editor).get("/api/v1/agreement/", {"article": article.pk}).json()
+    pairable = [keys for keys in units if len(keys) >= 2]
+    assert body["claims"] == len(pairable)
+    assert body["annotations"] == sum(len(keys) for keys in pairable)
+    expected = nominal_alpha(pairable)
+    assert body["alpha"] == (pytest.approx(expected) if expected is not None else None)
+    assert body["disagreement_count"] == sum(len(set(keys)) > 1 for keys in pairable)
+
+
+@pytest.mark.django_db
+def test_agreement_over_more_annotations_than_one_request_computes_is_refused_naming_date_from(
+    api, editor, monkeypatch
+):
+    from annotations import agreement
+
+    monkeypatch.setattr(agreement, "MAX_ANNOTATIONS", 1)
+    claim = ClaimFactory()
+    for name in ("ana", "bo"):
+        reviewer = UserFactory(role="reviewer", username=name)
+        review.submit(make_annotation(claim, reviewer), actor=reviewer)
+    response = api(editor).get("/api/v1/agreement/")
+    assert response.status_code == 400
+    assert "shorter date range" in response.json()["date_from"][0]
+
+
+@pytest.mark.django_db
+def test_agreement_counts_only_annotations_changed_within_the_date_range(api, editor):
+    claim = ClaimFactory()
+    for name, key in (("ana", "true"), ("bo", "false")):
+        reviewer = UserFactory(role="reviewer", username=name)
+        review.submit(make_annotation(claim, reviewer, key=key), actor=reviewer)
+    client = api(editor)
+    now = client.get("/api/v1/agreement/", {"date_from": "2000-01-01"}).json()
+    before = client.get("/api/v1/agreement/", {"date_from": "2000-01-01", "date_to": "2000-01-02"}).json()
+    assert (now["claims"], before["claims"]) == (1, 0)
+    bad = client.get("/api/v1/agreement/", {"date_from": "2000-01-02", "date_to": "2000-01-01"})
+    assert bad.status_code == 400 and "date_to" in bad.json()

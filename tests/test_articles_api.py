@@ -114,9 +114,10 @@ def test_missing_article_is_404(api, viewer):
         ("language=it", {"Italian"}),
         ("language=EN", {"English", "English again"}),
         ("publisher=ledger", {"English"}),
-        ("search=tram", {"English"}),
-        ("search=differenziata", {"Italian"}),
+        ("search=coastal", {"English"}),
+        ("search=valdora", {"Italian"}),
         ("search=gazzetta", {"Italian"}),
+        ("search=differenziata", set()),  # titles and publishers only: bodies are not scanned
         ("search=Italian", {"Italian"}),
     ],
 )
@@ -217,11 +218,17 @@ def test_put_is_not_offered_for_articles(api, editor):
     assert response.status_code == 405
 
 
-def test_list_is_paginated(api, viewer):
+def test_article_search_needs_three_characters_and_says_so_naming_search(api, viewer):
+    response = api(viewer).get(f"{ARTICLES}?search=ab")
+    assert response.status_code == 400
+    assert "search" in response.json()
+
+
+def test_list_pages_by_cursor_without_a_total(api, viewer):
     ArticleFactory.create_batch(3)
-    data = api(viewer).get(ARTICLES).json()
-    assert set(data) >= {"count", "next", "previous", "results"}
-    assert data["count"] == 3
+    data = api(viewer).get(f"{ARTICLES}?page_size=2").json()
+    assert set(data) == {"next", "previous", "results"}
+    assert len(data["results"]) == 2 and "cursor=" in data["next"] and data["previous"] is None
 
 
 def test_browser_session_reads_the_same_endpoints(client):

@@ -30,6 +30,7 @@ def test_export_shows_live_progress_and_offers_the_file(open_page, celery_worker
     page = open_page()
     log_in(page, editor.username)
     page.get_by_role("link", name="Exports").click()
+    page.wait_for_url("**/exports/")  # on a busy machine the click's navigation can still be under way
     page.evaluate(
         """() => {
             window.seenProgress = [];

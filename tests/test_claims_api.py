@@ -228,7 +228,6 @@ def test_article_claims_list_gives_its_claims_in_text_order(api, viewer):
     ClaimFactory(article=article, exact="voted 31 to 12")
     ClaimFactory(exact="voted 31 to 12")  # another article's
     data = api(viewer).get(f"/api/v1/articles/{article.pk}/claims/").json()
-    assert data["count"] == 2
     assert [item["exact"] for item in data["results"]] == ["voted 31 to 12", "fully funded"]
 
 

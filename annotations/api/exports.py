@@ -176,7 +176,7 @@ class ExportJobViewSet(
     permission_classes = [HasRole]
     content_negotiation_class = JSONOnlyNegotiation
     filterset_fields = ["status", "format"]
-    ordering_fields = ["created_at"]
+    keyset_ordering = ("-created_at", "-id")
 
     queryset = ExportJob.objects.all()
 

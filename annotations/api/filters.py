@@ -1,26 +1,67 @@
-"""Query-string filters for the list endpoints."""
+"""Query-string filters for the list endpoints; each one is served by an index (see migration 0007)."""
 
 import django_filters
+from django.db.models import Q
+from rest_framework.exceptions import ValidationError
 
 from ..models import Article, Claim
+from ..selectors import MIN_SUBSTRING, language_tag
+
+
+def substring(queryset, fields: tuple[str, ...], value: str, *, param: str, exact_if_short: bool = False):
+    """Rows where any of `fields` contains `value` (case-insensitive), through the trigram indexes.
+
+    Shorter than three characters: the whole value must match (a publisher "AP") where
+    `exact_if_short`, else 400 naming the parameter.
+    """
+    value = value.strip()
+    if not value:
+        return queryset
+    lookup = "icontains"
+    if len(value) < MIN_SUBSTRING:
+        if not exact_if_short:
+            raise ValidationError({param: [f"Type at least {MIN_SUBSTRING} characters to search."]})
+        lookup = "iexact"
+    condition = Q()
+    for field in fields:
+        condition |= Q(**{f"{field}__{lookup}": value})
+    return queryset.filter(condition)
 
 
 class ArticleFilter(django_filters.FilterSet):
-    language = django_filters.CharFilter(lookup_expr="iexact")
-    publisher = django_filters.CharFilter(lookup_expr="icontains")
+    search = django_filters.CharFilter(
+        method="filter_search", label="Substring of the title or publisher (at least 3 characters)"
+    )
+    language = django_filters.CharFilter(method="filter_language")
+    publisher = django_filters.CharFilter(method="filter_publisher")
     published_after = django_filters.IsoDateTimeFilter(field_name="published_at", lookup_expr="gte")
     published_before = django_filters.IsoDateTimeFilter(field_name="published_at", lookup_expr="lt")
 
     class Meta:
         model = Article
-        fields = ["language", "publisher"]
+        fields = ["search", "language", "publisher"]
+
+    def filter_search(self, queryset, name, value):
+        return substring(queryset, ("title", "publisher"), value, param="search")
+
+    def filter_language(self, queryset, name, value):
+        return queryset.filter(language=language_tag(value))
+
+    def filter_publisher(self, queryset, name, value):
+        return substring(queryset, ("publisher",), value, param="publisher", exact_if_short=True)
 
 
 class ClaimFilter(django_filters.FilterSet):
-    claimant = django_filters.CharFilter(lookup_expr="icontains")
+    claimant = django_filters.CharFilter(method="filter_claimant")
     published = django_filters.BooleanFilter(field_name="published_version", lookup_expr="isnull", exclude=True)
-    language = django_filters.CharFilter(field_name="article__language", lookup_expr="iexact")
+    language = django_filters.CharFilter(method="filter_language")
 
     class Meta:
         model = Claim
         fields = ["article", "claimant", "published", "language"]
+
+    def filter_claimant(self, queryset, name, value):
+        return substring(queryset, ("claimant",), value, param="claimant", exact_if_short=True)
+
+    def filter_language(self, queryset, name, value):
+        return queryset.filter(article__language=language_tag(value))

@@ -19,13 +19,14 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from annotations import roles
+from annotations import counters, roles
 from annotations.models import Annotation, AnnotationVersion, Article, Claim, Publication, ReviewTransition, Verdict
 
 CLAIMS_PER_ARTICLE = 20
 VERSIONS_PER_ANNOTATION = 3
 REVIEWERS = 10
 SENTENCE = "Sentence {k}: the minister said spending rose to {n} million euros in {year}, è vero? Москва. "
+PUBLISHERS = ("The Example Times", "Corriere dell'Esempio", "Вестник Примера", "Daily Sample", "Le Monde d'essai")
 RATIONALES = (
     "Official figures agree.",
     'The report says "roughly", not exactly; see table 2.',
@@ -40,20 +41,33 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--claims", type=int, required=True, help="Number of claims to add.")
+        parser.add_argument(
+            "--articles",
+            type=int,
+            default=None,
+            help=f"Number of articles to spread them over (default: one per {CLAIMS_PER_ARTICLE} claims).",
+        )
 
-    def handle(self, *args, claims: int, **options):
+    def handle(self, *args, claims: int, articles: int | None, **options):
         if claims < 1:
             raise CommandError("--claims must be at least 1.")
+        if articles is not None and not 1 <= articles <= claims:
+            raise CommandError("--articles must be between 1 and --claims.")
         users = _users()
         verdicts = list(Verdict.objects.order_by("position", "id").values_list("id", flat=True))
         if not verdicts:
             raise CommandError("The rating scale is empty; run migrate first.")
-        plan = _Plan(claims, users, verdicts)
+        plan = _Plan(claims, users, verdicts, articles=articles)
         with transaction.atomic():
             if connection.vendor == "postgresql":
                 _copy_in(plan)
             else:
                 _bulk_create(plan)
+            counters.recount_articles(range(plan.start[Article], plan.start[Article] + plan.articles))
+        if connection.vendor == "postgresql":
+            # Fresh statistics, so the planner picks the indexes the pages rely on from the first request.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         self.stdout.write(f"Added {claims} claims over {plan.articles} articles.")
 
 
@@ -73,9 +87,10 @@ def _users() -> dict:
 class _Plan:
     """Ids and rows of one seeding run; ids continue after the tables' current maxima."""
 
-    def __init__(self, claims: int, users: dict, verdicts: list[int]) -> None:
+    def __init__(self, claims: int, users: dict, verdicts: list[int], *, articles: int | None = None) -> None:
         self.claims = claims
-        self.articles = math.ceil(claims / CLAIMS_PER_ARTICLE)
+        self.articles = articles or math.ceil(claims / CLAIMS_PER_ARTICLE)
+        self.per_article = math.ceil(claims / self.articles)
         self.users = users
         self.verdicts = verdicts
         self.start = {
@@ -83,7 +98,7 @@ class _Plan:
             for model in (Article, Claim, Annotation, AnnotationVersion, Publication)
         }
         self.base = timezone.now() - datetime.timedelta(days=365)
-        sentences = [SENTENCE.format(k=k, n=100 + k * 7, year=2000 + k) for k in range(CLAIMS_PER_ARTICLE)]
+        sentences = [SENTENCE.format(k=k, n=100 + k * 7, year=2000 + k) for k in range(self.per_article)]
         self.body = "".join(sentences)
         self.spans = []
         offset = 0
@@ -101,18 +116,20 @@ class _Plan:
                 pk,
                 f"Bench article {pk}, «edizione» №{index}",
                 f"https://news.example.org/bench/{pk}",
-                "The Example Times",
+                PUBLISHERS[index % len(PUBLISHERS)],
                 ("en", "it", "ru")[index % 3],
                 self.instant(index),
                 self.body,
                 self.instant(index),
                 self.instant(index),
                 None,
+                0,  # counters: recounted after the load
+                0,
             )
 
     def claim_rows(self) -> Iterator[tuple]:
         for index in range(self.claims):
-            article, position = divmod(index, CLAIMS_PER_ARTICLE)
+            article, position = divmod(index, self.per_article)
             start, end = self.spans[position]
             exact = self.body[start:end]
             published = self.start[AnnotationVersion] + index * VERSIONS_PER_ANNOTATION + VERSIONS_PER_ANNOTATION - 1
@@ -207,7 +224,12 @@ class _Plan:
 
 
 _TABLES = (
-    (Article, "id,title,url,publisher,language,published_at,body,created_at,updated_at,created_by_id", "article_rows"),
+    (
+        Article,
+        "id,title,url,publisher,language,published_at,body,created_at,updated_at,created_by_id,"
+        "claim_count,unreviewed_count",
+        "article_rows",
+    ),
     (
         AnnotationVersion,
         "id,number,based_on,reverted_from,confidence,rationale,evidence,change_note,created_at,"

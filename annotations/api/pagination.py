@@ -1,0 +1,90 @@
+"""Keyset (cursor) pagination for every API list (annotations.keyset): deep pages cost what the first costs.
+
+A view names its order with `keyset_ordering` (or `get_keyset_ordering()`), non-null fields
+ending with a unique one; e.g. `("-created_at", "-id")`, or a ranked search's `("-rank", "id")`.
+Responses are `{"next", "previous", "results"}`: no total, since counting every row is the scan
+this avoids. `page_size` is bounded (1 to 200).
+"""
+
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import BasePagination
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.utils.urls import replace_query_param
+
+from .. import keyset
+
+PAGE_SIZE = api_settings.PAGE_SIZE or 50
+MAX_PAGE_SIZE = 200
+
+
+class KeysetPagination(BasePagination):
+    cursor_query_param = "cursor"
+    page_size_query_param = "page_size"
+    default_ordering = ("id",)
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        ordering = self.ordering(view)
+        try:
+            self.page = keyset.page(
+                queryset, ordering, cursor=request.query_params.get(self.cursor_query_param), size=self.size(request)
+            )
+        except keyset.InvalidCursor:
+            raise ValidationError(
+                {self.cursor_query_param: ["Invalid cursor; follow the `next` or `previous` link of a list."]}
+            ) from None
+        return self.page.rows
+
+    def get_paginated_response(self, data):
+        return Response({"next": self._link(self.page.next_cursor), "previous": self._link(self.page.previous_cursor),
+                         "results": data})  # fmt: skip
+
+    def _link(self, cursor: str | None) -> str | None:
+        if cursor is None:
+            return None
+        return replace_query_param(self.request.build_absolute_uri(), self.cursor_query_param, cursor)
+
+    def ordering(self, view) -> tuple[str, ...]:
+        if view is not None and hasattr(view, "get_keyset_ordering"):
+            return tuple(view.get_keyset_ordering())
+        return tuple(getattr(view, "keyset_ordering", self.default_ordering))
+
+    def size(self, request) -> int:
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return PAGE_SIZE
+        if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE_SIZE:
+            raise ValidationError({self.page_size_query_param: [f"Expected a whole number from 1 to {MAX_PAGE_SIZE}."]})
+        return int(raw)
+
+    def get_paginated_response_schema(self, schema):
+        link = {"type": "string", "nullable": True, "format": "uri"}
+        return {
+            "type": "object",
+            "required": ["next", "previous", "results"],
+            "properties": {
+                "next": {**link, "description": "The next page (a `cursor` link), or null on the last page."},
+                "previous": {**link, "description": "The page before (a `cursor` link), or null on the first page."},
+                "results": schema,
+            },
+        }
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {
+                "name": self.cursor_query_param,
+                "required": False,
+                "in": "query",
+                "description": "Keyset cursor, from a `next` or `previous` link (opaque). This list pages by "
+                f"cursor in the order ({', '.join(self.ordering(view))}); no page numbers, no total.",
+                "schema": {"type": "string"},
+            },
+            {
+                "name": self.page_size_query_param,
+                "required": False,
+                "in": "query",
+                "description": f"Items per page, 1 to {MAX_PAGE_SIZE} (default {PAGE_SIZE}).",
+                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE, "default": PAGE_SIZE},
+            },
+        ]

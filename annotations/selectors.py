@@ -1,0 +1,120 @@
+"""Reads for the browser's list pages: one page of rows from an index, and totals that stay cheap.
+
+Nothing here counts or groups the whole claims table: per-article numbers are the counters
+kept by annotations.counters, pages are keyset pages (annotations.keyset), and a total is
+either exact up to a cap or a labelled estimate from the planner's statistics.
+"""
+
+from dataclasses import dataclass
+
+import langcodes
+from django.db import connection
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+
+from . import keyset
+from .models import Annotation, AnnotationVersion, Article
+
+ARTICLES_PER_PAGE = 50
+QUEUE_PER_PAGE = 50
+# Counting matching rows stops here: "more than 1,000" costs the same at any size.
+COUNT_CAP = 1000
+# Below this many rows (by the planner's estimate) an exact count is cheap enough to show.
+EXACT_BELOW = 10_000
+# pg_trgm needs three characters to narrow a substring search down through its index.
+MIN_SUBSTRING = 3
+ARTICLE_ORDER = ("-created_at", "-id")
+QUEUE_ORDER = ("updated_at", "id")
+
+_LANGUAGES = """
+WITH RECURSIVE tags(language) AS (
+    (SELECT language FROM annotations_article ORDER BY language LIMIT 1)
+    UNION ALL
+    SELECT (SELECT a.language FROM annotations_article a WHERE a.language > tags.language ORDER BY a.language LIMIT 1)
+      FROM tags WHERE tags.language IS NOT NULL
+)
+SELECT language FROM tags WHERE language IS NOT NULL
+"""
+
+
+@dataclass
+class Total:
+    """How many rows a list holds, as the page should say it: exact, "more than", or "about"."""
+
+    count: int
+    exact: bool = True
+    at_least: bool = False
+
+
+def language_tag(value: str) -> str:
+    """Tags are stored standardised ('pt-BR'): match the same form, through the language index."""
+    value = value.strip()
+    return langcodes.standardize_tag(value) if value and langcodes.tag_is_valid(value) else value
+
+
+def article_languages() -> list[str]:
+    """The distinct language tags, one index probe per tag (a loose index scan, not a scan of articles)."""
+    if connection.vendor != "postgresql":  # the SQLite of `make run`: small, a plain DISTINCT will do
+        return list(Article.objects.order_by("language").values_list("language", flat=True).distinct())
+    with connection.cursor() as cursor:
+        cursor.execute(_LANGUAGES)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def articles(*, query: str = "", language: str = "", unreviewed_only: bool = False) -> QuerySet:
+    """Articles for the list page with their counters; `query` is a substring of title or publisher
+    (pg_trgm indexes), at least three characters (shorter ones are ignored by the caller)."""
+    rows = Article.objects.only(
+        "id", "title", "publisher", "language", "published_at", "url", "created_at", "claim_count", "unreviewed_count"
+    )
+    if query:
+        rows = rows.filter(Q(title__icontains=query) | Q(publisher__icontains=query))
+    if language:
+        rows = rows.filter(language=language)
+    if unreviewed_only:
+        rows = rows.filter(unreviewed_count__gt=0)
+    return rows
+
+
+def article_page(rows: QuerySet, cursor: str | None) -> keyset.Page:
+    return keyset.page(rows, ARTICLE_ORDER, cursor=cursor, size=ARTICLES_PER_PAGE)
+
+
+def review_queue() -> QuerySet:
+    """Submitted annotations waiting for an editor, with their current verdict (oldest first)."""
+    current = AnnotationVersion.objects.filter(annotation=OuterRef("pk"), number=OuterRef("version"))
+    return (
+        Annotation.objects.filter(status=Annotation.Status.SUBMITTED)
+        .select_related("claim__article", "reviewer")
+        # The queue shows titles and quotes; an article body can be 100 KB, fifty times over.
+        .defer("claim__article__body", "claim__prefix", "claim__suffix", "claim__statement")
+        .annotate(
+            verdict_key=Subquery(current.values("verdict__key")),
+            verdict_label=Subquery(current.values("verdict__label")),
+            confidence=Subquery(current.values("confidence")),
+        )
+    )
+
+
+def review_queue_page(cursor: str | None) -> keyset.Page:
+    return keyset.page(review_queue(), QUEUE_ORDER, cursor=cursor, size=QUEUE_PER_PAGE)
+
+
+def capped_total(rows: QuerySet) -> Total:
+    """Exact up to COUNT_CAP rows; beyond, "more than COUNT_CAP" (a LIMITed count reads at most that many)."""
+    count = rows.order_by().values("pk")[: COUNT_CAP + 1].count()
+    if count > COUNT_CAP:
+        return Total(COUNT_CAP, at_least=True)
+    return Total(count)
+
+
+def estimated_total(model) -> Total:
+    """Every row of a table: the planner's estimate (labelled "about"), or an exact count when small."""
+    if connection.vendor != "postgresql":
+        return capped_total(model.objects.all())
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass", [model._meta.db_table])
+        row = cursor.fetchone()
+    estimate = row[0] if row else -1
+    if estimate < EXACT_BELOW:  # never analysed (-1) or small: counting is cheap
+        return capped_total(model.objects.all()) if estimate < COUNT_CAP else Total(model.objects.count())
+    return Total(estimate, exact=False)
