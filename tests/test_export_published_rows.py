@@ -122,7 +122,7 @@ EVIDENCE = [
 ]
 ANNOTATION = (st.integers(0, 1), st.integers(0, 1))  # which claim, which reviewer
 step = st.one_of(
-    st.tuples(st.sampled_from(["submit", "approve", "reject"]), *ANNOTATION),
+    st.tuples(st.sampled_from(["submit", "approve", "reject", "submit and approve"]), *ANNOTATION),
     st.tuples(
         st.just("edit"),
         *ANNOTATION,
@@ -135,7 +135,7 @@ step = st.one_of(
 
 
 @pytest.mark.django_db
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=st.lists(step, min_size=1, max_size=14))
 def test_maintained_rows_equal_a_recomputation_from_the_history(editor, steps):
     with transaction.atomic():
@@ -150,6 +150,9 @@ def test_maintained_rows_equal_a_recomputation_from_the_history(editor, steps):
                     review.submit(annotation, actor=reviewers[r])
                 elif kind in ("approve", "reject"):
                     getattr(review, kind)(annotation, actor=editor)
+                elif kind == "submit and approve":
+                    review.submit(annotation, actor=reviewers[r])
+                    review.approve(annotation, actor=editor)
                 elif kind == "edit":
                     key, rationale, evidence = more
                     versioning.append_version(annotation, based_on=annotation.version, author=reviewers[r],
