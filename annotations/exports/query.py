@@ -1,12 +1,13 @@
 """The rows of a verdict export: which claims and versions, filtered, as published now or at an instant.
 
 One SELECT, written in SQL that PostgreSQL and SQLite both run, gives the raw
-rows every format reads. For CSV on PostgreSQL `copy_sql` wraps it in a SELECT
-that formats and neutralises each cell in the database (ISO 8601 instants,
-formula-looking cells prefixed with `'`, evidence URLs joined by spaces), so
-`COPY ... TO STDOUT` can produce the file with no Python per cell; `csv.py`
-does the same formatting in Python for the chunked path, and a test holds the
-two to identical bytes.
+rows every format reads. For CSV on PostgreSQL `copy_sql` gives formatted cells
+instead, so `COPY ... TO STDOUT` produces the file with no Python per cell: the
+published verdicts now are read from the PublishedExportRow table in its key
+order (issue 11); `as_of` and `versions=all` wrap the raw SELECT and format in
+SQL. Either way the cells a version alone decides were formatted when it was
+written (`AnnotationVersion.*_cell`); `csv.py` formats the same way in Python for
+the chunked path, and tests hold them to identical bytes.
 
 Which rows:
 
