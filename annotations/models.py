@@ -188,6 +188,11 @@ class AnnotationVersion(models.Model):
     change_note = models.TextField(blank=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField()
+    # The CSV cells derived from this version alone, written once with it (exports/cells.py):
+    # neutralised, NULL for an empty cell. The export reads them instead of parsing evidence per row.
+    rationale_cell = models.TextField(null=True, blank=True, editable=False)
+    evidence_urls_cell = models.TextField(null=True, blank=True, editable=False)
+    annotated_at_cell = models.CharField(max_length=32, blank=True, editable=False)
 
     class Meta:
         ordering = ["annotation_id", "number"]
@@ -245,6 +250,41 @@ class Publication(models.Model):
 
     def __str__(self) -> str:
         return f"claim {self.claim_id} -> {self.version_id or 'withdrawn'}"
+
+
+class PublishedExportRow(models.Model):
+    """The CSV export's row of a claim's published verdict, one per claim, kept in step with review.
+
+    Written in the same transaction as every approve, reject and withdrawal
+    (exports/published_rows.py, called from review.py). Holds what never changes
+    for a publication: the version's cells and the approval. What can change later
+    (claim text, article title/URL/publisher/language, verdict key, user names) is
+    joined at export time by primary key, so a rename is seen at once and writes
+    nothing here. The primary key is the claim id: the export reads in its order.
+    """
+
+    claim = models.OneToOneField(Claim, primary_key=True, on_delete=models.CASCADE, related_name="+")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    annotation = models.ForeignKey(Annotation, on_delete=models.CASCADE, related_name="+", db_index=False)
+    version = models.ForeignKey(AnnotationVersion, on_delete=models.PROTECT, related_name="+", db_index=False)
+    verdict = models.ForeignKey(Verdict, on_delete=models.PROTECT, related_name="+", db_index=False)
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    approved_at = models.DateTimeField()
+    version_number = models.PositiveIntegerField()
+    confidence = models.PositiveSmallIntegerField()
+    rationale_cell = models.TextField(null=True, blank=True)
+    evidence_urls_cell = models.TextField(null=True, blank=True)
+    annotated_at_cell = models.CharField(max_length=32)
+    approved_at_cell = models.CharField(max_length=32)
+
+    class Meta:
+        ordering = ["claim_id"]
+
+    def __str__(self) -> str:
+        return f"claim {self.claim_id}: version {self.version_id}"
 
 
 class ExportJob(models.Model):

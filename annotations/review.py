@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from . import counters, roles
 from .exceptions import DomainConflict, NotAllowed, StaleVersion
+from .exports import published_rows
 from .models import Annotation, AnnotationVersion, Claim, Publication, ReviewTransition
 
 Status = Annotation.Status
@@ -75,6 +76,8 @@ def _transition(annotation, to_status, *, actor, comment, expected_version=None)
     counters.publication_changed(
         claim.article_id, was_published=was_published, is_published=claim.published_version_id is not None
     )
+    if to_status == Status.APPROVED or annotation.status == Status.APPROVED:
+        published_rows.refresh_claim(claim.pk)  # the export's row follows the publication, in this transaction
     transition = _record(annotation, annotation.status, to_status, actor=actor, comment=comment, now=now)
     annotation.status = to_status
     annotation.save(update_fields=["status", "updated_at"])

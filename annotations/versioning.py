@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from .anchoring import normalise
 from .exceptions import DomainConflict, StaleVersion
+from .exports.cells import version_cells
 from .models import Annotation, AnnotationVersion, Claim, ReviewTransition
 
 CONTENT_FIELDS = ("verdict", "confidence", "rationale", "evidence")
@@ -100,14 +101,17 @@ def create_annotation(claim: Claim, *, reviewer, change_note: str = "", **conten
         raise DomainConflict(
             "You already annotate this claim; change that annotation instead.", annotation_id=winner
         ) from error
+    content = _complete(content, previous=None, first=True)
+    now = timezone.now()
     AnnotationVersion.objects.create(
         annotation=annotation,
         number=1,
         based_on=None,
         author=reviewer,
         change_note=change_note,
-        created_at=timezone.now(),
-        **_complete(content, previous=None, first=True),
+        created_at=now,
+        **content,
+        **version_cells(rationale=content["rationale"], evidence=content["evidence"], created_at=now),
     )
     return annotation
 
@@ -157,6 +161,7 @@ def append_version(
     if not swapped:
         locked.refresh_from_db()
         raise StaleVersion(locked, based_on)
+    content = _complete(changes, previous=previous, first=False)
     version = AnnotationVersion.objects.create(
         annotation_id=annotation_id,
         number=based_on + 1,
@@ -165,7 +170,8 @@ def append_version(
         author=author,
         change_note=change_note,
         created_at=now,
-        **_complete(changes, previous=previous, first=False),
+        **content,
+        **version_cells(rationale=content["rationale"], evidence=content["evidence"], created_at=now),
     )
     if reopened_from:
         ReviewTransition.objects.create(

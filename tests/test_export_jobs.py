@@ -178,3 +178,124 @@ def test_reviewer_job_for_all_versions_is_limited_to_their_own_annotations(api, 
         JOBS, {"format": "csv", "filters": {"versions": "all", "reviewer": other.username}}, format="json"
     )
     assert response.status_code == 403
+
+
+def job_rows(content: bytes) -> list[dict]:
+    import csv
+    import io
+
+    return list(csv.DictReader(io.StringIO(content.decode("utf-8"), newline="")))
+
+
+def finished(job_id):
+    return wait_for(lambda: (job := job_state(job_id)).status in ("succeeded", "failed") and job)
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_reviewer_all_versions_job_runs_and_its_file_holds_only_their_own_versions(
+    api, editor, reviewer, celery_worker_process
+):
+    from annotations import versioning
+
+    claim = ClaimFactory()
+    own = publish(make_annotation(claim, reviewer, rationale="first"), editor)
+    versioning.append_version(own, based_on=own.version, author=reviewer, rationale="second")
+    make_annotation(claim, UserFactory(role="reviewer", username="colleague"), rationale="not yours")
+    client = api(reviewer)
+
+    job_id = client.post(JOBS, {"format": "csv", "filters": {"versions": "all"}}, format="json").json()["id"]
+    done = finished(job_id)
+    assert done.status == "succeeded", done.error
+    content = b"".join(client.get(client.get(f"{JOBS}{job_id}/").json()["download_url"]).streaming_content)
+
+    exported = job_rows(content)
+    assert [(row["reviewer"], row["version"], row["rationale"]) for row in exported] == [
+        ("reviewer", "1", "first"),
+        ("reviewer", "2", "second"),
+    ]
+    assert done.row_count == 2
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_as_of_job_before_a_republication_equals_the_streamed_csv_as_of_then(
+    api, editor, reviewer, celery_worker_process
+):
+    from annotations import versioning
+
+    from .factories import verdict
+
+    annotation = publish(make_annotation(ClaimFactory(), reviewer, key="false"), editor)
+    before = timezone.now()
+    versioning.append_version(annotation, based_on=annotation.version, author=reviewer, verdict=verdict("true"))
+    publish(annotation, editor)
+    client = api(editor)
+
+    job_id = client.post(JOBS, {"format": "csv", "as_of": before.isoformat()}, format="json").json()["id"]
+    done = finished(job_id)
+    assert done.status == "succeeded", done.error
+    content = (jobs.export_dir() / done.file).read_bytes()
+
+    streamed = b"".join(client.get(CSV, {"as_of": before.isoformat()}).streaming_content)
+    assert content == streamed
+    assert [(row["verdict"], row["version"]) for row in job_rows(content)] == [("false", "1")]
+    assert content != streamed_csv(client)  # the verdict now is the re-published one
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_job_that_lost_its_worker_three_times_ends_failed_with_a_reason(api, editor, reviewer, celery_workers):
+    published_claims(editor, reviewer, 12)
+    slow = {"FACTCHECK_EXPORT_ROW_DELAY": 0.25, "FACTCHECK_EXPORT_PROGRESS_SECONDS": 0.05}
+    job_id = api(editor).post(JOBS, {"format": "csv"}, format="json").json()["id"]
+    worker = celery_workers(**slow)
+    for attempt in (1, 2, 3):
+        wait_for(lambda a=attempt: (job := job_state(job_id)).attempts == a and job.rows_done > 0 and job)
+        worker.kill()
+        if attempt < 3:
+            worker = celery_workers(**slow, CELERY_VISIBILITY_TIMEOUT=1)  # takes the unacknowledged task over
+
+    celery_workers(CELERY_VISIBILITY_TIMEOUT=1)
+    failed = wait_for(lambda: (job := job_state(job_id)).status == "failed" and job)
+    assert failed.attempts == 3
+    assert "interrupted 3 times" in failed.error
+    assert failed.file == "" and failed.checksum == ""
+    assert [path for path in jobs.export_dir().iterdir() if path.suffix != ".part"] == []
+    detail = api(editor).get(f"{JOBS}{job_id}/").json()
+    assert (detail["status"], detail["download_url"]) == ("failed", None)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_only_the_newest_attempt_of_a_job_may_finish_it(api, editor, reviewer, settings, tmp_path):
+    import threading
+
+    from django.db import connection
+
+    settings.FACTCHECK = {
+        **settings.FACTCHECK, "EXPORT_DIR": tmp_path, "EXPORT_ROW_DELAY": 0.2, "EXPORT_PROGRESS_SECONDS": 0.05,
+    }  # fmt: skip
+    published_claims(editor, reviewer, 10)
+    job = ExportJob.objects.create(format="csv", filters={}, created_by=editor)
+
+    def first_attempt() -> None:
+        try:
+            jobs.run_job(job.pk)
+        finally:
+            connection.close()  # this thread's own connection
+
+    overtaken = threading.Thread(target=first_attempt)
+    overtaken.start()
+    wait_for(lambda: (state := job_state(job.pk)).attempts == 1 and state.rows_done > 0)
+    settings.FACTCHECK = {**settings.FACTCHECK, "EXPORT_ROW_DELAY": 0}
+    jobs.run_job(job.pk)  # a redelivery while the first run is still alive: attempt 2
+    newest = job_state(job.pk)
+    overtaken.join()
+
+    done = job_state(job.pk)
+    assert (done.status, done.attempts, done.file) == ("succeeded", 2, f"{job.pk}-2.csv")
+    assert (done.checksum, done.row_count) == (newest.checksum, 10)
+    content = (tmp_path / done.file).read_bytes()
+    assert done.checksum == hashlib.sha256(content).hexdigest()
+    assert content == streamed_csv(api(editor))
+    assert sorted(path.name for path in tmp_path.iterdir()) == [done.file]

@@ -12,9 +12,7 @@ and a streamed response reads them from a bounded queue filled by a thread.
 """
 
 import csv
-import datetime
 import io
-import json
 import queue
 import threading
 from collections.abc import Callable, Iterator
@@ -22,7 +20,8 @@ from collections.abc import Callable, Iterator
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from .blocks import BLOCK_SIZE
-from .query import COLUMNS, FORMULA_PREFIXES, ExportFilters, copy_sql, iter_rows
+from .cells import evidence_urls, iso_instant, neutralise
+from .query import COLUMNS, ExportFilters, copy_sql, iter_rows
 
 BOM = b"\xef\xbb\xbf"
 QUEUE_BLOCKS = 16  # blocks in flight between the COPY thread and the response: 1 MB at most
@@ -116,34 +115,6 @@ def format_row(row: dict) -> list:
     return [cells[name] for name in COLUMNS]
 
 
-def neutralise(text: str | None) -> str | None:
-    """A cell a spreadsheet would run as a formula gets a leading "'"; empty text is no value."""
-    if not text:
-        return None
-    return "'" + text if text[0] in FORMULA_PREFIXES else text
-
-
-def iso_instant(value) -> str | None:
-    """ISO 8601 in UTC with microseconds, e.g. 2024-05-01T12:00:00.000000Z."""
-    if value is None:
-        return None
-    if isinstance(value, str):  # SQLite hands back text for computed columns
-        value = datetime.datetime.fromisoformat(value)
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=datetime.UTC)
-    return value.astimezone(datetime.UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
-
-
-def evidence_urls(evidence) -> list[str]:
-    """The evidence items' URLs, in order (evidence arrives as JSON text or already decoded)."""
-    items = json.loads(evidence) if isinstance(evidence, str | bytes) else evidence
-    if not isinstance(items, list):
-        return []
-    return [
-        item["url"] for item in items if isinstance(item, dict) and isinstance(item.get("url"), str) and item["url"]
-    ]
-
-
 def _date(value) -> str | None:
     if value is None:
         return None
@@ -181,9 +152,27 @@ def _copy(filters, write, *, connection, progress) -> None:
     statement = copy_sql(filters, connection)
     sink = _RowSink(write, progress)
     connection.ensure_connection()
-    with connection.connection.cursor() as cursor:
-        cursor.copy_expert(statement, sink)
+    run_copy(connection.connection, statement, sink)
     sink.flush()
+
+
+def run_copy(raw, statement: str, sink) -> None:
+    """Run the COPY on a psycopg2 connection with a plan that does not depend on luck.
+
+    No JIT: compiling the export's expressions costs more than it saves on a scan.
+    No parallel workers: a Gather Merge of a million wide rows through shared memory
+    queues cost more than the whole serial scan (bench/export.py, issue 11). Inside a
+    transaction the settings are local to it; in autocommit they are set for the
+    session and reset after the COPY.
+    """
+    settings = ("jit = off", "max_parallel_workers_per_gather = 0")
+    with raw.cursor() as cursor:
+        local = not raw.autocommit
+        for setting in settings:
+            cursor.execute(f"SET LOCAL {setting}" if local else f"SET {setting}")
+        cursor.copy_expert(statement, sink)
+        if not local:
+            cursor.execute("RESET jit; RESET max_parallel_workers_per_gather")
 
 
 class _Cancelled(Exception):
@@ -211,8 +200,7 @@ def _threaded_copy(filters: ExportFilters, connection: BaseDatabaseWrapper) -> I
     def produce() -> None:
         sink = _RowSink(put, Progress())
         try:
-            with raw.cursor() as cursor:
-                cursor.copy_expert(statement, sink)
+            run_copy(raw, statement, sink)
             sink.flush()
         except BaseException as error:  # handed to the consumer, re-raised there
             failure.append(error)

@@ -1,12 +1,13 @@
 """The rows of a verdict export: which claims and versions, filtered, as published now or at an instant.
 
 One SELECT, written in SQL that PostgreSQL and SQLite both run, gives the raw
-rows every format reads. For CSV on PostgreSQL `copy_sql` wraps it in a SELECT
-that formats and neutralises each cell in the database (ISO 8601 instants,
-formula-looking cells prefixed with `'`, evidence URLs joined by spaces), so
-`COPY ... TO STDOUT` can produce the file with no Python per cell; `csv.py`
-does the same formatting in Python for the chunked path, and a test holds the
-two to identical bytes.
+rows every format reads. For CSV on PostgreSQL `copy_sql` gives formatted cells
+instead, so `COPY ... TO STDOUT` produces the file with no Python per cell: the
+published verdicts now are read from the PublishedExportRow table in its key
+order (issue 11); `as_of` and `versions=all` wrap the raw SELECT and format in
+SQL. Either way the cells a version alone decides were formatted when it was
+written (`AnnotationVersion.*_cell`); `csv.py` formats the same way in Python for
+the chunked path, and tests hold them to identical bytes.
 
 Which rows:
 
@@ -47,7 +48,17 @@ from django.utils import timezone
 from .. import roles
 from ..exceptions import NotAllowed
 from ..instants import is_bare_date, parse_instant
-from ..models import Annotation, AnnotationVersion, Article, Claim, Publication, ReviewTransition, Verdict
+from ..models import (
+    Annotation,
+    AnnotationVersion,
+    Article,
+    Claim,
+    Publication,
+    PublishedExportRow,
+    ReviewTransition,
+    Verdict,
+)
+from .cells import FORMULA_PREFIXES
 
 COLUMNS = (
     "claim_id", "claim_text", "claimant", "claim_date", "article_id", "article_title", "article_url",
@@ -55,8 +66,6 @@ COLUMNS = (
     "evidence_urls", "reviewer", "status", "version", "annotated_at", "approved_by", "approved_at",
 )  # fmt: skip
 
-# A spreadsheet runs a cell starting with one of these as a formula; such cells get a leading "'".
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 FILTER_NAMES = ("article", "language", "verdict", "status", "reviewer", "date_from", "date_to", "versions")
 _LANGUAGE = re.compile(r"^[A-Za-z0-9-]{1,35}$")
@@ -136,6 +145,9 @@ def rows_sql(filters: ExportFilters, connection: BaseDatabaseWrapper) -> tuple[s
 
 
 def count_sql(filters: ExportFilters, connection: BaseDatabaseWrapper) -> tuple[str, list]:
+    if _reads_published_rows(filters):
+        sql, params = _published_rows_from(filters, connection)
+        return f"SELECT COUNT(*) {sql}", params
     sql, params = _select(filters, connection)
     return f"SELECT COUNT(*) FROM ({sql}) AS q", params
 
@@ -146,45 +158,112 @@ def copy_sql(filters: ExportFilters, connection: BaseDatabaseWrapper) -> str:
     Cells are formatted in SQL exactly as `csv.format_row` formats them in
     Python: empty text is NULL (an empty unquoted field, as Python's csv module
     writes it), formula-looking text gets a leading "'", instants are ISO 8601
-    UTC with microseconds.
+    UTC with microseconds. The cells a version alone decides were formatted
+    when it was written (`AnnotationVersion.*_cell`).
+
+    The published verdicts now (no `as_of`, no `versions=all`) come from the
+    published-rows table, read in its primary key order (no sort); the history
+    paths reconstruct their rows from the logs.
     """
-    inner, params = _select(filters, connection)
-    text = {
-        "claim_text",
-        "claimant",
-        "article_title",
-        "article_url",
-        "publisher",
-        "language",
-        "verdict",
-        "rationale",
-        "reviewer",
-        "approved_by",
-    }
-    instants = {"published_at", "annotated_at", "approved_at"}
-    cells = []
-    for name in COLUMNS:
-        if name in text:
-            cells.append(f"{_neutralised(f'r.{name}')} AS {name}")
-        elif name in instants:
-            cells.append(f"to_char(r.{name} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') AS {name}")
-        elif name == "claim_date":
-            cells.append("to_char(r.claim_date, 'YYYY-MM-DD') AS claim_date")
-        elif name == "evidence_urls":
-            cells.append(f"{_neutralised('ev.urls')} AS evidence_urls")
-        else:
-            cells.append(f"r.{name}")
-    query = (
-        f"SELECT {', '.join(cells)} FROM ({inner}) AS r "
-        "LEFT JOIN LATERAL (SELECT string_agg(e.item ->> 'url', ' ' ORDER BY e.n) AS urls "
-        "FROM jsonb_array_elements(CASE WHEN jsonb_typeof(r.evidence) = 'array' THEN r.evidence ELSE '[]' END) "
-        "WITH ORDINALITY AS e(item, n) WHERE COALESCE(e.item ->> 'url', '') <> '') AS ev ON true "
-        "ORDER BY r.claim_id, r.annotation_id, r.version"
-    )
+    if _reads_published_rows(filters):
+        query, params = _published_rows_select(filters, connection)
+    else:
+        query, params = _history_copy_select(filters, connection)
     with connection.cursor() as cursor:
         bound = cursor.mogrify(query, params)
     bound = bound.decode() if isinstance(bound, bytes) else bound
     return f"COPY ({bound}) TO STDOUT WITH (FORMAT csv, HEADER)"
+
+
+_TEXT_CELLS = {
+    "claim_text", "claimant", "article_title", "article_url", "publisher", "language", "verdict", "reviewer",
+    "approved_by",
+}  # fmt: skip
+_INSTANT = '\'YYYY-MM-DD"T"HH24:MI:SS.US"Z"\''
+
+
+def _reads_published_rows(filters: ExportFilters) -> bool:
+    return not filters.all_versions and filters.as_of is None
+
+
+def _published_rows_select(filters: ExportFilters, connection) -> tuple[str, list]:
+    """The formatted cells of the published verdicts now, from PublishedExportRow, in claim order."""
+    expressions = {
+        "claim_id": "e.claim_id",
+        "claim_text": _neutralised("c.exact"),
+        "claimant": _neutralised("c.claimant"),
+        "claim_date": "to_char(c.claim_date, 'YYYY-MM-DD')",
+        "article_id": "e.article_id",
+        "article_title": "ar.title_cell",
+        "article_url": "ar.url_cell",
+        "publisher": "ar.publisher_cell",
+        "language": "ar.language_cell",
+        "published_at": "ar.published_at_cell",
+        "verdict": "vd.key_cell",
+        "rating_value": "vd.rating_value",
+        "confidence": "e.confidence",
+        "rationale": "e.rationale_cell",
+        "evidence_urls": "e.evidence_urls_cell",
+        "reviewer": "ru.username_cell",
+        "status": "'approved'",
+        "version": "e.version_number",
+        "annotated_at": "e.annotated_at_cell",
+        "approved_by": "pu.username_cell",
+        "approved_at": "e.approved_at_cell",
+    }
+    cells = [f"{expressions[name]} AS {name}" for name in COLUMNS]
+    sql, params = _published_rows_from(filters, connection)
+    return f"SELECT {', '.join(cells)} {sql} ORDER BY e.claim_id", params
+
+
+def _published_rows_from(filters: ExportFilters, connection) -> tuple[str, list]:
+    """FROM ... WHERE for the published rows, in the table's primary key order (no sort).
+
+    The claim (one per row) is merge-joined on its primary key. What can change
+    after a publication and repeats across rows (article, verdict, user names) is
+    read through LATERAL subqueries that format its cells: the planner memoizes
+    them (one lookup and one formatting per article, verdict or user, not per row)
+    and nested loops keep the rows in claim order. `OFFSET 0` keeps each subquery
+    whole, so its formatting is not pulled up into the per-row projection.
+    """
+    user_table = get_user_model()._meta.db_table
+    source = (
+        f"FROM {_table(PublishedExportRow)} e "
+        f"JOIN {_table(Claim)} c ON c.id = e.claim_id "
+        f"CROSS JOIN LATERAL (SELECT language, {_neutralised('title')} AS title_cell, "
+        f"{_neutralised('url')} AS url_cell, {_neutralised('publisher')} AS publisher_cell, "
+        f"{_neutralised('language')} AS language_cell, "
+        f"to_char(published_at AT TIME ZONE 'UTC', {_INSTANT}) AS published_at_cell "
+        f"FROM {_table(Article)} WHERE id = e.article_id OFFSET 0) ar "
+        f"CROSS JOIN LATERAL (SELECT key, rating_value, {_neutralised('key')} AS key_cell "
+        f"FROM {_table(Verdict)} WHERE id = e.verdict_id OFFSET 0) vd "
+        f"CROSS JOIN LATERAL (SELECT username, {_neutralised('username')} AS username_cell "
+        f"FROM {user_table} WHERE id = e.reviewer_id OFFSET 0) ru "
+        f"CROSS JOIN LATERAL (SELECT {_neutralised('username')} AS username_cell "
+        f"FROM {user_table} WHERE id = e.approved_by_id OFFSET 0) pu"
+    )
+    where, params = _where(filters, connection, status=("'approved'", []), date_column="e.approved_at")
+    return source + (" WHERE " + " AND ".join(where) if where else ""), params
+
+
+def _history_copy_select(filters: ExportFilters, connection) -> tuple[str, list]:
+    """The formatted cells of `as_of` and `versions=all` exports, reconstructed from the logs."""
+    inner, params = _select(filters, connection)
+    stored = {"rationale": "rationale_cell", "evidence_urls": "evidence_urls_cell", "annotated_at": "annotated_at_cell"}
+    cells = []
+    for name in COLUMNS:
+        if name in stored:
+            cells.append(f"r.{stored[name]} AS {name}")
+        elif name in _TEXT_CELLS:
+            cells.append(f"{_neutralised(f'r.{name}')} AS {name}")
+        elif name in ("published_at", "approved_at"):
+            cells.append(f"to_char(r.{name} AT TIME ZONE 'UTC', {_INSTANT}) AS {name}")
+        elif name == "claim_date":
+            cells.append("to_char(r.claim_date, 'YYYY-MM-DD') AS claim_date")
+        else:
+            cells.append(f"r.{name}")
+    query = f"SELECT {', '.join(cells)} FROM ({inner}) AS r ORDER BY r.claim_id, r.annotation_id, r.version"
+    return query, params
 
 
 def iter_rows(filters: ExportFilters, connection: BaseDatabaseWrapper, *, chunk: int = 2000) -> Iterator[dict]:
@@ -271,6 +350,8 @@ def _select(filters: ExportFilters, connection: BaseDatabaseWrapper) -> tuple[st
         "ar.publisher AS publisher, ar.language AS language, ar.published_at AS published_at, "
         "vd.key AS verdict, vd.label AS verdict_label, vd.rating_value AS rating_value, "
         "v.confidence AS confidence, v.rationale AS rationale, v.evidence AS evidence, "
+        "v.rationale_cell AS rationale_cell, v.evidence_urls_cell AS evidence_urls_cell, "
+        "v.annotated_at_cell AS annotated_at_cell, "
         f"ru.username AS reviewer, {status} AS status, v.number AS version, v.created_at AS annotated_at, "
         "pu.username AS approved_by, p.created_at AS approved_at, a.id AS annotation_id "
     )

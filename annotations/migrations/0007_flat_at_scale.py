@@ -30,7 +30,7 @@ class AddIndexOnPostgres(migrations.AddIndex):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("annotations", "0002_default_verdicts_and_roles"),
+        ("annotations", "0005_published_export_rows"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
