@@ -117,3 +117,23 @@ def test_finished_job_file_is_sent_by_the_app_by_default(api, editor, reviewer, 
 
     assert "X-Accel-Redirect" not in response
     assert b"".join(response.streaming_content) == jobs.file_path(ExportJob.objects.get(pk=job.pk)).read_bytes()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_export_job_started_while_the_broker_is_unreachable_gets_503_and_is_not_left_queued(api, editor, monkeypatch):
+    from kombu.exceptions import OperationalError
+
+    from annotations.tasks import run_export_job
+
+    def unreachable(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(run_export_job, "delay", unreachable)
+
+    response = api(editor).post("/api/v1/exports/", {"format": "csv"}, format="json")
+
+    assert response.status_code == 503
+    assert int(response["Retry-After"]) > 0
+    job = ExportJob.objects.get()
+    assert job.status == "failed"
+    assert "start it again" in job.error

@@ -221,7 +221,13 @@ class ExportJobViewSet(
             return ExportJob.objects.none()
         return ExportJob.objects.filter(created_by=self.request.user)
 
-    @extend_schema(request=ExportJobRequestSerializer, responses={202: ExportJobSerializer})
+    @extend_schema(
+        request=ExportJobRequestSerializer,
+        responses={
+            202: ExportJobSerializer,
+            503: OpenApiResponse(description="The task queue is unreachable; the job is failed. Retry-After."),
+        },
+    )
     def create(self, request, *args, **kwargs):
         incoming = ExportJobRequestSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
