@@ -11,7 +11,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLES = 8
-PHRASES = 200  # claimable phrases per article
+PHRASES = 1000  # claimable phrases per article
 
 
 def main(reviewers: int, editors: int, exporters: int) -> dict:

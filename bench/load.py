@@ -117,6 +117,9 @@ def print_table(phases: dict[str, list], seconds: int) -> dict:
     for phase, requests in phases.items():
         failures = Counter(f"{name} -> {status or 'no answer'}" for name, _ms, status, failed in requests if failed)
         print(f"{phase} errors by request and status: {dict(failures) or 'none'}")
+        busy = sum(1 for name, _ms, status, _f in requests if name.startswith("GET export CSV") and status == 429)
+        if busy:
+            print(f"{phase}: streamed exports answered 429 (limit reached, went to a job instead): {busy}")
     for phase, figures in results.items():
         print(
             f"{phase:<15} interactive p50 {figures['interactive_p50']:.0f} ms, "

@@ -77,12 +77,15 @@ class Reviewer(DeskUser):
         self.client.get(f"{API}/articles/{article['id']}/claims/", name="GET article claims")
         phrase = random.choice(article["phrases"])
         selector = [{"type": "TextQuoteSelector", "exact": phrase}]
-        response = self.client.post(
+        with self.client.post(
             f"{API}/articles/{article['id']}/claims/", json={"selector": selector, "claimant": "Desk"},
-            name="POST claim (mark)",
-        )  # fmt: skip
-        if response.status_code != 201:
-            return
+            name="POST claim (mark)", catch_response=True,
+        ) as response:  # fmt: skip
+            if response.status_code == 400 and "already covers" in response.text:
+                response.success()  # someone marked this phrase first: the reviewer moves on
+                return
+            if response.status_code != 201:
+                return
         claim = response.json()["id"]
         rationale = f"first {uuid.uuid4().hex}"
         response = self.client.post(
@@ -123,7 +126,11 @@ class Editor(DeskUser):
             saved = self.save(item["id"], version, "editor")
             if saved is None:
                 return
-        self.client.post(f"{API}/annotations/{item['id']}/approve/", json={}, name="POST approve")
+        with self.client.post(
+            f"{API}/annotations/{item['id']}/approve/", json={}, name="POST approve", catch_response=True
+        ) as response:
+            if response.status_code == 409:
+                response.success()  # another editor approved (or the reviewer changed) it first
 
 
 class Exporter(DeskUser):
