@@ -77,11 +77,13 @@ def test_export_job_cut_off_by_a_killed_celery_worker_is_never_marked_done_half_
     assert set(result["export_jobs"]) <= {"succeeded"}  # the interrupted job was run again to the end
 
 
-def test_database_outage_answers_503_with_retry_after_then_saves_resume(desk):
-    result = run_drill(desk, "postgres-stop", clients=3, before=1.5, after=3.0, outage=2.0, exports=False)
+def test_database_outage_answers_503_with_retry_after_then_saves_and_exports_resume(desk):
+    result = run_drill(desk, "postgres-stop", clients=3, before=1.5, after=3.0, outage=2.0)
 
     assert_every_accepted_save_is_stored_once(result)
     assert result["answers"].get(503, 0) > 0
     assert result["503_without_retry_after"] == 0
-    assert server_errors(result).keys() <= {503}
+    assert server_errors(result).keys() <= {503, "export 503"}
     assert result["recovery_s"] is not None  # saves are accepted again once the database is back
+    assert result["exports_succeeded_but_incomplete"] == 0
+    assert set(result["export_jobs"]) <= {"succeeded", "failed"}  # none left queued or running for ever
