@@ -50,7 +50,7 @@ bench-page: setup-dev chromium
 # A desk under load (locust, headless, bounded): idle, then under exports; own PostgreSQL/Redis on BENCH_PORT..+2.
 bench-load: setup-dev
 	$(BIN)/python bench/load.py --users $(or $(USERS),10) --exporters $(or $(EXPORTERS),4) \
-		--seconds $(or $(SECONDS),60) --base-port $(or $(BENCH_PORT),8720)
+		--seconds $(or $(DURATION),60) --base-port $(or $(BENCH_PORT),8720)
 
 # Fault drills in the middle of load: a killed gunicorn worker, Redis and Celery restarts, PostgreSQL stopped.
 bench-faults: setup-dev
