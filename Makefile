@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/factcheck
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test setup setup-dev chromium lint bench-save bench-export bench-page bench-pages
+.PHONY: run test setup setup-dev chromium lint bench-save bench-export bench-page bench-pages bench-load bench-faults
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,14 @@ bench-page: setup-dev chromium
 
 bench-pages: setup-dev
 	$(BIN)/python bench/pages.py --claims 100000 1000000
+# A desk under load (locust, headless, bounded): idle, then under exports; own PostgreSQL/Redis on BENCH_PORT..+2.
+bench-load: setup-dev
+	$(BIN)/python bench/load.py --users $(or $(USERS),10) --exporters $(or $(EXPORTERS),4) \
+		--seconds $(or $(DURATION),60) --base-port $(or $(BENCH_PORT),8720)
+
+# Fault drills in the middle of load: a killed gunicorn worker, Redis and Celery restarts, PostgreSQL stopped.
+bench-faults: setup-dev
+	$(BIN)/python bench/faults.py --base-port $(or $(BENCH_PORT),8730)
 
 lint: setup-dev
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

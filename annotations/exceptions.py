@@ -21,3 +21,7 @@ class StaleVersion(Exception):
         super().__init__(f"Version {based_on} is not the current version {annotation.version}.")
         self.annotation = annotation
         self.based_on = based_on
+
+
+class TaskQueueUnavailable(Exception):
+    """The task broker could not be reached, so the work was not handed to a worker (HTTP 503)."""

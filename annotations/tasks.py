@@ -1,15 +1,27 @@
 """Celery tasks: thin wrappers taking ids; the work is in annotations.exports.jobs.
 
 `run_export_job` may run twice for one job (redelivery after a lost worker):
-`jobs.run_job` restarts an interrupted job from scratch and ignores a finished one.
+`jobs.run_job` restarts an interrupted job from scratch and ignores a finished one. A run cut off by
+the database going away is retried (with backoff) the same way.
 """
 
 from celery import shared_task
+from django.db import InterfaceError, OperationalError
 
 from .exports import jobs
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True)
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    # The database went away mid-job (restart, failover): try again shortly; the next run starts the
+    # job from scratch under a new attempt, so it is never left `running` with nobody running it.
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=2,
+    retry_backoff_max=60,
+    retry_jitter=False,
+    max_retries=6,
+)
 def run_export_job(job_id: str) -> None:
     jobs.run_job(job_id)
 

@@ -49,6 +49,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: load balancer probes are answered before host checks, HTTPS redirects and sessions.
+    "factcheck.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -58,6 +60,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # A page whose database is unreachable answers 503 with Retry-After, not 500.
+    "factcheck.availability.DatabaseUnavailableMiddleware",
     "annotations.middleware.ApiBodyLimitMiddleware",
     # Last: turns a login attempt that axes flagged as locked out into lockout.lockout_response.
     "axes.middleware.AxesMiddleware",
@@ -84,6 +88,8 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+# A persistent connection broken by a database restart is noticed and replaced at the next request.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # django-axes first: it refuses a locked-out account before the password is even checked.
@@ -212,6 +218,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Export jobs run on their own queue, so a long export never delays other tasks; run its worker with
+# bounded concurrency: `celery -A factcheck worker -Q exports --concurrency 1` (README, "Exports").
+CELERY_TASK_ROUTES = {"annotations.tasks.run_export_job": {"queue": "exports"}}
 # Redis redelivers a task whose worker died (acks late) once it has been unacknowledged this long.
 _VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -236,9 +245,21 @@ FACTCHECK = {
     "EXPORT_TTL_HOURS": env.int("FACTCHECK_EXPORT_TTL_HOURS", default=72),
     # How often a running export job reports rows_done, in seconds.
     "EXPORT_PROGRESS_SECONDS": env.float("FACTCHECK_EXPORT_PROGRESS_SECONDS", default=1.0),
+    # Streamed CSV exports running at once across all web processes (more: 429 pointing to export jobs).
+    "STREAMED_EXPORTS_MAX": env.int("FACTCHECK_STREAMED_EXPORTS_MAX", default=2),
+    "STREAMED_EXPORTS_RETRY_AFTER": env.int("FACTCHECK_STREAMED_EXPORTS_RETRY_AFTER", default=10),
+    # Finished job files sent by the front proxy: "" (Python streams the file), "x-accel-redirect" (nginx,
+    # an internal location EXPORT_SENDFILE_PREFIX aliased to EXPORT_DIR) or "x-sendfile" (Apache, lighttpd).
+    "EXPORT_SENDFILE": env.str("FACTCHECK_EXPORT_SENDFILE", default=""),
+    "EXPORT_SENDFILE_PREFIX": env.str("FACTCHECK_EXPORT_SENDFILE_PREFIX", default="/protected-exports/"),
+    # Seconds a client is told to wait (Retry-After) when the database is unreachable (503).
+    "UNAVAILABLE_RETRY_AFTER": env.int("FACTCHECK_UNAVAILABLE_RETRY_AFTER", default=5),
     # Tests only: seconds of sleep per exported row, to make a job slow enough to observe and interrupt.
     "EXPORT_ROW_DELAY": env.float("FACTCHECK_EXPORT_ROW_DELAY", default=0.0),
 }
+
+if FACTCHECK["EXPORT_SENDFILE"] not in ("", "x-accel-redirect", "x-sendfile"):
+    raise ImproperlyConfigured("FACTCHECK_EXPORT_SENDFILE must be empty, x-accel-redirect or x-sendfile.")
 
 LOGGING = {
     "version": 1,

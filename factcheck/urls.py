@@ -20,3 +20,5 @@ urlpatterns = [
     path("api/docs/", swagger_ui, name="api-docs"),
     path("", include("annotations.urls")),
 ]
+
+handler500 = "factcheck.availability.server_error"

@@ -161,7 +161,8 @@ class CeleryWorker:
 
         self.log_path = log_path
         self.log = log_path.open("wb")
-        command = [sys.executable, "-m", "celery", "-A", "factcheck", "worker", "--pool=solo", "--loglevel=INFO",
+        command = [sys.executable, "-m", "celery", "-A", "factcheck", "worker", "-Q", "celery,exports",
+                   "--pool=solo", "--loglevel=INFO",
                    "--without-gossip", "--without-mingle", "--without-heartbeat",
                    "-n", f"{log_path.stem}@%h"]  # fmt: skip
         self.process = subprocess.Popen(

@@ -7,8 +7,10 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from factcheck.availability import is_database_unavailable, retry_after, unavailable_body
+
 from ..anchoring import SelectorError
-from ..exceptions import DomainConflict, NotAllowed
+from ..exceptions import DomainConflict, NotAllowed, TaskQueueUnavailable
 
 
 class Conflict(exceptions.APIException):
@@ -24,7 +26,20 @@ class PreconditionRequired(exceptions.APIException):
 
 
 def exception_handler(exc, context):
-    """DRF's handler, plus the domain errors raised by services, mapped to their 4xx."""
+    """DRF's handler, plus the domain errors raised by services, mapped to their 4xx; an unreachable
+    database or task broker to 503 with Retry-After (factcheck.availability)."""
+    if isinstance(exc, TaskQueueUnavailable):
+        return Response(
+            {"detail": str(exc), "retry_after": retry_after()},
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": str(retry_after())},
+        )
+    if is_database_unavailable(exc):
+        return Response(
+            unavailable_body(),
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": str(retry_after()), "Cache-Control": "no-store"},
+        )
     if isinstance(exc, SelectorError):
         exc = exceptions.ValidationError({exc.field: [exc.message]})
     elif isinstance(exc, DjangoValidationError):

@@ -7,13 +7,16 @@ to the user who started the job.
 """
 
 import datetime
+from urllib.parse import quote
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.negotiation import BaseContentNegotiation
@@ -21,7 +24,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ..exports import jobs
+from ..exports import jobs, slots
 from ..exports.csv import stream_csv
 from ..exports.query import FILTER_NAMES, parse_filters, restrict_for
 from ..models import ExportJob
@@ -70,8 +73,33 @@ FILTER_PARAMETERS = [
 ]
 
 
+class ExportsBusySerializer(serializers.Serializer):
+    """429: every streamed-export slot is taken; start an export job instead, or retry later."""
+
+    detail = serializers.CharField()
+    retry_after = serializers.IntegerField(help_text="Seconds; also sent as the Retry-After header.")
+    jobs_url = serializers.URLField(help_text="POST here to run the same export as a job (format csv).")
+
+
+def exports_busy_response(request) -> Response:
+    retry_after = settings.FACTCHECK.get("STREAMED_EXPORTS_RETRY_AFTER", 10)
+    body = {
+        "detail": (
+            f"{slots.slot_limit()} streamed exports are running, the most allowed at once. "
+            "Retry later, or start an export job (POST jobs_url with the same filters) and download its file."
+        ),
+        "retry_after": retry_after,
+        "jobs_url": request.build_absolute_uri(reverse("api:export-list")),
+    }
+    return Response(body, status=status.HTTP_429_TOO_MANY_REQUESTS, headers={"Retry-After": str(retry_after)})
+
+
 class VerdictsCsvView(APIView):
-    """The verdicts as CSV, streamed (PostgreSQL COPY block by block); columns as in DESIGN.md."""
+    """The verdicts as CSV, streamed (PostgreSQL COPY block by block); columns as in DESIGN.md.
+
+    At most FACTCHECK["STREAMED_EXPORTS_MAX"] run at once across all web processes
+    (annotations.exports.slots); beyond that the answer is 429 pointing to the job API.
+    """
 
     permission_classes = [HasRole]
     renderer_classes = [JSONRenderer]
@@ -80,15 +108,23 @@ class VerdictsCsvView(APIView):
     @extend_schema(
         operation_id="exports_verdicts_csv",
         parameters=FILTER_PARAMETERS,
-        responses={(200, "text/csv"): OpenApiTypes.STR},
+        responses={
+            (200, "text/csv"): OpenApiTypes.STR,
+            429: OpenApiResponse(
+                ExportsBusySerializer,
+                description="Too many streamed exports at once: retry after Retry-After seconds, or use jobs_url.",
+            ),
+        },
     )
     def get(self, request):
         params = request.query_params
         bom = _bom(params.get("bom"))
         filters = restrict_for(request.user, parse_filters(params, as_of=params.get("as_of")))
-        response = StreamingHttpResponse(
-            stream_csv(filters, connection=connection, bom=bom), content_type="text/csv; charset=utf-8"
-        )
+        slot = slots.acquire_slot(connection)
+        if slot is None:
+            return exports_busy_response(request)
+        blocks = slots.holding_slot(stream_csv(filters, connection=connection, bom=bom), connection, slot)
+        response = StreamingHttpResponse(blocks, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
         response["Cache-Control"] = "no-store"
         response["X-Content-Type-Options"] = "nosniff"
@@ -185,7 +221,13 @@ class ExportJobViewSet(
             return ExportJob.objects.none()
         return ExportJob.objects.filter(created_by=self.request.user)
 
-    @extend_schema(request=ExportJobRequestSerializer, responses={202: ExportJobSerializer})
+    @extend_schema(
+        request=ExportJobRequestSerializer,
+        responses={
+            202: ExportJobSerializer,
+            503: OpenApiResponse(description="The task queue is unreachable; the job is failed. Retry-After."),
+        },
+    )
     def create(self, request, *args, **kwargs):
         incoming = ExportJobRequestSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
@@ -218,11 +260,32 @@ class ExportJobViewSet(
                 status=status.HTTP_410_GONE,
             )
         extension, content_type = jobs.FILE_TYPES[job.format]
-        response = FileResponse(path.open("rb"), as_attachment=True, filename=_filename(extension))
+        response = _file_response(path, _filename(extension))
         response["Content-Type"] = content_type
         response["X-Checksum-SHA256"] = job.checksum
         response["Cache-Control"] = "no-store"
         return response
+
+
+def _file_response(path, filename: str) -> HttpResponse:
+    """The finished file: by the front proxy when FACTCHECK["EXPORT_SENDFILE"] says so, else from Python.
+
+    "x-accel-redirect" (nginx) answers with an empty body and a header naming an
+    `internal` location under EXPORT_SENDFILE_PREFIX that maps to EXPORT_DIR;
+    "x-sendfile" (Apache mod_xsendfile, lighttpd) names the file's absolute path.
+    Either way no Python thread is held while the file is sent.
+    """
+    mode = settings.FACTCHECK.get("EXPORT_SENDFILE", "")
+    if not mode:
+        return FileResponse(path.open("rb"), as_attachment=True, filename=filename)
+    response = HttpResponse()
+    if mode == "x-accel-redirect":
+        prefix = settings.FACTCHECK.get("EXPORT_SENDFILE_PREFIX", "/protected-exports/").rstrip("/")
+        response["X-Accel-Redirect"] = f"{prefix}/{quote(path.name)}"
+    else:
+        response["X-Sendfile"] = str(path)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
 
 
 def body_location(request, job: ExportJob) -> str:

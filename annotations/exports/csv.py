@@ -210,11 +210,13 @@ def _threaded_copy(filters: ExportFilters, connection: BaseDatabaseWrapper) -> I
 
     thread = threading.Thread(target=produce, name="csv-copy", daemon=True)
     thread.start()
+    finished = False
     try:
         while (block := blocks.get()) is not done:
             yield block
+        finished = True  # the producer handed over `done` and is only ending: nothing to cancel
     finally:
-        if thread.is_alive():
+        if not finished and thread.is_alive():
             cancelled.set()
             raw.cancel()  # stop the server sending the rest
         thread.join()

@@ -26,7 +26,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
+from kombu.exceptions import OperationalError as KombuOperationalError
 
+from ..exceptions import TaskQueueUnavailable
 from ..models import ExportJob
 from .claimreview import write_claimreview
 from .csv import Progress, write_csv
@@ -74,8 +76,21 @@ def start_export(*, user, export_format: str, filters: ExportFilters, bom: bool 
     stored = {**filters.params, **({"bom": "1"} if bom else {})}
     with transaction.atomic():
         job = ExportJob.objects.create(format=export_format, filters=stored, as_of=filters.as_of, created_by=user)
-        transaction.on_commit(lambda: run_export_job.delay(str(job.pk)))
+        transaction.on_commit(lambda: _enqueue(run_export_job, job))
     return job
+
+
+def _enqueue(task, job: ExportJob) -> None:
+    """Hand the job to a worker; if the broker is unreachable (after Celery's publish retries), the job
+    is marked failed with the reason, never left queued with no task behind it."""
+    try:
+        task.delay(str(job.pk))
+    except KombuOperationalError as error:
+        reason = "The task queue was unreachable, so the export never started; start it again."
+        ExportJob.objects.filter(pk=job.pk, status=Status.QUEUED).update(
+            status=Status.FAILED, error=reason, finished_at=timezone.now()
+        )
+        raise TaskQueueUnavailable(reason) from error
 
 
 def run_job(job_id) -> None:
