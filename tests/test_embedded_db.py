@@ -99,9 +99,25 @@ def test_a_pid_file_naming_another_program_is_stale_and_the_server_starts(pgdata
         assert server.status(pgdata) is None
         manage(pgdata, "shell", "-v0", "-c", PORT)
         assert server.status(pgdata).pid != other.pid
+        assert other.poll() is None
     finally:
         other.kill()
         other.wait()
+
+
+def test_a_pid_file_naming_another_postgresql_server_leaves_that_server_alone(pgdata):
+    """After a reboot the old PID may be someone else's PostgreSQL server: it is not ours to stop."""
+    other_dir = pgdata.with_name("other")
+    other = server.ensure_running(other_dir)
+    try:
+        manage(pgdata, "dbserver", "start")
+        manage(pgdata, "dbserver", "stop")
+        (pgdata / "postmaster.pid").write_text(f"{other.pid}\n{pgdata}\n0\n5432\n\n127.0.0.1\n0 0\nstarting\n")
+        manage(pgdata, "shell", "-v0", "-c", PORT)
+        assert server.status(pgdata).pid != other.pid
+        assert server.status(other_dir) == other
+    finally:
+        server.destroy(other_dir)
 
 
 RACE = """

@@ -71,12 +71,13 @@ def ensure_running(data_dir: Path, *, database: str | None = None, settings: dic
 
 def status(data_dir: Path) -> Running | None:
     """The running server on `data_dir` if it answers, else None (never starts anything)."""
-    info = _postmaster(Path(data_dir).resolve())
-    if info is None or info["status"] != "ready" or not _is_postgres(info["pid"]):
+    data_dir = Path(data_dir).resolve()
+    info = _postmaster(data_dir)
+    if info is None or info["status"] != "ready" or not _is_postgres(info["pid"], data_dir):
         return None
     if not _answers(info["host"], info["port"]):
         return None
-    return Running(info["pid"], info["host"], info["port"], Path(data_dir).resolve())
+    return Running(info["pid"], info["host"], info["port"], data_dir)
 
 
 def stop(data_dir: Path, *, mode: str = "fast") -> bool:
@@ -86,7 +87,7 @@ def stop(data_dir: Path, *, mode: str = "fast") -> bool:
         return False
     with _lock(data_dir):
         info = _postmaster(data_dir)
-        if info is None or not _is_postgres(info["pid"]):
+        if info is None or not _is_postgres(info["pid"], data_dir):
             _remove_stale_pid_file(data_dir)
             return False
         _pg_ctl(data_dir, "stop", "-w", "-m", mode, "-t", str(START_TIMEOUT))
@@ -205,7 +206,7 @@ def _start(data_dir: Path, settings: dict) -> Running:
     log = data_dir / "server.log"
     for attempt in range(1, START_ATTEMPTS + 1):
         info = _postmaster(data_dir)
-        if info is not None and _is_postgres(info["pid"]):
+        if info is not None and _is_postgres(info["pid"], data_dir):
             # Alive but not answering (or not ready): a hung or half-stopped server; stop it hard.
             _pg_ctl(data_dir, "stop", "-w", "-m", "immediate", "-t", str(START_TIMEOUT), check=False)
         _remove_stale_pid_file(data_dir)
@@ -267,11 +268,15 @@ def _postmaster(data_dir: Path) -> dict | None:
     return {"pid": int(lines[0]), "port": int(lines[3]), "host": host, "status": lines[7].strip()}
 
 
-def _is_postgres(pid: int) -> bool:
-    """Whether `pid` is a live PostgreSQL server process (not a dead one's PID reused by something else)."""
+def _is_postgres(pid: int, data_dir: Path) -> bool:
+    """Whether `pid` is a live PostgreSQL server on `data_dir` (not a dead one's PID reused by another program,
+    nor another server: on a shared machine that PID may now be someone else's postmaster)."""
     try:
-        command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[0]
+        arguments = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
     except (FileNotFoundError, ProcessLookupError, PermissionError):
+        return False
+    command = arguments[0]
+    if str(data_dir).encode() not in arguments:
         return False
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
@@ -292,5 +297,5 @@ def _answers(host: str, port: int) -> bool:
 
 def _remove_stale_pid_file(data_dir: Path) -> None:
     info = _postmaster(data_dir)
-    if info is not None and not _is_postgres(info["pid"]):
+    if info is not None and not _is_postgres(info["pid"], data_dir):
         (data_dir / "postmaster.pid").unlink(missing_ok=True)
