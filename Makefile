@@ -2,9 +2,10 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-# The suite runs against real PostgreSQL and Redis (pytest-django creates test_<name>).
-TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/factcheck
-TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
+# `make run` serves here; the database is the embedded PostgreSQL under var/pg unless DATABASE_URL is set.
+RUN_ADDRESS ?= 127.0.0.1:8000
+# The suite starts throwaway PostgreSQL and Redis unless these name real ones (tests/run.py).
+export TEST_DATABASE_URL TEST_BROKER_URL
 
 .PHONY: run test setup setup-dev chromium lint bench-save bench-export bench-page bench-pages bench-load bench-faults
 
@@ -25,6 +26,7 @@ setup: $(VENV)/.requirements
 setup-dev: $(VENV)/.requirements-dev
 
 # Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser).
+# apt runs only when no chromium is installed, so a second `make test` needs no network.
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium; }
 
@@ -32,10 +34,10 @@ run: setup
 	mkdir -p var
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/python manage.py runserver $(RUN_ADDRESS)
 
 test: setup-dev chromium
-	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) $(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/python -m tests.run $(PYTEST_ARGS)
 
 # Benchmarks print their figures (ratios against a baseline measured in the same run); see bench/.
 bench-save: setup-dev

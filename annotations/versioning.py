@@ -137,7 +137,7 @@ def append_version(
     """
     annotation_id = annotation if isinstance(annotation, int) else annotation.pk
     # The row lock queues concurrent writers; the conditional UPDATE is the
-    # compare-and-swap itself, so it also holds where locks are no-ops (SQLite).
+    # compare-and-swap itself.
     # One query locks the annotation and reads the based-on version, whose content
     # the new version carries over (saves are the hot path, see bench/save.py).
     previous = (

@@ -1,8 +1,8 @@
 """Settings for factcheck, read from the environment.
 
 Every variable has a default that runs on one machine with nothing else
-installed (SQLite under var/, Celery tasks run eagerly). With DEBUG off,
-SECRET_KEY and ALLOWED_HOSTS must be given.
+installed (an embedded PostgreSQL under var/pg, Celery tasks run eagerly).
+With DEBUG off, SECRET_KEY and ALLOWED_HOSTS must be given.
 """
 
 from datetime import timedelta
@@ -85,7 +85,23 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
+if env("DATABASE_URL", default=""):
+    DATABASES = {"default": env.db("DATABASE_URL")}
+    if "postgresql" not in DATABASES["default"]["ENGINE"]:
+        raise ImproperlyConfigured("DATABASE_URL must name a PostgreSQL database (postgres://...).")
+else:
+    # The embedded PostgreSQL (factcheck/embedded_db): started on the first connection, reused after.
+    DATABASES = {
+        "default": {
+            "ENGINE": "factcheck.embedded_db",
+            "NAME": "factcheck",
+            "USER": "postgres",
+            "EMBEDDED": {
+                "DATA_DIR": Path(env("FACTCHECK_PGDATA", default=str(VAR_DIR / "pg"))),
+                "DATABASE": "factcheck",
+            },
+        }
+    }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 # A persistent connection broken by a database restart is noticed and replaced at the next request.

@@ -1,5 +1,11 @@
-"""Test setup: the suite runs against real PostgreSQL and Redis and stops loudly without them."""
+"""Test setup: the suite runs against real PostgreSQL and Redis and stops loudly without them.
 
+`make test` (tests/run.py) starts throwaway ones unless TEST_DATABASE_URL /
+TEST_BROKER_URL name real servers; a configured server that does not answer
+stops the run with its address.
+"""
+
+import dataclasses
 import importlib
 import os
 import socket
@@ -14,15 +20,91 @@ from rest_framework.test import APIClient
 
 from .factories import UserFactory
 
+FIXTURE_ARTICLES = Path(__file__).resolve().parent / "fixtures" / "articles"
 # The two real seed articles live in the shared folder beside the repository (override with FACTCHECK_SEEDS_DIR).
+# When present their tests run too; under CI (CI=true, .ci/run) they must be present.
 SEEDS_DIR = Path(os.environ.get("FACTCHECK_SEEDS_DIR") or Path(__file__).resolve().parents[2] / "shared" / "seeds")
 
 
-def _seed_files(pattern: str) -> list[Path]:
-    files = sorted(SEEDS_DIR.glob(pattern))
-    if not files:
-        pytest.fail(f"No seed article {pattern!r} in {SEEDS_DIR}: the shared/seeds folder must sit beside the repo.")
-    return files
+@dataclasses.dataclass(frozen=True)
+class ArticleTexts:
+    """An English and an Italian article as .txt files, and what the tests look for in them.
+
+    The English file starts with its headline; the Italian one has none (its first line is the
+    opening paragraph, whose first sentence serves as headline). `twice` occurs twice in the
+    English body; `twice_prefix` is the context before its first occurrence (quote marks as in
+    the text), `second_suffix` what follows the second. `italian_figure`
+    is a figure written the Italian way ("94mil dollari").
+    """
+
+    name: str
+    english: Path
+    italian: Path
+    english_title: str
+    twice: str
+    twice_prefix: str
+    second_suffix: str
+    italian_headline: str
+    italian_figure: str
+
+    @property
+    def paths(self) -> list[Path]:
+        return [self.english, self.italian]
+
+    def read(self, path: Path) -> tuple[str, str]:
+        """(first line, rest of the file), as the .txt import splits them."""
+        title, _, body = path.read_text(encoding="utf-8").partition("\n")
+        return title.strip(), body.strip("\n")
+
+
+PROJECT_TEXTS = ArticleTexts(
+    name="fixtures",
+    english=FIXTURE_ARTICLES / "en_harbour_tunnel.txt",
+    italian=FIXTURE_ARTICLES / "it_ponte_stretto.txt",
+    english_title="Harbour tunnel contractor hits back after council vote",
+    twice="found to be unsafe",
+    twice_prefix="\u201cbeen ",
+    second_suffix=" in 40 years of inspections",
+    italian_headline="Stop ai cantieri del ponte sullo Stretto fino a settembre.",
+    italian_figure="94mil dollari",
+)
+
+
+def _seed_texts() -> ArticleTexts:
+    english = sorted(SEEDS_DIR.glob("000_*.txt"))
+    italian = sorted(SEEDS_DIR.glob("003_*.txt"))
+    if len(english) != 1 or len(italian) != 1:
+        pytest.fail(f"The seed articles 000_*.txt and 003_*.txt are not in {SEEDS_DIR} (CI needs them).")
+    return ArticleTexts(
+        name="seeds",
+        english=english[0],
+        italian=italian[0],
+        english_title="Kaspersky reacts angrily after EU moves to ban its software",
+        twice="confirmed as malicious",
+        twice_prefix='has "been ',
+        second_suffix=", such as Kaspersky Lab",
+        italian_headline="Stop alle pubblicità delle soluzioni Kaspersky su Twitter.",
+        italian_figure="94mil dollari",
+    )
+
+
+def _seeds_present() -> bool:
+    return any(SEEDS_DIR.glob("*.txt"))
+
+
+def pytest_generate_tests(metafunc):
+    """Tests taking `article_texts` run on the project's fixture texts, and on the real seeds when
+    they are present (always under CI, where their absence is a failure)."""
+    if "article_texts" in metafunc.fixturenames:
+        sources = ["fixtures"]
+        if _seeds_present() or os.environ.get("CI") == "true":
+            sources.append("seeds")
+        metafunc.parametrize("article_texts", sources, indirect=True)
+
+
+@pytest.fixture
+def article_texts(request) -> ArticleTexts:
+    return PROJECT_TEXTS if request.param == "fixtures" else _seed_texts()
 
 
 APPEND_ONLY_TRIGGERS = [
@@ -41,20 +123,16 @@ def _reachable(host: str, port: int) -> bool:
 
 
 def pytest_configure(config):
-    """Refuse to run on anything but PostgreSQL, and insist on Redis: no silent fallback."""
+    """Insist on PostgreSQL and Redis that answer: no silent fallback, a loud stop naming the address."""
     from django.conf import settings
 
-    engine = settings.DATABASES["default"]["ENGINE"]
-    if "postgresql" not in engine:
-        pytest.exit(
-            f"The suite needs PostgreSQL (DATABASE_URL=postgres://...), not {engine}. Run `make test`.", returncode=3
-        )
     db = settings.DATABASES["default"]
-    if not _reachable(db.get("HOST") or "127.0.0.1", int(db.get("PORT") or 5432)):
+    # The embedded server (DATABASE_URL unset) starts on the first connection; a configured one must answer.
+    if "EMBEDDED" not in db and not _reachable(db.get("HOST") or "127.0.0.1", int(db.get("PORT") or 5432)):
         pytest.exit(f"PostgreSQL is not reachable at {db.get('HOST')}:{db.get('PORT')}.", returncode=3)
     broker = urlsplit(settings.CELERY_BROKER_URL or "")
     if broker.scheme != "redis":
-        pytest.exit("The suite needs CELERY_BROKER_URL=redis://... (Redis on 127.0.0.1:6379). Run `make test`.", 3)
+        pytest.exit("The suite needs CELERY_BROKER_URL=redis://... Run `make test`, which starts one.", 3)
     if not _reachable(broker.hostname or "127.0.0.1", broker.port or 6379):
         pytest.exit(f"Redis is not reachable at {broker.hostname}:{broker.port or 6379}.", returncode=3)
 
@@ -82,23 +160,6 @@ def default_rating_scale_and_roles(request):
 
         migration = importlib.import_module("annotations.migrations.0002_default_verdicts_and_roles")
         migration.create(apps, None)
-
-
-@pytest.fixture
-def seed_text():
-    """Read one of the two real seed articles: `seed_text("000")` -> (title, body)."""
-
-    def read(prefix: str) -> tuple[str, str]:
-        (path,) = _seed_files(f"{prefix}_*.txt")
-        title, _, body = path.read_text(encoding="utf-8").partition("\n")
-        return title.strip(), body.strip("\n")
-
-    return read
-
-
-@pytest.fixture
-def seed_paths():
-    return _seed_files("*.txt")
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
-"""Bulk import of the real seed articles, through the API and the command, all or nothing."""
+"""Bulk import of articles (the project's fixture texts, and the real seeds when present), all or nothing."""
 
 import json
+import unicodedata
 from io import StringIO
 
 import pytest
@@ -8,22 +9,32 @@ from django.core.management import CommandError, call_command
 
 from annotations.models import Article
 
+from .conftest import PROJECT_TEXTS
+
 pytestmark = pytest.mark.django_db
 
 IMPORT = "/api/v1/articles/import/"
-PICK_FIRST = {"exact": "confirmed as malicious", "prefix": 'has "been '}  # the quote occurs twice in the seed
-ITALIAN_HEADLINE = "Stop alle pubblicità delle soluzioni Kaspersky su Twitter."
+
+
+def pick_first(texts) -> dict:
+    """A quote selector for the first of the two occurrences of `texts.twice`, told apart by its prefix."""
+    return {"exact": texts.twice, "prefix": texts.twice_prefix}
 
 
 @pytest.fixture
-def seed_records(seed_text):
-    """The two seed articles as API records. The Italian source has no headline: its first line is the
+def seed_records(article_texts):
+    """The two articles as API records. The Italian source has no headline: its first line is the
     opening paragraph, so it stays in the body (as the .txt import does)."""
-    english_title, english_body = seed_text("000")
-    first_line, rest = seed_text("003")
+    english_title, english_body = article_texts.read(article_texts.english)
+    first_line, rest = article_texts.read(article_texts.italian)
     return [
         {"title": english_title, "body": english_body, "language": "en", "publisher": "The Register"},
-        {"title": ITALIAN_HEADLINE, "body": f"{first_line}\n{rest}", "language": "it", "publisher": "Corriere"},
+        {
+            "title": article_texts.italian_headline,
+            "body": f"{first_line}\n{rest}",
+            "language": "it",
+            "publisher": "Corriere",
+        },
     ]
 
 
@@ -42,35 +53,37 @@ def assert_claim_points_at(client, response, exact: str) -> None:
     assert body[claim["start"] : claim["end"]] == exact
 
 
-def test_seed_articles_imported_as_a_json_array_take_claims_by_quote(api, editor, seed_records):
+def test_articles_imported_as_a_json_array_take_claims_by_quote(api, editor, seed_records, article_texts):
     client = api(editor)
     response = client.post(IMPORT, seed_records, format="json")
     assert response.status_code == 201
     assert response.json()["created"] == 2
     english, italian = response.json()["ids"]
-    assert_claim_points_at(client, claim_by_quote(client, english, **PICK_FIRST), "confirmed as malicious")
-    assert_claim_points_at(client, claim_by_quote(client, italian, exact="94mil dollari"), "94mil dollari")
+    figure = article_texts.italian_figure
+    assert_claim_points_at(client, claim_by_quote(client, english, **pick_first(article_texts)), article_texts.twice)
+    assert_claim_points_at(client, claim_by_quote(client, italian, exact=figure), figure)
 
 
-def test_seed_quote_that_occurs_twice_is_refused_until_context_picks_one(api, editor, seed_records):
+def test_quote_that_occurs_twice_is_refused_until_context_picks_one(api, editor, seed_records, article_texts):
     client = api(editor)
     (english,) = client.post(IMPORT, seed_records[:1], format="json").json()["ids"]
-    ambiguous = claim_by_quote(client, english, exact="confirmed as malicious")
+    ambiguous = claim_by_quote(client, english, exact=article_texts.twice)
     assert ambiguous.status_code == 400
     assert "2 places" in ambiguous.json()["selector.exact"][0]
-    picked = claim_by_quote(client, english, exact="confirmed as malicious", suffix=", such as Kaspersky Lab")
-    assert_claim_points_at(client, picked, "confirmed as malicious")
-    assert picked.json()["selector"][1]["suffix"].startswith(", such as Kaspersky Lab")
+    picked = claim_by_quote(client, english, exact=article_texts.twice, suffix=article_texts.second_suffix)
+    assert_claim_points_at(client, picked, article_texts.twice)
+    assert picked.json()["selector"][1]["suffix"].startswith(article_texts.second_suffix)
 
 
-def test_seed_articles_imported_as_json_lines(api, editor, seed_records):
+def test_articles_imported_as_json_lines(api, editor, seed_records, article_texts):
     client = api(editor)
     payload = "\n".join(json.dumps(record, ensure_ascii=False) for record in seed_records) + "\n"
     response = client.post(IMPORT, payload.encode("utf-8"), content_type="application/x-ndjson")
     assert response.status_code == 201
     assert Article.objects.count() == 2
     italian = Article.objects.get(language="it")
-    assert_claim_points_at(client, claim_by_quote(client, italian.pk, exact="94mil dollari"), "94mil dollari")
+    figure = article_texts.italian_figure
+    assert_claim_points_at(client, claim_by_quote(client, italian.pk, exact=figure), figure)
 
 
 def test_import_validates_like_article_creation(api, editor, seed_records):
@@ -119,29 +132,40 @@ def run_import(*args) -> str:
     return out.getvalue()
 
 
-def test_command_imports_seed_txt_files_with_language_and_claims_find_their_quotes(api, editor, seed_paths):
-    english_path, italian_path = seed_paths
-    assert "Imported 1 article(s)" in run_import(english_path, "--language", "en")
-    run_import(italian_path, "--language", "it", "--publisher", "Corriere")
+def test_command_imports_txt_files_with_language_and_claims_find_their_quotes(api, editor, article_texts):
+    assert "Imported 1 article(s)" in run_import(article_texts.english, "--language", "en")
+    run_import(article_texts.italian, "--language", "it", "--publisher", "Corriere")
     english = Article.objects.get(language="en")
     italian = Article.objects.get(language="it")
-    assert english.title == "Kaspersky reacts angrily after EU moves to ban its software"
-    assert italian.title == ITALIAN_HEADLINE
-    assert italian.body.startswith(ITALIAN_HEADLINE)
+    assert english.title == article_texts.english_title
+    assert italian.title == article_texts.italian_headline
+    assert italian.body.startswith(article_texts.italian_headline)
     assert italian.publisher == "Corriere"
+    # Decomposed accents in the file (the project's Italian text is NFD) are stored composed.
+    assert italian.body == unicodedata.normalize("NFC", italian.body)
     client = api(editor)
-    assert_claim_points_at(client, claim_by_quote(client, english.pk, **PICK_FIRST), "confirmed as malicious")
-    assert_claim_points_at(client, claim_by_quote(client, italian.pk, exact="94mil dollari"), "94mil dollari")
+    figure = article_texts.italian_figure
+    assert_claim_points_at(client, claim_by_quote(client, english.pk, **pick_first(article_texts)), article_texts.twice)
+    assert_claim_points_at(client, claim_by_quote(client, italian.pk, exact=figure), figure)
 
 
-def test_command_imports_json_and_json_lines_files(tmp_path, seed_records):
+def test_accented_quote_typed_composed_finds_text_imported_decomposed(api, editor):
+    run_import(PROJECT_TEXTS.italian, "--language", "it")
+    italian = Article.objects.get(language="it")
+    client = api(editor)
+    assert_claim_points_at(
+        client, claim_by_quote(client, italian.pk, exact="le città di Messina"), "le città di Messina"
+    )
+
+
+def test_command_imports_json_and_json_lines_files(tmp_path, seed_records, article_texts):
     array = tmp_path / "articles.json"
     array.write_text(json.dumps(seed_records[:1]), encoding="utf-8")
     lines = tmp_path / "articles.jsonl"
     lines.write_text(json.dumps(seed_records[1], ensure_ascii=False) + "\n", encoding="utf-8")
     assert "Imported 2 article(s) from 2 file(s)" in run_import(array, lines)
     assert sorted(Article.objects.values_list("language", flat=True)) == ["en", "it"]
-    assert "94mil dollari" in Article.objects.get(language="it").body
+    assert article_texts.italian_figure in Article.objects.get(language="it").body
 
 
 def test_command_with_a_bad_record_exits_with_an_error_naming_file_line_and_field(tmp_path, seed_records):
@@ -155,17 +179,17 @@ def test_command_with_a_bad_record_exits_with_an_error_naming_file_line_and_fiel
     assert not Article.objects.exists()
 
 
-def test_command_refuses_txt_without_language_and_writes_nothing(seed_paths):
+def test_command_refuses_txt_without_language_and_writes_nothing(article_texts):
     err = StringIO()
     with pytest.raises(CommandError):
-        call_command("import_articles", *map(str, seed_paths), stdout=StringIO(), stderr=err, verbosity=0)
+        call_command("import_articles", *map(str, article_texts.paths), stdout=StringIO(), stderr=err, verbosity=0)
     assert ": language:" in err.getvalue()
     assert not Article.objects.exists()
 
 
-def test_command_fails_for_a_missing_file_and_writes_nothing(tmp_path, seed_paths):
+def test_command_fails_for_a_missing_file_and_writes_nothing(tmp_path, article_texts):
     with pytest.raises(CommandError, match="No such file"):
-        run_import(seed_paths[0], tmp_path / "missing.json", "--language", "en")
+        run_import(article_texts.english, tmp_path / "missing.json", "--language", "en")
     assert not Article.objects.exists()
 
 

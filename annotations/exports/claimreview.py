@@ -15,7 +15,8 @@ from django.conf import settings
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from .blocks import BlockWriter
-from .csv import Progress, iso_instant
+from .cells import iso_instant
+from .csv import Progress
 from .query import ExportFilters, iter_rows
 
 BEST_RATING = 5

@@ -1,18 +1,16 @@
-"""CSV export: PostgreSQL's COPY streamed block by block, or chunked rows through Python's csv module.
+"""CSV export: PostgreSQL's COPY streamed block by block.
 
-Both paths write the same bytes: UTF-8, one header row, RFC 4180 with CRLF
-after every record (line breaks inside quoted cells are kept as they are), an
-empty unquoted cell for a missing or empty value, and a leading "'" on cells a
-spreadsheet would run as a formula. COPY ends records with LF; it sends one
-CopyData message per row, so each row's final LF is turned into CRLF as it
-arrives, without parsing the CSV.
+The bytes: UTF-8, one header row, RFC 4180 with CRLF after every record (line
+breaks inside quoted cells are kept as they are), an empty unquoted cell for a
+missing or empty value, and a leading "'" on cells a spreadsheet would run as a
+formula (formatting is done in SQL, see query.copy_sql). COPY ends records with
+LF; it sends one CopyData message per row, so each row's final LF is turned
+into CRLF as it arrives, without parsing the CSV.
 
 The file is never held whole: COPY writes into blocks of BLOCK_SIZE bytes,
 and a streamed response reads them from a bounded queue filled by a thread.
 """
 
-import csv
-import io
 import queue
 import threading
 from collections.abc import Callable, Iterator
@@ -20,8 +18,7 @@ from collections.abc import Callable, Iterator
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from .blocks import BLOCK_SIZE
-from .cells import evidence_urls, iso_instant, neutralise
-from .query import COLUMNS, ExportFilters, copy_sql, iter_rows
+from .query import ExportFilters, copy_sql
 
 BOM = b"\xef\xbb\xbf"
 QUEUE_BLOCKS = 16  # blocks in flight between the COPY thread and the response: 1 MB at most
@@ -45,80 +42,25 @@ def write_csv(
     bom: bool = False,
     progress: Progress | None = None,
 ) -> int:
-    """Write the CSV through `write` in blocks; COPY on PostgreSQL, chunked rows elsewhere. Returns the row count."""
+    """Write the CSV through `write` in blocks, from COPY. Returns the row count."""
     progress = progress or Progress()
     if bom:
         write(BOM)
-    if connection.vendor == "postgresql":
-        _copy(filters, write, connection=connection, progress=progress)
-    else:
-        for block in chunked_blocks(filters, connection=connection, progress=progress):
-            write(block)
+    _copy(filters, write, connection=connection, progress=progress)
     return progress.rows
 
 
 def stream_csv(filters: ExportFilters, *, connection: BaseDatabaseWrapper, bom: bool = False) -> Iterator[bytes]:
     """The CSV as an iterator of blocks for a streamed response.
 
-    On PostgreSQL, COPY runs in a thread on the caller's connection (so it sees
+    COPY runs in a thread on the caller's connection (so it sees
     exactly what the caller's transaction sees) and hands blocks over a bounded
     queue: memory stays flat however large the export. If the client goes away,
     the query is cancelled on the server and the thread ends.
     """
     if bom:
         yield BOM
-    if connection.vendor != "postgresql":
-        yield from chunked_blocks(filters, connection=connection)
-        return
     yield from _threaded_copy(filters, connection)
-
-
-def chunked_blocks(
-    filters: ExportFilters, *, connection: BaseDatabaseWrapper, progress: Progress | None = None, chunk: int = 2000
-) -> Iterator[bytes]:
-    """The CSV built in Python from rows fetched `chunk` at a time (any database)."""
-    progress = progress or Progress()
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for row in iter_rows(filters, connection, chunk=chunk):
-        writer.writerow(format_row(row))
-        progress.add(1)
-        if buffer.tell() >= BLOCK_SIZE:
-            yield buffer.getvalue().encode()
-            buffer.seek(0)
-            buffer.truncate()
-    if buffer.tell():
-        yield buffer.getvalue().encode()
-
-
-def format_row(row: dict) -> list:
-    """The CSV cells of a raw row, formatted as `query.copy_sql` formats them in SQL."""
-    cells = {
-        **row,
-        "claim_text": neutralise(row["claim_text"]),
-        "claimant": neutralise(row["claimant"]),
-        "claim_date": _date(row["claim_date"]),
-        "article_title": neutralise(row["article_title"]),
-        "article_url": neutralise(row["article_url"]),
-        "publisher": neutralise(row["publisher"]),
-        "language": neutralise(row["language"]),
-        "published_at": iso_instant(row["published_at"]),
-        "verdict": neutralise(row["verdict"]),
-        "rationale": neutralise(row["rationale"]),
-        "evidence_urls": neutralise(" ".join(evidence_urls(row["evidence"]))),
-        "reviewer": neutralise(row["reviewer"]),
-        "annotated_at": iso_instant(row["annotated_at"]),
-        "approved_by": neutralise(row["approved_by"]),
-        "approved_at": iso_instant(row["approved_at"]),
-    }
-    return [cells[name] for name in COLUMNS]
-
-
-def _date(value) -> str | None:
-    if value is None:
-        return None
-    return value if isinstance(value, str) else value.isoformat()
 
 
 class _RowSink:

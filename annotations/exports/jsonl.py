@@ -6,7 +6,8 @@ from collections.abc import Callable
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from .blocks import BlockWriter
-from .csv import Progress, evidence_urls, iso_instant
+from .cells import evidence_urls, iso_instant
+from .csv import Progress
 from .query import COLUMNS, ExportFilters, iter_rows
 
 

@@ -1,13 +1,11 @@
 """The rows of a verdict export: which claims and versions, filtered, as published now or at an instant.
 
-One SELECT, written in SQL that PostgreSQL and SQLite both run, gives the raw
-rows every format reads. For CSV on PostgreSQL `copy_sql` gives formatted cells
-instead, so `COPY ... TO STDOUT` produces the file with no Python per cell: the
-published verdicts now are read from the PublishedExportRow table in its key
-order (issue 11); `as_of` and `versions=all` wrap the raw SELECT and format in
-SQL. Either way the cells a version alone decides were formatted when it was
-written (`AnnotationVersion.*_cell`); `csv.py` formats the same way in Python for
-the chunked path, and tests hold them to identical bytes.
+One SELECT gives the raw rows every format reads. For CSV `copy_sql` gives
+formatted cells instead, so `COPY ... TO STDOUT` produces the file with no
+Python per cell: the published verdicts now are read from the
+PublishedExportRow table in its key order (no sort); `as_of` and `versions=all`
+wrap the raw SELECT and format in SQL. Either way the cells a version alone
+decides were formatted when it was written (`AnnotationVersion.*_cell`).
 
 Which rows:
 
@@ -139,7 +137,7 @@ def restrict_for(user, filters: ExportFilters) -> ExportFilters:
 
 
 def rows_sql(filters: ExportFilters, connection: BaseDatabaseWrapper) -> tuple[str, list]:
-    """The raw rows (typed values, not formatted), in export order, in SQL both PostgreSQL and SQLite run."""
+    """The raw rows (typed values, not formatted), in export order."""
     sql, params = _select(filters, connection)
     return f"{sql} ORDER BY claim_id, annotation_id, version", params
 
@@ -155,11 +153,11 @@ def count_sql(filters: ExportFilters, connection: BaseDatabaseWrapper) -> tuple[
 def copy_sql(filters: ExportFilters, connection: BaseDatabaseWrapper) -> str:
     """`COPY (formatted rows) TO STDOUT` for PostgreSQL, parameters already bound.
 
-    Cells are formatted in SQL exactly as `csv.format_row` formats them in
-    Python: empty text is NULL (an empty unquoted field, as Python's csv module
-    writes it), formula-looking text gets a leading "'", instants are ISO 8601
-    UTC with microseconds. The cells a version alone decides were formatted
-    when it was written (`AnnotationVersion.*_cell`).
+    Cells are formatted in SQL: empty text is NULL (an empty unquoted field),
+    formula-looking text gets a leading "'", instants are ISO 8601 UTC with
+    microseconds (as `cells.iso_instant` writes them for the other formats).
+    The cells a version alone decides were formatted when it was written
+    (`AnnotationVersion.*_cell`).
 
     The published verdicts now (no `as_of`, no `versions=all`) come from the
     published-rows table, read in its primary key order (no sort); the history
@@ -267,7 +265,7 @@ def _history_copy_select(filters: ExportFilters, connection) -> tuple[str, list]
 
 
 def iter_rows(filters: ExportFilters, connection: BaseDatabaseWrapper, *, chunk: int = 2000) -> Iterator[dict]:
-    """The raw rows as dicts, fetched `chunk` at a time (a server-side cursor on PostgreSQL)."""
+    """The raw rows as dicts, fetched `chunk` at a time from a server-side cursor."""
     sql, params = rows_sql(filters, connection)
     with connection.chunked_cursor() as cursor:
         cursor.execute(sql, params)
@@ -300,7 +298,7 @@ def _table(model) -> str:
 
 def _select(filters: ExportFilters, connection: BaseDatabaseWrapper) -> tuple[str, list]:
     """SELECT ... FROM ... WHERE ... for the filters, without ORDER BY; params in placeholder order."""
-    instant = connection.ops.adapt_datetimefield_value(filters.as_of) if filters.as_of else None
+    instant = filters.as_of
     select_params: list = []
     from_params: list = []
     if filters.all_versions:
@@ -385,10 +383,10 @@ def _where(filters: ExportFilters, connection, *, status: tuple[str, list], date
         params.append(filters.reviewer)
     if filters.date_from:
         where.append(f"{date_column} >= %s")
-        params.append(connection.ops.adapt_datetimefield_value(filters.date_from))
+        params.append(filters.date_from)
     if filters.date_before:
         where.append(f"{date_column} < %s")
-        params.append(connection.ops.adapt_datetimefield_value(filters.date_before))
+        params.append(filters.date_before)
     return where, params
 
 

@@ -15,7 +15,8 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 
 from ..anchoring import Anchor
 from .blocks import BlockWriter
-from .csv import Progress, evidence_urls, iso_instant
+from .cells import evidence_urls, iso_instant
+from .csv import Progress
 from .query import ExportFilters, iter_rows
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"

@@ -1,7 +1,7 @@
 """Create N claims over many articles, each with a published verdict of three versions, for benchmarks.
 
-On PostgreSQL the rows go in with COPY inside one transaction (a million
-claims take a few minutes); elsewhere with bulk_create. The data is synthetic
+The rows go in with COPY inside one transaction (a million claims take a few
+minutes). The data is synthetic
 but shaped like the real thing: accents and non-Latin text, commas, quotes,
 line breaks and formula-looking text in rationales, one to three evidence URLs.
 Running it again adds N more claims.
@@ -70,14 +70,10 @@ class Command(BaseCommand):
             raise CommandError("The rating scale is empty; run migrate first.")
         plan = _Plan(claims, users, verdicts, articles=articles)
         with transaction.atomic():
-            if connection.vendor == "postgresql":
-                _copy_in(plan)
-            else:
-                _bulk_create(plan)
+            _copy_in(plan)
             counters.recount_articles(range(plan.start[Article], plan.start[Article] + plan.articles))
             published_rows.rebuild()
-        if connection.vendor == "postgresql":
-            _analyze()
+        _analyze()
         self.stdout.write(f"Added {claims} claims over {plan.articles} articles.")
 
 
@@ -328,20 +324,3 @@ def _analyze() -> None:
     with connection.cursor() as cursor:
         for model in (Article, Claim, Annotation, AnnotationVersion, Publication, ReviewTransition, PublishedExportRow):
             cursor.execute(f"ANALYZE {model._meta.db_table}")
-
-
-def _bulk_create(plan: _Plan) -> None:
-    """Any database: the same rows through bulk_create, in batches."""
-    for model, columns, rows in _TABLES:
-        names = [name.strip('"') for name in columns.split(",")]
-        fields = {field.column: field.attname for field in model._meta.concrete_fields}
-        batch = []
-        for row in getattr(plan, rows)():
-            values = dict(zip((fields[name] for name in names), row, strict=True))
-            if model is AnnotationVersion:
-                values["evidence"] = json.loads(values["evidence"])
-            batch.append(model(**values))
-            if len(batch) >= 5000:
-                model.objects.bulk_create(batch)
-                batch = []
-        model.objects.bulk_create(batch)
