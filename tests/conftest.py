@@ -27,7 +27,7 @@ def _seed_files(pattern: str) -> list[Path]:
 
 APPEND_ONLY_TRIGGERS = [
     f"annotations.{model}:{trigger}"
-    for model in ("AnnotationVersion", "ReviewTransition", "Publication")
+    for model in ("AnnotationVersion", "ReviewTransition", "Publication", "ArticleRevision", "ClaimAnchor")
     for trigger in ("append_only_rows", "append_only_table")
 ]
 
