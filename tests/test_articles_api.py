@@ -1,4 +1,4 @@
-"""Articles through the REST API: tokens, CRUD by editors, filters, NFC bodies, and body edits that keep claims on their text."""
+"""Articles through the REST API: tokens, CRUD by editors, filters, NFC bodies, body edits."""
 
 import unicodedata
 

@@ -2,7 +2,7 @@
 never moved silently to the wrong place; annotations and published verdicts are untouched."""
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, InternalError, transaction
 
 from annotations.articles import add_revision
 from annotations.claims import create_claim
@@ -46,7 +46,8 @@ def test_new_body_adds_a_revision_and_reports_it(api, editor, article):
     assert response.status_code == 200
     assert response.json()["revision"] == 2
     listing = api(editor).get(f"{ARTICLES}{article.pk}/revisions/").json()["results"]
-    assert [(r["number"], r["source"], r["created_by"]) for r in listing] == [(1, "typed", None), (2, "typed", "editor")]
+    shown = [(r["number"], r["source"], r["created_by"]) for r in listing]
+    assert shown == [(1, "typed", None), (2, "typed", "editor")]
     assert listing[1]["length"] == len(BODY) + len("\n\nUpdated at 10:00.")
     old = api(editor).get(f"{ARTICLES}{article.pk}/revisions/1/").json()
     assert old["body"] == BODY
@@ -195,7 +196,7 @@ def test_reattaching_to_text_not_in_the_body_names_the_field(api, editor, articl
 
 def test_revisions_are_append_only_in_the_database(article):
     revision = article.revisions.get()
-    with pytest.raises(Exception, match="append_only|Cannot"), transaction.atomic():
+    with pytest.raises(InternalError, match=r"append_only_rows"), transaction.atomic():
         ArticleRevision.objects.filter(pk=revision.pk).update(body="tampered")
     with pytest.raises(IntegrityError), transaction.atomic():
         ArticleRevision.objects.create(
