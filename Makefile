@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/factcheck
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test setup setup-dev chromium lint bench-save bench-export bench-page
+.PHONY: run test setup setup-dev chromium lint bench-save bench-export bench-page bench-reanchor
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,9 @@ bench-export: setup-dev
 
 bench-page: setup-dev chromium
 	$(BIN)/python bench/page.py
+
+bench-reanchor: setup-dev
+	$(BIN)/python bench/reanchor.py
 
 lint: setup-dev
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

@@ -293,6 +293,9 @@ def reanchor_one(new_body: str, anchor: Anchor, position: PositionMap) -> Reanch
     if new_body[anchor.start : anchor.end] == anchor.exact:
         return Reanchoring("exact", anchor_at(new_body, anchor.start, anchor.end), 1.0)
     mapped = position(anchor.start)
+    if new_body[mapped : mapped + len(anchor.exact)] == anchor.exact:
+        # Where the diff carries the old place, the same words: the common case, no search needed.
+        return Reanchoring("moved", anchor_at(new_body, mapped, mapped + len(anchor.exact)), 1.0)
     moved = _find_moved(new_body, anchor, mapped)
     if moved is not None:
         return moved
