@@ -16,9 +16,10 @@ from rest_framework.response import Response
 from .. import articles as article_services
 from .. import claims as claim_services
 from ..anchoring import Anchor, normalise
+from ..fetching import jobs as fetch_jobs
 from ..importing import ImportFailed, import_articles, parse_payload, records_from_items
 from ..instants import parse_instant
-from ..models import AnchorStatus, Article, ArticleRevision, Claim
+from ..models import AnchorStatus, Article, ArticleRevision, Claim, FetchJob
 from .filters import ArticleFilter, ClaimFilter
 from .parsers import JSONLinesParser, PlainTextParser, TextParser
 from .permissions import ReadByRoleWriteByEditor, ReadByRoleWriteByReviewer
@@ -110,6 +111,30 @@ class RevisionSerializer(serializers.ModelSerializer):
 class RevisionDetailSerializer(RevisionSerializer):
     class Meta(RevisionSerializer.Meta):
         fields = [*RevisionSerializer.Meta.fields, "body"]
+
+
+class FetchRequestSerializer(serializers.Serializer):
+    url = serializers.URLField(max_length=2000, help_text="http or https address of the article")
+    language = serializers.CharField(required=False, allow_blank=True, help_text="BCP 47; guessed when absent")
+    publisher = serializers.CharField(required=False, allow_blank=True, max_length=200)
+
+    def validate_language(self, value: str) -> str:
+        return ArticleSerializer().validate_language(value) if value else ""
+
+
+class FetchJobSerializer(serializers.ModelSerializer):
+    """A fetch job: `article` is the new (or refetched) article's id once known, `error` says why it failed."""
+
+    class Meta:
+        model = FetchJob
+        fields = ["id", "status", "url", "article", "error", "refetch", "revision", "created_at", "finished_at"]
+        read_only_fields = fields
+
+
+class ConflictSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    field = serializers.CharField()
+    article = serializers.IntegerField()
 
 
 class ArticleListSerializer(ArticleSerializer):
@@ -234,6 +259,34 @@ class ArticleViewSet(viewsets.ModelViewSet):
 
     def perform_destroy(self, instance):
         article_services.delete_article(instance)
+
+    @extend_schema(
+        request=FetchRequestSerializer,
+        responses={202: FetchJobSerializer, 400: None, 409: ConflictSerializer},
+        description="Add an article from its URL, as a job (poll `fetches/{id}/`). A URL refused without "
+        "fetching (scheme, a private address) is 400 naming `url`; one already imported is 409 naming the article.",
+    )
+    @action(detail=False, methods=["post"], url_path="fetch", url_name="fetch")
+    def fetch(self, request):
+        serializer = FetchRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        job = fetch_jobs.start_fetch(created_by=request.user, **serializer.validated_data)
+        job.refresh_from_db()
+        return Response(FetchJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(responses={200: FetchJobSerializer, 404: None})
+    @action(detail=False, methods=["get"], url_path=r"fetches/(?P<job_id>[0-9a-fA-F-]{36})", url_name="fetch-detail")
+    def fetch_detail(self, request, job_id=None):
+        """A fetch job's status."""
+        return Response(FetchJobSerializer(get_object_or_404(FetchJob, pk=job_id)).data)
+
+    @extend_schema(request=None, responses={202: FetchJobSerializer, 400: None})
+    @action(detail=True, methods=["post"])
+    def refetch(self, request, pk=None):
+        """Fetch the article's URL again; a changed text becomes a new revision, claims re-anchored."""
+        job = fetch_jobs.start_refetch(self.get_object(), created_by=request.user)
+        job.refresh_from_db()
+        return Response(FetchJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(responses={200: RevisionSerializer(many=True)})
     @action(detail=True, methods=["get"])

@@ -8,6 +8,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from ..anchoring import SelectorError
 from ..exceptions import DomainConflict, NotAllowed
+from ..fetching.policy import Refused
 
 
 class Conflict(exceptions.APIException):
@@ -24,7 +25,9 @@ class PreconditionRequired(exceptions.APIException):
 
 def exception_handler(exc, context):
     """DRF's handler, plus the domain errors raised by services, mapped to their 4xx."""
-    if isinstance(exc, SelectorError):
+    if isinstance(exc, Refused):
+        exc = exceptions.ValidationError({"url": [str(exc)]})
+    elif isinstance(exc, SelectorError):
         exc = exceptions.ValidationError({exc.field: [exc.message]})
     elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
