@@ -20,7 +20,16 @@ from django.views.decorators.http import require_GET
 from . import roles
 from .highlighting import Span, highlighted_body
 from .importing import ImportFailed, Record, RecordError, import_articles, parse_document
-from .models import AnchorStatus, Annotation, AnnotationVersion, Article, Claim, ExportJob, Verdict
+from .models import (
+    AnchorStatus,
+    Annotation,
+    AnnotationVersion,
+    Article,
+    ArticleRevision,
+    Claim,
+    ExportJob,
+    Verdict,
+)
 from .revisions import revision_diff, revision_list
 
 ARTICLES_PER_PAGE = 50
@@ -99,7 +108,8 @@ def article_add(request):
     if request.method == "POST":
         try:
             records = _records_from_form(request, fields)
-            created = import_articles(records, created_by=request.user)
+            source = ArticleRevision.Source.TYPED if not request.FILES.get("file") else ArticleRevision.Source.IMPORTED
+            created = import_articles(records, created_by=request.user, source=source)
         except ImportFailed as failure:
             errors = [error.as_dict() for error in failure.errors]
         else:

@@ -216,3 +216,30 @@ def test_service_reanchors_within_the_revision_transaction(article):
     result = add_revision(article, "Intro.\n\n" + BODY, source="imported")
     assert result.created and result.revision.number == 2 and result.revision.source == "imported"
     assert result.reanchored["moved"] == 1
+
+
+def test_imported_articles_record_their_first_revision_as_imported(api, editor):
+    payload = [{"title": "Imported", "body": "Imported text.", "language": "en"}]
+    response = api(editor).post(f"{ARTICLES}import/", payload, format="json")
+    (article_id,) = response.json()["ids"]
+    assert ArticleRevision.objects.get(article_id=article_id).source == "imported"
+
+
+def test_reader_page_lists_orphaned_claims_and_does_not_highlight_them(client, editor, article):
+    kept = claim_on(article, "voted 31 to 12")
+    lost = claim_on(article, "Critics said the budget is too high.")
+    add_revision(article, "The council voted 31 to 12 to extend the tram line.", source="typed")
+    client.force_login(editor)
+    response = client.get(f"/articles/{article.pk}/")
+    assert [c["id"] for c in response.context["to_check"]] == [lost.pk]
+    assert [c["id"] for c in response.context["page_data"]["claims"]] == [kept.pk]
+    assert response.context["current_revision"].number == 2
+
+
+def test_reader_shows_an_older_revision_and_the_changes(client, editor, article):
+    add_revision(article, BODY.replace("in May", "in June"), source="typed")
+    client.force_login(editor)
+    older = client.get(f"/articles/{article.pk}/?revision=1")
+    assert older.context["text"] == BODY
+    changes = client.get(f"/articles/{article.pk}/?from=1&to=2").context["changes"]
+    assert [(c.kind, c.text) for c in changes if c.kind != "same"] == [("removed", "May"), ("added", "June")]
