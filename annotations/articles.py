@@ -157,9 +157,9 @@ def _reanchor_claims(article: Article, old_body: str, revision: ArticleRevision,
                 created_at=now,
             )
         )
-    changed = [c.pk for c in claims if c.anchor_status != AnchorStatus.ORPHANED]
-    # See _SHIFT: clear the old spans before the new ones are written.
-    Claim.objects.filter(pk__in=changed).update(start=F("start") + _SHIFT, end=F("end") + _SHIFT)
+    # See _SHIFT: clear every old span (a claim orphaned now still counts in the index until it is
+    # written) before the new ones are written, in whatever order the rows are updated.
+    Claim.objects.filter(article=article).update(start=F("start") + _SHIFT, end=F("end") + _SHIFT)
     Claim.objects.bulk_update(
         claims,
         [

@@ -243,3 +243,15 @@ def test_reader_shows_an_older_revision_and_the_changes(client, editor, article)
     assert older.context["text"] == BODY
     changes = client.get(f"/articles/{article.pk}/?from=1&to=2").context["changes"]
     assert [(c.kind, c.text) for c in changes if c.kind != "same"] == [("removed", "May"), ("added", "June")]
+
+
+def test_a_claim_may_move_onto_the_old_place_of_a_claim_orphaned_in_the_same_revision(api, editor):
+    article = ArticleFactory(body="Alpha is red. Bravo is big.")
+    moving = claim_on(article, "Bravo is big.")  # the lower id: its row is written first
+    lost = claim_on(article, "Alpha is red.")
+    response = edit(api, editor, article, "Bravo is big.")
+    assert response.status_code == 200
+    moving.refresh_from_db()
+    lost.refresh_from_db()
+    assert (moving.anchor_status, moving.start, moving.end) == ("moved", 0, 13)
+    assert (lost.anchor_status, lost.start, lost.end) == ("orphaned", 0, 13)
