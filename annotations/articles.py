@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 import pgtrigger
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, ProtectedError
 from django.utils import timezone
 
@@ -160,23 +160,40 @@ def _reanchor_claims(article: Article, old_body: str, revision: ArticleRevision,
     # See _SHIFT: clear every old span (a claim orphaned now still counts in the index until it is
     # written) before the new ones are written, in whatever order the rows are updated.
     Claim.objects.filter(article=article).update(start=F("start") + _SHIFT, end=F("end") + _SHIFT)
-    Claim.objects.bulk_update(
-        claims,
-        [
-            "start",
-            "end",
-            "exact",
-            "prefix",
-            "suffix",
-            "anchor_status",
-            "anchor_revision",
-            "anchor_score",
-            "needs_review",
-        ],
-        batch_size=1000,
-    )
+    _write_anchors(claims)
     ClaimAnchor.objects.bulk_create(history, batch_size=1000)
     return dict(counts)
+
+
+_ANCHOR_FIELDS = ["start", "end", "exact", "prefix", "suffix", "anchor_status", "anchor_revision", "anchor_score",
+                  "needs_review"]  # fmt: skip
+
+
+def _write_anchors(claims: list[Claim]) -> None:
+    """Write every claim's new anchor in one statement.
+
+    On PostgreSQL an UPDATE ... FROM (VALUES ...): Django's bulk_update builds a CASE with one
+    branch per row for each column, which costs seconds at 1,000 claims.
+    """
+    if connection.vendor != "postgresql":
+        Claim.objects.bulk_update(claims, _ANCHOR_FIELDS, batch_size=500)
+        return
+    from psycopg2.extras import execute_values
+
+    table = Claim._meta.db_table
+    columns = ", ".join(f'"{name}" = v."{name}"' for name in _ANCHOR_FIELDS)
+    names = ", ".join(f'"{name}"' for name in ["id", *_ANCHOR_FIELDS])
+    rows = [(c.pk, *(getattr(c, name) for name in _ANCHOR_FIELDS)) for c in claims]
+    template = "(%s::bigint, %s::integer, %s::integer, %s::text, %s::text, %s::text, %s::varchar, %s::integer, "
+    template += "%s::double precision, %s::boolean)"
+    with connection.cursor() as cursor:
+        execute_values(
+            cursor.cursor if hasattr(cursor, "cursor") else cursor,
+            f"UPDATE {table} AS c SET {columns} FROM (VALUES %s) AS v({names}) WHERE c.id = v.id",
+            rows,
+            template=template,
+            page_size=1000,
+        )
 
 
 @transaction.atomic
