@@ -119,3 +119,9 @@ def test_names_are_not_mistaken_for_addresses(host):
 def test_normalised_url_drops_tracking_parameters_fragment_and_default_port():
     url = "HTTPS://News.Example:443/story?utm_source=x&b=2&fbclid=abc&a=1#comments"
     assert normalise_url(url) == "https://news.example/story?a=1&b=2"
+
+
+@pytest.mark.parametrize("url", ["http://localhost:8000/", "https://admin.localhost/", "http://LOCALHOST/"])
+def test_localhost_names_are_refused_without_a_lookup(url):
+    with pytest.raises(Refused, match="is private"):
+        check_url(url)

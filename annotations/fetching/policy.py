@@ -147,8 +147,10 @@ def check_url(url: str, *, allow_hosts: Iterable[str] = ()) -> tuple[str, int, s
     if not host:
         raise Refused("the URL names no host")
     port = port or (443 if parts.scheme == "https" else 80)
-    literal = literal_address(host)
     allow_hosts = list(allow_hosts)
+    if (host == "localhost" or host.endswith(".localhost")) and not _allowed(host, allow_hosts):
+        raise Refused(f"the host {host} is private")
+    literal = literal_address(host)
     if literal is not None and not (_allowed(host, allow_hosts) or _allowed(literal, allow_hosts)):
         reason = address_refusal(literal)
         if reason:
