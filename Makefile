@@ -7,7 +7,7 @@ RUN_ADDRESS ?= 127.0.0.1:8000
 # The suite starts throwaway PostgreSQL and Redis unless these name real ones (tests/run.py).
 export TEST_DATABASE_URL TEST_BROKER_URL
 
-.PHONY: run test setup setup-dev chromium lint bench-save bench-export bench-page bench-pages bench-load bench-faults
+.PHONY: run test setup setup-dev chromium lint bench-save bench-export bench-page bench-pages bench-load bench-faults bench-reanchor
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,8 @@ bench-load: setup-dev
 # Fault drills in the middle of load: a killed gunicorn worker, Redis and Celery restarts, PostgreSQL stopped.
 bench-faults: setup-dev
 	$(BIN)/python bench/faults.py --base-port $(or $(BENCH_PORT),8730)
+bench-reanchor: setup-dev
+	$(BIN)/python bench/reanchor.py
 
 lint: setup-dev
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

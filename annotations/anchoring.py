@@ -4,6 +4,7 @@ Offsets are Unicode code points, which is what Python string indexing counts,
 so `body[start:end] == exact` holds for every anchor this module returns.
 """
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -188,3 +189,194 @@ def _common_prefix(a: str, b: str) -> int:
 
 def _common_suffix(a: str, b: str) -> int:
     return _common_prefix(a[::-1], b[::-1])
+
+
+# ---------------------------------------------------------------- re-anchoring after a new revision
+
+# A fuzzy match is scored as Hypothesis scores its matches: quote similarity weighs 50,
+# prefix 20, suffix 20, position 2 (normalised to 0..1). Below ORPHAN_BELOW the claim is
+# orphaned; between that and TRUSTED_FROM it is re-attached but marked for review. The trusted
+# threshold is high on purpose: a lookalike sentence must never take a claim silently.
+WEIGHTS = {"quote": 50, "prefix": 20, "suffix": 20, "position": 2}
+TRUSTED_FROM = 0.9
+ORPHAN_BELOW = 0.6
+# Quote similarity alone below this is never a match, whatever the context says.
+MIN_QUOTE_SIMILARITY = 0.5
+# Seconds the text diff may take before it settles for a coarser (still correct) one.
+DIFF_TIMEOUT_S = 0.5
+
+
+@dataclass(frozen=True)
+class Reanchoring:
+    """Where one claim lands in the new text: status, anchor (None when orphaned), score, review flag."""
+
+    status: str
+    anchor: Anchor | None
+    score: float | None = None
+    needs_review: bool = False
+
+
+class PositionMap:
+    """Maps offsets in the old text to offsets in the new one, through a diff of the two.
+
+    The mapping is diff-match-patch's `diff_xIndex`, computed with a binary search over the
+    diff's cumulative lengths, so mapping one offset costs O(log d) instead of O(d).
+    """
+
+    def __init__(self, old: str, new: str):
+        from bisect import bisect_right
+
+        from diff_match_patch import diff_match_patch
+
+        dmp = diff_match_patch()
+        dmp.Diff_Timeout = DIFF_TIMEOUT_S
+        self.diffs = dmp.diff_main(old, new, len(old) > 2000)
+        self._bisect = bisect_right
+        self._old_ends, self._new_starts, self._ops = [], [], []
+        old_pos = new_pos = 0
+        for op, text in self.diffs:
+            self._new_starts.append(new_pos)
+            self._ops.append(op)
+            if op != 1:  # equal or delete: consumes old text
+                old_pos += len(text)
+            if op != -1:  # equal or insert: consumes new text
+                new_pos += len(text)
+            self._old_ends.append(old_pos)
+        self._old_starts = [
+            end - (len(text) if op != 1 else 0) for end, (op, text) in zip(self._old_ends, self.diffs, strict=True)
+        ]
+
+    def __call__(self, offset: int) -> int:
+        """diff_xIndex(diffs, offset): the new offset of old `offset` (a deleted one maps to the deletion's place)."""
+        # The first diff whose old end passes `offset` holds it.
+        index = self._bisect(self._old_ends, offset)
+        if index >= len(self.diffs):
+            # Past the end: the offset maps to the end of the new text, shifted as the last diff leaves it.
+            return (
+                self._new_starts[-1]
+                + (len(self.diffs[-1][1]) if self._ops[-1] != -1 else 0)
+                + (offset - self._old_ends[-1])
+            )
+        # Skip inserts, which hold no old text (diff_xIndex would pass over them too).
+        while self._ops[index] == 1:
+            index += 1
+        if self._ops[index] == -1:
+            return self._new_starts[index]
+        return self._new_starts[index] + (offset - self._old_starts[index])
+
+
+def reanchor(old_body: str, new_body: str, anchors: list[Anchor], lost: list[bool] | None = None) -> list[Reanchoring]:
+    """Find each anchor of `old_body` in `new_body`: exact, moved, fuzzy (scored) or orphaned.
+
+    `lost[i]` marks an anchor already orphaned: its offsets point into an older text, so only
+    its quote is looked for. Two claims never land on the same span: the second is orphaned.
+    """
+    position = PositionMap(old_body, new_body)
+    taken: set[tuple[int, int]] = set()
+    results = []
+    for index, anchor in enumerate(anchors):
+        if lost and lost[index]:
+            result = _find_moved(new_body, anchor, anchor.start) or Reanchoring("orphaned", None)
+        else:
+            result = reanchor_one(new_body, anchor, position)
+        if result.anchor is not None:
+            span = (result.anchor.start, result.anchor.end)
+            if span in taken:
+                result = Reanchoring("orphaned", None)
+            else:
+                taken.add(span)
+        results.append(result)
+    return results
+
+
+def reanchor_one(new_body: str, anchor: Anchor, position: PositionMap) -> Reanchoring:
+    if new_body[anchor.start : anchor.end] == anchor.exact:
+        return Reanchoring("exact", anchor_at(new_body, anchor.start, anchor.end), 1.0)
+    mapped = position(anchor.start)
+    if new_body[mapped : mapped + len(anchor.exact)] == anchor.exact:
+        # Where the diff carries the old place, the same words: the common case, no search needed.
+        return Reanchoring("moved", anchor_at(new_body, mapped, mapped + len(anchor.exact)), 1.0)
+    moved = _find_moved(new_body, anchor, mapped)
+    if moved is not None:
+        return moved
+    return _find_fuzzy(new_body, anchor, mapped, position(anchor.end))
+
+
+def _find_moved(body: str, anchor: Anchor, mapped: int) -> Reanchoring | None:
+    """The same quote elsewhere: the occurrence whose context matches best, then the nearest to
+    where the diff says the old place went. Ambiguous (a tie on both) is marked for review."""
+    starts = _occurrences(body, anchor.exact)
+    if not starts:
+        return None
+    length = len(anchor.exact)
+
+    def context(start: int) -> int:
+        before = body[max(0, start - len(anchor.prefix)) : start]
+        after = body[start + length : start + length + len(anchor.suffix)]
+        return _common_suffix(before, anchor.prefix) + _common_prefix(after, anchor.suffix)
+
+    ranked = sorted(starts, key=lambda start: (-context(start), abs(start - mapped)))
+    best = ranked[0]
+    ambiguous = (
+        len(ranked) > 1 and context(ranked[1]) == context(best) and abs(ranked[1] - mapped) == abs(best - mapped)
+    )
+    return Reanchoring("moved", anchor_at(body, best, best + length), 1.0, needs_review=ambiguous)
+
+
+def _find_fuzzy(body: str, anchor: Anchor, mapped_start: int, mapped_end: int) -> Reanchoring:
+    """An edited quote: the span the diff maps the old one to, snapped to whole words, scored."""
+    start, end = _snap_to_words(body, mapped_start, mapped_end, anchor)
+    if end - start < 1:
+        return Reanchoring("orphaned", None)
+    candidate = anchor_at(body, start, end)
+    quote = similarity(anchor.exact, candidate.exact)
+    if quote < MIN_QUOTE_SIMILARITY:
+        return Reanchoring("orphaned", None)
+    prefix = similarity(anchor.prefix, candidate.prefix) if anchor.prefix else 1.0
+    suffix = similarity(anchor.suffix, candidate.suffix) if anchor.suffix else 1.0
+    distance = abs(start - mapped_start) / max(len(body), 1)
+    score = (
+        WEIGHTS["quote"] * quote
+        + WEIGHTS["prefix"] * prefix
+        + WEIGHTS["suffix"] * suffix
+        + WEIGHTS["position"] * (1 - min(distance, 1.0))
+    ) / sum(WEIGHTS.values())
+    score = round(score, 4)
+    if score < ORPHAN_BELOW:
+        return Reanchoring("orphaned", None)
+    # Not unique (the edited words occur again elsewhere) or with other figures: a person decides,
+    # since "voted 31 to 12" -> "voted 30 to 13" is a near-perfect match and a different claim.
+    unique = len(_occurrences(body, candidate.exact)) == 1
+    same_figures = _figures(anchor.exact) == _figures(candidate.exact)
+    return Reanchoring("fuzzy", candidate, score, needs_review=score < TRUSTED_FROM or not unique or not same_figures)
+
+
+def _figures(text: str) -> list[str]:
+    return re.findall(r"\d+(?:[.,]\d+)*", text)
+
+
+def _snap_to_words(body: str, start: int, end: int, anchor: Anchor) -> tuple[int, int]:
+    """Widen a mapped span to whole words where the old quote began and ended on word boundaries."""
+    if anchor.exact[:1].isalnum() and (not anchor.prefix or not anchor.prefix[-1:].isalnum()):
+        while start > 0 and body[start - 1].isalnum():
+            start -= 1
+    if anchor.exact[-1:].isalnum() and (not anchor.suffix or not anchor.suffix[:1].isalnum()):
+        while end < len(body) and body[end].isalnum():
+            end += 1
+    # Whitespace the edit left at the edges is not part of the quote.
+    while start < end and body[start].isspace():
+        start += 1
+    while end > start and body[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def similarity(a: str, b: str) -> float:
+    """1 - Levenshtein distance / the longer length, from a character diff (1.0: identical)."""
+    if a == b:
+        return 1.0
+    from diff_match_patch import diff_match_patch
+
+    dmp = diff_match_patch()
+    distance = dmp.diff_levenshtein(dmp.diff_main(a, b, False))
+    return max(0.0, 1 - distance / max(len(a), len(b)))

@@ -1,23 +1,49 @@
-"""Claim services: anchor a claim in its article's body, and delete it while nobody has annotated it."""
+"""Claim services: anchor a claim in its article's newest revision, re-attach it by hand, delete it
+while nobody has annotated it. Every anchoring is recorded in the claim's anchor history."""
 
+import pgtrigger
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from . import counters
-from .anchoring import SelectorError, resolve_selectors
+from .anchoring import Anchor, SelectorError, resolve_selectors
+from .articles import current_revision
 from .exceptions import DomainConflict
-from .models import Article, Claim
+from .models import AnchorStatus, Article, Claim, ClaimAnchor
+
+
+def _span_taken(article: Article, anchor: Anchor, *, other_than: int | None = None) -> int | None:
+    claims = article.claims.filter(start=anchor.start, end=anchor.end).exclude(anchor_status=AnchorStatus.ORPHANED)
+    if other_than is not None:
+        claims = claims.exclude(pk=other_than)
+    return claims.values_list("pk", flat=True).first()
+
+
+def _record(claim: Claim, *, created_by=None) -> None:
+    ClaimAnchor.objects.create(
+        claim=claim,
+        revision=current_revision(claim.article),
+        status=claim.anchor_status,
+        score=claim.anchor_score,
+        needs_review=claim.needs_review,
+        start=claim.start,
+        end=claim.end,
+        exact=claim.exact,
+        created_by=created_by,
+        created_at=timezone.now(),
+    )
 
 
 @transaction.atomic
 def create_claim(article: Article, selectors: list[dict], *, created_by=None, **fields) -> Claim:
     """Resolve W3C selectors against the article body and store the claim with both selectors.
 
-    The article row is locked first, as update_article locks it: the claim is anchored in the
+    The article row is locked first, as a new revision locks it: the claim is anchored in the
     body as committed, never in a copy that a concurrent edit is replacing.
     """
     article = Article.objects.select_for_update().get(pk=article.pk)
     anchor = resolve_selectors(article.body, selectors)
-    duplicate = article.claims.filter(start=anchor.start, end=anchor.end).values_list("pk", flat=True).first()
+    duplicate = _span_taken(article, anchor)
     if duplicate is not None:
         raise SelectorError("selector", f"Claim {duplicate} already covers these characters.")
     try:
@@ -29,12 +55,49 @@ def create_claim(article: Article, selectors: list[dict], *, created_by=None, **
                 exact=anchor.exact,
                 prefix=anchor.prefix,
                 suffix=anchor.suffix,
+                anchor_status=AnchorStatus.EXACT,
+                anchor_revision=article.revision,
                 created_by=created_by,
                 **fields,
             )
     except IntegrityError as error:  # a concurrent request created the same span first
         raise SelectorError("selector", "A claim already covers these characters.") from error
     counters.claim_added(article.pk)
+    _record(claim, created_by=created_by)
+    return claim
+
+
+@transaction.atomic
+def reattach_claim(claim: Claim, selectors: list[dict], *, actor=None) -> Claim:
+    """A person points a claim at text of the newest revision (or confirms where it is): `manual`.
+
+    Its annotations stay as they are; only where the claim points changes.
+    """
+    article = Article.objects.select_for_update().get(pk=claim.article_id)
+    claim = Claim.objects.select_for_update().get(pk=claim.pk)
+    anchor = resolve_selectors(article.body, selectors)
+    duplicate = _span_taken(article, anchor, other_than=claim.pk)
+    if duplicate is not None:
+        raise SelectorError("selector", f"Claim {duplicate} already covers these characters.")
+    claim.start, claim.end, claim.exact = anchor.start, anchor.end, anchor.exact
+    claim.prefix, claim.suffix = anchor.prefix, anchor.suffix
+    claim.anchor_status, claim.anchor_revision = AnchorStatus.MANUAL, article.revision
+    claim.anchor_score, claim.needs_review = None, False
+    claim.save()
+    claim.article = article
+    _record(claim, created_by=actor)
+    return claim
+
+
+@transaction.atomic
+def update_claim(claim: Claim, *, selectors: list[dict] | None = None, actor=None, **fields) -> Claim:
+    """Change a claim's claimant, date or restatement, and with `selectors` re-attach it."""
+    if selectors is not None:
+        claim = reattach_claim(claim, selectors, actor=actor)
+    if fields:
+        for name, value in fields.items():
+            setattr(claim, name, value)
+        claim.save(update_fields=[*fields, "updated_at"])
     return claim
 
 
@@ -46,5 +109,7 @@ def delete_claim(claim: Claim) -> None:
     claim = Claim.objects.select_for_update().get(pk=claim.pk)
     if claim.annotations.exists():
         raise DomainConflict(f"Claim {claim.pk} has annotations and cannot be deleted.", claim_id=claim.pk)
-    claim.delete()
+    # The anchor history is append-only; it goes only with the claim it describes.
+    with pgtrigger.ignore("annotations.ClaimAnchor:append_only_rows"):
+        claim.delete()
     counters.claim_removed(claim.article_id, published=claim.published_version_id is not None)

@@ -13,7 +13,7 @@ from pathlib import Path
 from django.db import transaction
 
 from .articles import create_article
-from .models import Article
+from .models import Article, ArticleRevision
 
 TITLE_MAX_LENGTH = Article._meta.get_field("title").max_length
 HEADLINE_LENGTH = 150
@@ -125,9 +125,15 @@ def parse_document(text: str, name: str, defaults: dict | None = None, *, source
 
 
 def import_articles(
-    records: Iterable[Record], *, created_by=None, progress: Callable[[int], None] | None = None
+    records: Iterable[Record],
+    *,
+    created_by=None,
+    progress: Callable[[int], None] | None = None,
+    source: str = ArticleRevision.Source.IMPORTED,
 ) -> list[Article]:
-    """Validate every record, then create all articles in one transaction, or none."""
+    """Validate every record, then create all articles in one transaction, or none.
+
+    `source` is what their first revisions record (imported; typed for text pasted into the page)."""
     from .api.articles import ArticleSerializer  # the API's validation is the import's validation
 
     records = list(records)
@@ -149,7 +155,7 @@ def import_articles(
     articles = []
     with transaction.atomic():
         for data in validated:
-            articles.append(create_article(created_by=created_by, **data))
+            articles.append(create_article(created_by=created_by, source=source, **data))
             if progress:
                 progress(1)
     return articles

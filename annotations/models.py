@@ -1,7 +1,7 @@
 """The domain's data: articles, claims anchored in them, verdict annotations and their history.
 
-History tables (annotation versions, review transitions, publications) are
-append-only; on PostgreSQL triggers make the database itself refuse UPDATE,
+History tables (annotation versions, review transitions, publications, article
+revisions and claim anchorings) are append-only; on PostgreSQL triggers make the database itself refuse UPDATE,
 DELETE and TRUNCATE on them.
 """
 
@@ -46,6 +46,11 @@ class Article(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
     # Plain text, NFC-normalised; claims point into it by code point offsets.
     body = models.TextField()
+    # Number of the ArticleRevision whose text `body` is (the newest).
+    revision = models.PositiveIntegerField(default=1, db_default=1)
+    # `url` without tracking parameters, fragment or default port (see fetching.policy.normalise_url);
+    # a URL fetched a second time is recognised by it.
+    normalized_url = models.CharField(max_length=2000, blank=True, default="", db_default="")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -76,14 +81,29 @@ class Article(models.Model):
             # Substring search on title and publisher (pg_trgm GIN, see migration 0007).
             GinIndex(OpClass(Upper("title"), name="gin_trgm_ops"), name="article_title_trgm"),
             GinIndex(OpClass(Upper("publisher"), name="gin_trgm_ops"), name="article_publisher_trgm"),
+            models.Index(fields=["normalized_url"], name="article_normalized_url"),
         ]
 
     def __str__(self) -> str:
         return self.title
 
 
+class AnchorStatus(models.TextChoices):
+    """Where a claim stands in its article's newest revision (see annotations.anchoring)."""
+
+    EXACT = "exact"  # same offsets, same text
+    MOVED = "moved"  # the same quote, elsewhere
+    FUZZY = "fuzzy"  # an edited quote, found by similarity and context (with a score)
+    ORPHANED = "orphaned"  # not found: the claim keeps its last selectors, for a person to re-attach
+    MANUAL = "manual"  # re-attached or confirmed by a person
+
+
 class Claim(models.Model):
-    """A checkable statement, anchored by W3C TextPosition and TextQuote selectors."""
+    """A checkable statement, anchored by W3C TextPosition and TextQuote selectors.
+
+    The selectors point into the article's revision `anchor_revision` (its newest,
+    unless the claim is orphaned: then they are the last place it was found).
+    """
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="claims")
     # Offsets in Unicode code points of article.body; body[start:end] == exact.
@@ -95,6 +115,15 @@ class Claim(models.Model):
     claimant = models.CharField(max_length=300, blank=True)
     claim_date = models.DateField(null=True, blank=True)
     statement = models.TextField(blank=True, help_text="Optional plain restatement of the claim")
+    anchor_status = models.CharField(
+        max_length=16, choices=AnchorStatus.choices, default=AnchorStatus.EXACT, db_default=AnchorStatus.EXACT
+    )
+    # The article revision the anchor status was decided against.
+    anchor_revision = models.PositiveIntegerField(default=1, db_default=1)
+    # Similarity 0..1 of a fuzzy match; null for the other statuses.
+    anchor_score = models.FloatField(null=True, blank=True)
+    # A fuzzy or ambiguous match that a person should confirm before it is trusted.
+    needs_review = models.BooleanField(default=False, db_default=False)
     # The approved version that is this claim's published verdict (null: none).
     published_version = models.ForeignKey(
         "AnnotationVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -109,9 +138,17 @@ class Claim(models.Model):
         ordering = ["article_id", "start", "end", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(end__gt=F("start")), name="claim_end_after_start"),
-            models.UniqueConstraint(fields=["article", "start", "end"], name="one_claim_per_span"),
+            # Orphaned claims keep their last offsets, which point into an older text.
+            models.UniqueConstraint(
+                fields=["article", "start", "end"],
+                condition=~Q(anchor_status="orphaned"),
+                name="one_anchored_claim_per_span",
+            ),
         ]
         indexes = [
+            models.Index(
+                fields=["article"], condition=Q(anchor_status="orphaned") | Q(needs_review=True), name="claim_to_review"
+            ),
             # ?published=false walks only the unpublished claims, in the list's id order.
             models.Index(fields=["id"], condition=Q(published_version__isnull=True), name="claim_unpublished_id"),
             GinIndex(OpClass(Upper("claimant"), name="gin_trgm_ops"), name="claim_claimant_trgm"),
@@ -285,6 +322,100 @@ class PublishedExportRow(models.Model):
 
     def __str__(self) -> str:
         return f"claim {self.claim_id}: version {self.version_id}"
+
+
+class ArticleRevision(models.Model):
+    """One body an article has had. Numbers run 1, 2, 3 ...; a revision never changes."""
+
+    class Source(models.TextChoices):
+        TYPED = "typed"
+        IMPORTED = "imported"
+        FETCHED = "fetched"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    source = models.CharField(max_length=16, choices=Source.choices)
+    body = models.TextField()
+    sha256 = models.CharField(max_length=64, help_text="sha256 of the UTF-8 body, hex")
+    # sha256 of the fetched HTML bytes, for revisions fetched from the article's URL.
+    html_sha256 = models.CharField(max_length=64, blank=True, default="")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["article_id", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "number"], name="revision_number_unique_per_article"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="revision_number_from_1"),
+        ]
+        triggers = _append_only
+
+    def __str__(self) -> str:
+        return f"article {self.article_id} r{self.number}"
+
+    @property
+    def length(self) -> int:
+        return len(self.body)
+
+
+class ClaimAnchor(models.Model):
+    """Where a claim pointed in one revision, and how it was found there (the claim's anchor history)."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="anchors")
+    revision = models.ForeignKey(ArticleRevision, on_delete=models.CASCADE, related_name="anchors")
+    status = models.CharField(max_length=16, choices=AnchorStatus.choices)
+    score = models.FloatField(null=True, blank=True)
+    needs_review = models.BooleanField(default=False)
+    # The selectors in that revision; for an orphaned claim, the last ones it had.
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    exact = models.TextField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["claim_id", "created_at", "id"]
+        indexes = [models.Index(fields=["claim", "created_at"])]
+        triggers = _append_only
+
+    def __str__(self) -> str:
+        return f"claim {self.claim_id} r{self.revision_id}: {self.status}"
+
+
+class FetchJob(models.Model):
+    """Adding (or refreshing) an article from its URL, run by a Celery worker."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued"
+        RUNNING = "running"
+        SUCCEEDED = "succeeded"
+        FAILED = "failed"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    url = models.URLField(max_length=2000)
+    # Set for a refetch from the start, for a new article once it is created.
+    article = models.ForeignKey(Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="fetches")
+    refetch = models.BooleanField(default=False)
+    language = models.CharField(max_length=35, blank=True, default="")
+    publisher = models.CharField(max_length=200, blank=True, default="")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    error = models.TextField(blank=True, default="")
+    # The new revision's number when a refetch found changed text (null: none added).
+    revision = models.PositiveIntegerField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="fetch_jobs")
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"fetch {self.url} ({self.status})"
 
 
 class ExportJob(models.Model):

@@ -30,3 +30,11 @@ def run_export_job(job_id: str) -> None:
 def expire_export_files() -> int:
     """Periodic (see CELERY_BEAT_SCHEDULE): delete export files past their expiry."""
     return jobs.expire_jobs()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def run_fetch_job(job_id: str) -> None:
+    """Fetch an article's page (jobs.run_fetch_job); a finished job is left as it is."""
+    from .fetching import jobs as fetch_jobs
+
+    fetch_jobs.run_fetch_job(job_id)

@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
@@ -18,7 +19,16 @@ from django.views.decorators.http import require_GET
 from . import keyset, roles, selectors
 from .highlighting import Span, highlighted_body
 from .importing import ImportFailed, Record, RecordError, import_articles, parse_document
-from .models import Annotation, Article, Claim, ExportJob, Verdict
+from .models import (
+    AnchorStatus,
+    Annotation,
+    Article,
+    ArticleRevision,
+    Claim,
+    ExportJob,
+    Verdict,
+)
+from .revisions import revision_diff, revision_list
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 _HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -102,7 +112,8 @@ def article_add(request):
     if request.method == "POST":
         try:
             records = _records_from_form(request, fields)
-            created = import_articles(records, created_by=request.user)
+            source = ArticleRevision.Source.TYPED if not request.FILES.get("file") else ArticleRevision.Source.IMPORTED
+            created = import_articles(records, created_by=request.user, source=source)
         except ImportFailed as failure:
             errors = [error.as_dict() for error in failure.errors]
         else:
@@ -130,12 +141,44 @@ def _error(field: str, message: str) -> RecordError:
     return RecordError(0, field, message)
 
 
+def _revision_page(request, article: Article, revisions: list):
+    """An older revision's text, or the changes between two revisions (read-only: claims live on the newest)."""
+    numbers = {revision.number for revision in revisions}
+    shown = _int_or_none(request.GET.get("revision"))
+    first, second = _int_or_none(request.GET.get("from")), _int_or_none(request.GET.get("to"))
+    context = {"article": article, "revisions": revisions, "changes": None, "text": None}
+    if first in numbers and second in numbers:
+        bodies = dict(article.revisions.filter(number__in=[first, second]).values_list("number", "body"))
+        context.update(changes=revision_diff(bodies[first], bodies[second]), diff_from=first, diff_to=second)
+        context["shown"] = None
+    elif shown in numbers:
+        context.update(shown=shown, text=article.revisions.get(number=shown).body)
+    else:
+        return None
+    return render(request, "annotations/article_revision.html", context)
+
+
 @login_required
 def article_detail(request, pk: int):
     _require_role(request.user)
     article = get_object_or_404(Article, pk=pk)
+    revisions = revision_list(article)
+    if any(name in request.GET for name in ("revision", "from", "to")):
+        page = _revision_page(request, article, revisions)
+        if page is not None:
+            return page
+    # Orphaned claims point into an older text: they are listed for re-attaching, not highlighted.
+    to_check = list(
+        Claim.objects.filter(article=article)
+        .filter(Q(anchor_status=AnchorStatus.ORPHANED) | Q(needs_review=True))
+        .values("id", "exact", "claimant", "anchor_status", "anchor_score", "start", "end")
+    )
     # Plain rows, not model instances: building 3,000 instances would cost more than the rest of the page.
-    rows = Claim.objects.filter(article=article).values_list(*_READER_CLAIM_FIELDS)
+    rows = (
+        Claim.objects.filter(article=article)
+        .exclude(anchor_status=AnchorStatus.ORPHANED)
+        .values_list(*_READER_CLAIM_FIELDS)
+    )
     spans, claim_data = [], []
     for claim_id, start, end, exact, claimant, claim_date, statement, annotation, number, key, label in rows:
         spans.append(Span(claim_id, start, end, key or ""))
@@ -176,6 +219,9 @@ def article_detail(request, pk: int):
             "page_data": page_data,
             "verdicts": verdicts,
             "user_info": page_data["user"],
+            "revisions": revisions,
+            "current_revision": revisions[-1] if revisions else None,
+            "to_check": to_check,
         },
     )
 

@@ -272,6 +272,11 @@ FACTCHECK = {
     "UNAVAILABLE_RETRY_AFTER": env.int("FACTCHECK_UNAVAILABLE_RETRY_AFTER", default=5),
     # Tests only: seconds of sleep per exported row, to make a job slow enough to observe and interrupt.
     "EXPORT_ROW_DELAY": env.float("FACTCHECK_EXPORT_ROW_DELAY", default=0.0),
+    # Article fetching by URL: hosts or IPs it may reach although private or loopback (an intranet
+    # CMS), and the limits of one fetch.
+    "FETCH_ALLOW_HOSTS": env.list("FACTCHECK_FETCH_ALLOW_HOSTS", default=[]),
+    "FETCH_TIMEOUT_S": env.float("FACTCHECK_FETCH_TIMEOUT_S", default=10.0),
+    "FETCH_MAX_BYTES": env.int("FACTCHECK_FETCH_MAX_BYTES", default=5_000_000),
 }
 
 if FACTCHECK["EXPORT_SENDFILE"] not in ("", "x-accel-redirect", "x-sendfile"):

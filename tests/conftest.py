@@ -109,7 +109,7 @@ def article_texts(request) -> ArticleTexts:
 
 APPEND_ONLY_TRIGGERS = [
     f"annotations.{model}:{trigger}"
-    for model in ("AnnotationVersion", "ReviewTransition", "Publication")
+    for model in ("AnnotationVersion", "ReviewTransition", "Publication", "ArticleRevision", "ClaimAnchor")
     for trigger in ("append_only_rows", "append_only_table")
 ]
 

@@ -68,3 +68,76 @@ def test_context_is_32_code_points_each_side():
     body = "a" * 50 + "CLAIM" + "b" * 50
     anchor = resolve_selectors(body, quote("CLAIM"))
     assert anchor.prefix == "a" * 32 and anchor.suffix == "b" * 32
+
+
+# ---------------------------------------------------------------- re-anchoring (pure functions)
+
+
+def test_position_map_agrees_with_diff_match_patch_x_index():
+    import random
+
+    from diff_match_patch import diff_match_patch
+
+    from annotations.anchoring import PositionMap
+
+    rng = random.Random(7)
+    words = [
+        "the",
+        "council",
+        "voted",
+        "31",
+        "to",
+        "12",
+        "on",
+        "Tuesday",
+        "mayor",
+        "said",
+        "project",
+        "funded",
+        "budget",
+    ]
+    for _ in range(20):
+        old = " ".join(rng.choice(words) for _ in range(60))
+        new_words = old.split()
+        for _ in range(5):
+            index = rng.randrange(len(new_words))
+            if rng.random() < 0.5:
+                new_words.insert(index, rng.choice(words))
+            else:
+                del new_words[index]
+        new = " ".join(new_words)
+        mapping = PositionMap(old, new)
+        dmp = diff_match_patch()
+        for offset in range(len(old) + 1):
+            assert mapping(offset) == dmp.diff_xIndex(mapping.diffs, offset), (old, new, offset)
+
+
+def test_reanchoring_keeps_a_repeated_quote_on_its_own_occurrence():
+    from annotations.anchoring import anchor_at, reanchor
+
+    old = "Prices rose. The budget is too high. Later: the budget is too high, again."
+    second = old.index("the budget is too high")
+    new = "News first. " + old
+    (result,) = reanchor(old, new, [anchor_at(old, second, second + 22)])
+    assert result.status == "moved"
+    assert result.anchor.start == new.index("the budget is too high")
+
+
+def test_reanchoring_orphans_a_quote_whose_words_are_gone():
+    from annotations.anchoring import anchor_at, reanchor
+
+    old = "One. The tram line opens in May 2027 after years of delay. Two."
+    start = old.index("The tram")
+    (result,) = reanchor(old, "One. Two.", [anchor_at(old, start, start + 20)])
+    assert (result.status, result.anchor) == ("orphaned", None)
+
+
+def test_two_claims_never_land_on_one_span():
+    from annotations.anchoring import anchor_at, reanchor
+
+    old = "Alpha said the vote was 31 to 12. Beta said the vote was 31 to 13."
+    first, second = old.index("the vote was 31 to 12"), old.index("the vote was 31 to 13")
+    new = "Alpha said the vote was 31 to 14."
+    results = reanchor(old, new, [anchor_at(old, first, first + 21), anchor_at(old, second, second + 21)])
+    spans = [(r.anchor.start, r.anchor.end) for r in results if r.anchor]
+    assert len(spans) == len(set(spans))

@@ -188,15 +188,15 @@ def test_update_claimant_date_and_statement(api, reviewer):
     assert (str(claim.claim_date), claim.statement) == ("2026-03-11", "31 voted for.")
 
 
-def test_changing_a_claims_selector_is_refused_and_nothing_moves(api, reviewer):
+def test_changing_a_claims_selector_reattaches_it_by_hand(api, reviewer):
     claim = ClaimFactory(created_by=reviewer)
     response = api(reviewer).patch(
         f"/api/v1/claims/{claim.pk}/", {"selector": [position(0, 3)], "claimant": "Someone"}, format="json"
     )
-    assert response.status_code == 400
-    assert "selector" in response.json()
+    assert response.status_code == 200
+    assert response.json()["anchor"]["status"] == "manual"
     claim.refresh_from_db()
-    assert (claim.exact, claim.claimant) == ("voted 31 to 12", "City council")
+    assert (claim.exact, claim.claimant) == ("The", "Someone")
 
 
 def test_offsets_sent_in_an_update_are_ignored(api, reviewer):

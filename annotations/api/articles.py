@@ -15,9 +15,10 @@ from rest_framework.response import Response
 from .. import articles as article_services
 from .. import claims as claim_services
 from ..anchoring import Anchor, normalise
+from ..fetching import jobs as fetch_jobs
 from ..importing import ImportFailed, import_articles, parse_payload, records_from_items
 from ..instants import parse_instant
-from ..models import Article, Claim
+from ..models import AnchorStatus, Article, ArticleRevision, Claim, FetchJob
 from .filters import ArticleFilter, ClaimFilter
 from .parsers import JSONLinesParser, PlainTextParser, TextParser
 from .permissions import ReadByRoleWriteByEditor, ReadByRoleWriteByReviewer
@@ -73,6 +74,69 @@ class ArticleSerializer(serializers.ModelSerializer):
         return value
 
 
+class ReanchoredSerializer(serializers.Serializer):
+    """How many claims a new revision left in each anchor status."""
+
+    exact = serializers.IntegerField()
+    moved = serializers.IntegerField()
+    fuzzy = serializers.IntegerField()
+    orphaned = serializers.IntegerField()
+
+
+class ArticleUpdateResultSerializer(ArticleSerializer):
+    """The article after a change: with a new body, the revision it became and the re-anchoring."""
+
+    revision = serializers.IntegerField(read_only=True)
+    reanchored = ReanchoredSerializer(read_only=True, allow_null=True)
+
+    class Meta(ArticleSerializer.Meta):
+        fields = [*ArticleSerializer.Meta.fields, "revision", "reanchored"]
+
+    def to_representation(self, article):
+        data = super().to_representation(article)
+        result = getattr(article, "_revision_result", None)
+        data["reanchored"] = result.reanchored if result is not None and result.created else None
+        return data
+
+
+class RevisionSerializer(serializers.ModelSerializer):
+    created_by = serializers.CharField(source="created_by.username", allow_null=True, default=None)
+    length = serializers.IntegerField()
+
+    class Meta:
+        model = ArticleRevision
+        fields = ["number", "source", "created_at", "created_by", "sha256", "html_sha256", "length"]
+
+
+class RevisionDetailSerializer(RevisionSerializer):
+    class Meta(RevisionSerializer.Meta):
+        fields = [*RevisionSerializer.Meta.fields, "body"]
+
+
+class FetchRequestSerializer(serializers.Serializer):
+    url = serializers.URLField(max_length=2000, help_text="http or https address of the article")
+    language = serializers.CharField(required=False, allow_blank=True, help_text="BCP 47; guessed when absent")
+    publisher = serializers.CharField(required=False, allow_blank=True, max_length=200)
+
+    def validate_language(self, value: str) -> str:
+        return ArticleSerializer().validate_language(value) if value else ""
+
+
+class FetchJobSerializer(serializers.ModelSerializer):
+    """A fetch job: `article` is the new (or refetched) article's id once known, `error` says why it failed."""
+
+    class Meta:
+        model = FetchJob
+        fields = ["id", "status", "url", "article", "error", "refetch", "revision", "created_at", "finished_at"]
+        read_only_fields = fields
+
+
+class ConflictSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    field = serializers.CharField()
+    article = serializers.IntegerField()
+
+
 class ArticleListSerializer(ArticleSerializer):
     """Articles in lists carry no body (it can be long); retrieve one for its text."""
 
@@ -118,24 +182,32 @@ class PublishedVerdictField(serializers.Field):
         }
 
 
+class AnchorSerializer(serializers.Serializer):
+    """Where the claim stands in its article's newest revision."""
+
+    status = serializers.ChoiceField(choices=AnchorStatus.choices, source="anchor_status")
+    revision = serializers.IntegerField(source="anchor_revision")
+    score = serializers.FloatField(source="anchor_score", allow_null=True)
+    needs_review = serializers.BooleanField()
+
+
 class ClaimSerializer(serializers.ModelSerializer):
     selector = SelectorField(
         help_text="W3C selectors: a TextQuoteSelector {exact, prefix, suffix}, a TextPositionSelector "
         "{start, end} (code points), or both. Responses carry both."
     )
     published_verdict = PublishedVerdictField()
+    anchor = AnchorSerializer(source="*", read_only=True)
 
     class Meta:
         model = Claim
         fields = [
             "id", "article", "selector", "start", "end", "exact", "claimant", "claim_date", "statement",
-            "published_verdict", "created_at", "updated_at",
+            "published_verdict", "anchor", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = ["id", "article", "start", "end", "exact", "created_at", "updated_at"]
 
     def validate_selector(self, value):
-        if self.instance is not None:
-            raise serializers.ValidationError("A claim's selector cannot be changed; delete and re-create the claim.")
         if not isinstance(value, list | dict):
             raise serializers.ValidationError("Expected a list of W3C selector objects.")
         return value
@@ -160,8 +232,10 @@ class ArticleViewSet(viewsets.ModelViewSet):
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_keyset_ordering(self) -> tuple[str, ...]:
-        # An article's claims page in text order; articles newest first.
-        return ("start", "end", "id") if self.action == "claims" else ("-created_at", "-id")
+        # An article's claims page in text order, its revisions oldest first; articles newest first.
+        return {"claims": ("start", "end", "id"), "revisions": ("number", "id")}.get(
+            self.action, ("-created_at", "-id")
+        )
 
     def get_serializer_class(self):
         return ArticleListSerializer if self.action == "list" else ArticleSerializer
@@ -170,7 +244,68 @@ class ArticleViewSet(viewsets.ModelViewSet):
         serializer.instance = article_services.create_article(created_by=self.request.user, **serializer.validated_data)
 
     def perform_update(self, serializer):
-        serializer.instance = article_services.update_article(serializer.instance, **serializer.validated_data)
+        serializer.instance = article_services.update_article(
+            serializer.instance, edited_by=self.request.user, **serializer.validated_data
+        )
+
+    @extend_schema(
+        request=ArticleSerializer,
+        responses={200: ArticleUpdateResultSerializer},
+        description="Change an article. A new `body` becomes a new revision (the same text adds none) and "
+        "every claim is re-anchored in the same transaction; `reanchored` counts the claims by anchor status.",
+    )
+    def partial_update(self, request, *args, **kwargs):
+        article = self.get_object()
+        serializer = ArticleSerializer(article, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        self.perform_update(serializer)
+        return Response(ArticleUpdateResultSerializer(serializer.instance).data)
+
+    def perform_destroy(self, instance):
+        article_services.delete_article(instance)
+
+    @extend_schema(
+        request=FetchRequestSerializer,
+        responses={202: FetchJobSerializer, 400: None, 409: ConflictSerializer},
+        description="Add an article from its URL, as a job (poll `fetches/{id}/`). A URL refused without "
+        "fetching (scheme, a private address) is 400 naming `url`; one already imported is 409 naming the article.",
+    )
+    @action(detail=False, methods=["post"], url_path="fetch", url_name="fetch")
+    def fetch(self, request):
+        serializer = FetchRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        job = fetch_jobs.start_fetch(created_by=request.user, **serializer.validated_data)
+        job.refresh_from_db()
+        return Response(FetchJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(responses={200: FetchJobSerializer, 404: None})
+    @action(detail=False, methods=["get"], url_path=r"fetches/(?P<job_id>[0-9a-fA-F-]{36})", url_name="fetch-detail")
+    def fetch_detail(self, request, job_id=None):
+        """A fetch job's status."""
+        return Response(FetchJobSerializer(get_object_or_404(FetchJob, pk=job_id)).data)
+
+    @extend_schema(request=None, responses={202: FetchJobSerializer, 400: None})
+    @action(detail=True, methods=["post"])
+    def refetch(self, request, pk=None):
+        """Fetch the article's URL again; a changed text becomes a new revision, claims re-anchored."""
+        job = fetch_jobs.start_refetch(self.get_object(), created_by=request.user)
+        job.refresh_from_db()
+        return Response(FetchJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(responses={200: RevisionSerializer(many=True)})
+    @action(detail=True, methods=["get"])
+    def revisions(self, request, pk=None):
+        """The article's body revisions, oldest first."""
+        article = get_object_or_404(Article, pk=pk)
+        page = self.paginate_queryset(article.revisions.select_related("created_by").order_by("number"))
+        return self.get_paginated_response(RevisionSerializer(page, many=True).data)
+
+    @extend_schema(responses={200: RevisionDetailSerializer, 404: None})
+    @action(detail=True, methods=["get"], url_path=r"revisions/(?P<number>[0-9]+)", url_name="revision-detail")
+    def revision(self, request, pk=None, number=None):
+        """One revision with its body."""
+        revision = get_object_or_404(ArticleRevision.objects.select_related("created_by"), article_id=pk, number=number)
+        return Response(RevisionDetailSerializer(revision).data)
 
     @extend_schema(
         request={"application/json": ArticleSerializer(many=True), "application/x-ndjson": str},
@@ -234,3 +369,17 @@ class ClaimViewSet(
 
     def perform_destroy(self, instance):
         claim_services.delete_claim(instance)
+
+    @extend_schema(
+        request=ClaimSerializer,
+        responses={200: ClaimSerializer},
+        description="Change a claim's claimant, date or restatement. A `selector` re-attaches the claim to text "
+        "of the article's newest revision (anchor status `manual`); its annotations are unchanged.",
+    )
+    def partial_update(self, request, *args, **kwargs):
+        claim = self.get_object()
+        serializer = ClaimSerializer(claim, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        claim_services.update_claim(claim, selectors=data.pop("selector", None), actor=request.user, **data)
+        return Response(ClaimSerializer(CLAIM_QUERYSET.get(pk=claim.pk)).data)

@@ -11,6 +11,7 @@ from factcheck.availability import is_database_unavailable, retry_after, unavail
 
 from ..anchoring import SelectorError
 from ..exceptions import DomainConflict, NotAllowed, TaskQueueUnavailable
+from ..fetching.policy import Refused
 
 
 class Conflict(exceptions.APIException):
@@ -40,7 +41,9 @@ def exception_handler(exc, context):
             status=status.HTTP_503_SERVICE_UNAVAILABLE,
             headers={"Retry-After": str(retry_after()), "Cache-Control": "no-store"},
         )
-    if isinstance(exc, SelectorError):
+    if isinstance(exc, Refused):
+        exc = exceptions.ValidationError({"url": [str(exc)]})
+    elif isinstance(exc, SelectorError):
         exc = exceptions.ValidationError({exc.field: [exc.message]})
     elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(

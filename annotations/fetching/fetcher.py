@@ -1,0 +1,139 @@
+"""Fetch one web page safely: every hop checked by the address policy and pinned to the checked address.
+
+Built on requests-hardened's design (its IPFilterAdapter): the connection goes to the IP
+address that was checked, not to a second DNS answer, while the Host header and the TLS
+server name stay the URL's host. Its own filter is replaced by `policy.resolve_checked`,
+which checks every address a name resolves to (not only the first), unwraps embedded IPv4
+forms, and honours FACTCHECK_FETCH_ALLOW_HOSTS. Redirects are followed here, one at a
+time, each checked the same way; the body is streamed and cut off at the byte limit.
+"""
+
+import hashlib
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from urllib.parse import urljoin
+
+import requests
+from requests.adapters import HTTPAdapter
+from requests.structures import CaseInsensitiveDict
+from requests_hardened.ip_filter_adapter import IPFilterAdapter
+
+from . import policy
+
+MAX_REDIRECTS = 5
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+USER_AGENT = "factcheck-article-fetcher/1.0 (+https://example.org/factcheck)"
+
+
+class FetchFailed(Exception):
+    """The page could not be fetched; the message says why, in words a person can act on."""
+
+
+@dataclass(frozen=True)
+class FetchedPage:
+    url: str  # after redirects
+    html: bytes
+    encoding: str | None
+    sha256: str
+
+
+class PinnedAddressAdapter(IPFilterAdapter):
+    """requests-hardened's adapter with this project's address policy."""
+
+    def __init__(self, *, is_https: bool, allow_hosts: Iterable[str], resolver: policy.Resolver):
+        super().__init__(is_https_proto=is_https)
+        self.allow_hosts = list(allow_hosts)
+        self.resolver = resolver
+
+    def build_connection_pool_key_attributes(self, request, verify, cert=None):
+        host_params, pool_kwargs = HTTPAdapter.build_connection_pool_key_attributes(self, request, verify, cert)
+        request.headers = CaseInsensitiveDict(request.headers or {})
+        hostname, port = host_params["host"], host_params["port"]
+        host_header = f"[{hostname}]" if ":" in hostname else hostname
+        request.headers["Host"] = host_header + (f":{port}" if port is not None else "")
+        if self._is_https_proto:
+            pool_kwargs["assert_hostname"] = hostname
+            pool_kwargs["server_hostname"] = hostname
+        try:
+            address = policy.resolve_checked(request.url, allow_hosts=self.allow_hosts, resolver=self.resolver)
+        except policy.Refused as refused:
+            raise FetchFailed(str(refused)) from refused
+        host_params["host"] = f"[{address}]" if ":" in address else address
+        return host_params, pool_kwargs
+
+
+def _session(allow_hosts: list[str], resolver: policy.Resolver) -> requests.Session:
+    session = requests.Session()
+    session.trust_env = False  # no proxy from the environment: the pinned address is the one reached
+    session.mount("http://", PinnedAddressAdapter(is_https=False, allow_hosts=allow_hosts, resolver=resolver))
+    session.mount("https://", PinnedAddressAdapter(is_https=True, allow_hosts=allow_hosts, resolver=resolver))
+    session.headers["User-Agent"] = USER_AGENT
+    session.headers["Accept"] = "text/html,application/xhtml+xml;q=0.9"
+    return session
+
+
+def _megabytes(count: int) -> str:
+    return f"{count / 1_000_000:g} MB"
+
+
+def fetch_page(
+    url: str,
+    *,
+    allow_hosts: Iterable[str] = (),
+    timeout_s: float = 10,
+    max_bytes: int = 5_000_000,
+    resolver: policy.Resolver = policy.system_resolver,
+) -> FetchedPage:
+    """GET an HTML page, following at most MAX_REDIRECTS redirects, each re-checked. Raises FetchFailed."""
+    allow_hosts = list(allow_hosts)
+    deadline = time.monotonic() + timeout_s
+    session = _session(allow_hosts, resolver)
+    try:
+        for _hop in range(MAX_REDIRECTS + 1):
+            try:
+                policy.check_url(url, allow_hosts=allow_hosts)
+            except policy.Refused as refused:
+                raise FetchFailed(str(refused)) from refused
+            try:
+                response = session.get(url, allow_redirects=False, stream=True, timeout=(timeout_s, timeout_s))
+            except requests.Timeout as error:
+                raise FetchFailed(f"no answer within {timeout_s:g} s") from error
+            except requests.ConnectionError as error:
+                if isinstance(error.__context__, FetchFailed):
+                    raise error.__context__ from None
+                raise FetchFailed(f"the server of {url} could not be reached") from error
+            if response.is_redirect:
+                location = response.headers.get("Location", "")
+                response.close()
+                url = urljoin(url, location)
+                continue
+            with response:
+                return _read(response, url, deadline, timeout_s, max_bytes)
+        raise FetchFailed(f"more than {MAX_REDIRECTS} redirects")
+    finally:
+        session.close()
+
+
+def _read(response, url: str, deadline: float, timeout_s: float, max_bytes: int) -> FetchedPage:
+    if response.status_code >= 400:
+        raise FetchFailed(f"the server answered {response.status_code} {response.reason or ''}".rstrip())
+    kind = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+    if kind not in HTML_TYPES:
+        raise FetchFailed(f"not an HTML page ({kind or 'no content type'})")
+    declared = response.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise FetchFailed(f"the page is larger than {_megabytes(max_bytes)}")
+    chunks, size = [], 0
+    try:
+        for chunk in response.iter_content(chunk_size=64 * 1024):
+            size += len(chunk)
+            if size > max_bytes:
+                raise FetchFailed(f"the page is larger than {_megabytes(max_bytes)}")
+            if time.monotonic() > deadline:
+                raise FetchFailed(f"no answer within {timeout_s:g} s")
+            chunks.append(chunk)
+    except (requests.Timeout, requests.ConnectionError) as error:
+        raise FetchFailed(f"no answer within {timeout_s:g} s") from error
+    html = b"".join(chunks)
+    return FetchedPage(url=url, html=html, encoding=response.encoding, sha256=hashlib.sha256(html).hexdigest())
