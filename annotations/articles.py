@@ -2,6 +2,7 @@
 
 from django.db import transaction
 
+from . import search
 from .anchoring import anchor_at, normalise
 from .exceptions import DomainConflict
 from .models import Article, Claim
@@ -22,9 +23,12 @@ def update_article(article: Article, **fields) -> Article:
         fields["body"] = normalise(fields["body"])
         if fields["body"] != article.body:
             _refit_claims(article, fields["body"])
+    language_changed = "language" in fields and fields["language"] != article.language
     for name, value in fields.items():
         setattr(article, name, value)
     article.save()
+    if language_changed:
+        search.sync_article_language(article)
     return article
 
 

@@ -5,6 +5,7 @@ from django.db import IntegrityError, transaction
 from .anchoring import SelectorError, resolve_selectors
 from .exceptions import DomainConflict
 from .models import Article, Claim
+from .search import config_for_language
 
 
 @transaction.atomic
@@ -28,6 +29,7 @@ def create_claim(article: Article, selectors: list[dict], *, created_by=None, **
                 exact=anchor.exact,
                 prefix=anchor.prefix,
                 suffix=anchor.suffix,
+                search_config=config_for_language(article.language),
                 created_by=created_by,
                 **fields,
             )

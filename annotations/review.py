@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
-from . import roles
+from . import roles, search
 from .exceptions import DomainConflict, NotAllowed, StaleVersion
 from .models import Annotation, AnnotationVersion, Claim, Publication, ReviewTransition
 
@@ -70,6 +70,7 @@ def _transition(annotation, to_status, *, actor, comment, expected_version=None)
         _publish(claim, annotation, actor=actor, now=now)
     elif annotation.status == Status.APPROVED:
         _withdraw(claim, annotation, actor=actor, now=now)
+    search.sync_published_rationale(claim)
     transition = _record(annotation, annotation.status, to_status, actor=actor, comment=comment, now=now)
     annotation.status = to_status
     annotation.save(update_fields=["status", "updated_at"])
