@@ -12,9 +12,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def three():
     """The same claim in three articles."""
-    return [
-        ClaimFactory(article=ArticleFactory(), exact="voted 31 to 12", claimant=f"Paper {n}") for n in range(3)
-    ]
+    return [ClaimFactory(article=ArticleFactory(), exact="voted 31 to 12", claimant=f"Paper {n}") for n in range(3)]
 
 
 def link(client, claim, other):

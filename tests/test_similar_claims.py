@@ -45,7 +45,8 @@ def test_a_paraphrase_in_another_article_ranks_above_an_unrelated_claim_of_that_
     other = ArticleFactory(body=OTHER_EN_BODY, language="en")
     unrelated = ClaimFactory(article=other, exact="The city council approved a new cycle lane on Main Street")
     paraphrase = ClaimFactory(
-        article=other, exact="Lawmakers backed a ban on Kaspersky Lab software in government computers, 476 votes to 151"
+        article=other,
+        exact="Lawmakers backed a ban on Kaspersky Lab software in government computers, 476 votes to 151",
     )
 
     suggestions = similar(api(editor), vote)
