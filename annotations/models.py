@@ -126,7 +126,6 @@ class Claim(models.Model):
         ]
         indexes = [
             GinIndex(fields=["search_vector"], name="claim_search_vector"),
-            GinIndex(fields=["exact"], opclasses=["gin_trgm_ops"], name="claim_exact_trgm"),
         ]
 
     def __str__(self) -> str:

@@ -9,20 +9,22 @@ configurations that parse it alike share one `search_vector @@ query` branch, so
 GIN index scan and a word is stemmed in the language of the claim it is matched against.
 
 Similar claims are suggestions only: candidates from other articles (by their less common words,
-figures and names, and by trigram similarity), re-scored here by how much of the claim's content
-words they cover and by the figures and names they share, which carry across languages.
+figures and names), re-scored here by how much of the claim's content words they cover, by the
+figures and names they share, which carry across languages, and by trigram similarity (pg_trgm).
 """
 
 import re
 import time
 from dataclasses import dataclass
 
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.search import SearchQueryField, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import BooleanField, F, FloatField, QuerySet, TextField
-from django.db.models.expressions import RawSQL
+from django.db.models import BooleanField, Case, F, FloatField, Func, Q, QuerySet, TextField, Value, When
+from django.db.models.functions import Cast, NullIf
 
-from .models import Claim
+from .models import Claim, RegConfigField
 
 # BCP 47 primary language subtag -> PostgreSQL text-search configuration (those shipped with PostgreSQL 13+).
 LANGUAGE_CONFIGS = {
@@ -37,6 +39,7 @@ SIMPLE = "simple"
 CONFIGS = sorted({*LANGUAGE_CONFIGS.values(), SIMPLE})
 
 MAX_QUERY_LENGTH = 500
+SEARCH_CANDIDATES = 2000
 # ts_headline marks each match with these two private-use characters; clients split on them and
 # render the parts as text (never as HTML).
 HEADLINE_START = "\ue000"
@@ -95,38 +98,65 @@ def _parsed_queries(q: str) -> list[tuple[list[str], str]]:
     return [(configs, tsquery) for tsquery, configs in groups.items()]
 
 
+class _TsQuery(Func):
+    """A tsquery already parsed (by websearch_to_tsquery in its configuration): cast, never re-parsed."""
+
+    template = "%(expressions)s::tsquery"
+    output_field = SearchQueryField()
+
+    def __init__(self, text: str):
+        super().__init__(Value(text))
+
+
+class _Matches(Func):
+    """vector @@ query, as a condition."""
+
+    template = "%(expressions)s"
+    arg_joiner = " @@ "
+    output_field = BooleanField()
+
+
+def _rank(query) -> Func:
+    return Func(F("search_vector"), query, function="ts_rank", output_field=FloatField())
+
+
 def search_claims(queryset: QuerySet, q: str) -> QuerySet:
     """`queryset` narrowed to the claims matching `q`, with `rank` and `headline`, best first (-rank, id).
 
-    A query of stop words only matches nothing (an empty result, not an error).
+    Ranking reads every candidate's vector, so a word found in a large share of a million claims would
+    cost seconds: the candidates are the first SEARCH_CANDIDATES matches (in index order) of `queryset`,
+    ranked. A query matching fewer claims (nearly all real searches) is ranked in full. A query of stop
+    words only matches nothing (an empty result, not an error).
     """
     q = clean_query(q)
     groups = _parsed_queries(q)
     if not groups:
-        return queryset.none().annotate(
-            rank=RawSQL("0.0", [], output_field=FloatField()), headline=RawSQL("''", [], output_field=TextField())
-        )
-    table = Claim._meta.db_table
-    matches, match_params, cases, case_params = [], [], [], []
+        return queryset.none().annotate(rank=Value(0.0), headline=Value(""))
+    matching = Q()
+    whens = []
     for configs, tsquery in groups:
-        every = len(configs) == len(CONFIGS)
-        condition = "" if every else f'"{table}"."search_config" = ANY(%s::regconfig[]) AND '
-        matches.append(f'({condition}"{table}"."search_vector" @@ %s::tsquery)')
-        match_params += ([] if every else [configs]) + [tsquery]
-        cases.append(f'WHEN "{table}"."search_config" = ANY(%s::regconfig[]) THEN %s::tsquery')
-        case_params += [configs, tsquery]
-    query_sql = f"(CASE {' '.join(cases)} ELSE ''::tsquery END)"
-    text_sql = (
-        f'concat_ws(\' … \', "{table}"."exact", NULLIF("{table}"."statement", \'\'), '
-        f'NULLIF("{table}"."published_rationale", \'\'))'
-    )
+        match = Q(_Matches(F("search_vector"), _TsQuery(tsquery)))
+        in_configs = Q(search_config__in=[Cast(Value(config), RegConfigField()) for config in configs])
+        if len(configs) < len(CONFIGS):
+            match &= in_configs
+        matching |= match
+        whens.append(When(in_configs, then=_TsQuery(tsquery)))
+    query = Case(*whens, default=_TsQuery(""), output_field=SearchQueryField())
+    text = Func(
+        Value(" … "), "exact", NullIf("statement", Value("")), NullIf("published_rationale", Value("")),
+        function="concat_ws", output_field=TextField(),
+    )  # fmt: skip
+    candidates = queryset.filter(matching).order_by().values("pk")[:SEARCH_CANDIDATES]
     return (
-        queryset.filter(RawSQL(" OR ".join(matches), match_params, output_field=BooleanField()))
+        queryset.filter(pk__in=candidates)
         .annotate(
-            rank=RawSQL(f'ts_rank("{table}"."search_vector", {query_sql})', case_params, output_field=FloatField()),
-            headline=RawSQL(
-                f'ts_headline("{table}"."search_config", {text_sql}, {query_sql}, %s)',
-                [*case_params, HEADLINE_OPTIONS],
+            rank=_rank(query),
+            headline=Func(
+                F("search_config"),
+                text,
+                query,
+                Value(HEADLINE_OPTIONS),
+                function="ts_headline",
                 output_field=TextField(),
             ),
         )
@@ -142,6 +172,7 @@ SENTENCE_END = re.compile(r"[.!?:;«»\"“”]\s*$")
 SIMILAR_LIMIT = 10
 MIN_SCORE = 0.15
 CANDIDATES = 60
+WORD_CANDIDATES = 600  # matches of the less common words that are ranked to pick CANDIDATES
 # A word in more than this share of all claims does not pick candidates (it still counts in the score).
 COMMON_WORD_SHARE = 0.005
 WEIGHTS = {"words": 0.45, "figures": 0.3, "names": 0.15, "trigram": 0.1}
@@ -207,10 +238,13 @@ def _common_words() -> frozenset:
     return words
 
 
-def similar_claims(claim: Claim, candidates: QuerySet, *, limit: int = SIMILAR_LIMIT) -> list[Suggestion]:
+def similar_claims(
+    claim: Claim, candidates: QuerySet, *, limit: int = SIMILAR_LIMIT, finish=lambda queryset: queryset
+) -> list[Suggestion]:
     """Claims from other articles that may be the same claim as `claim`, best first, score 0..1.
 
-    `candidates` is what the asking user may see (a Claim queryset with what the answer needs joined).
+    `candidates` is what the asking user may see (a Claim queryset with what the answer needs joined);
+    `finish` adds to the two candidate queries what the answer needs besides.
     Two bounded candidate searches (index scans with a LIMIT), then a re-score of at most
     2 x CANDIDATES rows here.
     """
@@ -222,24 +256,21 @@ def similar_claims(claim: Claim, candidates: QuerySet, *, limit: int = SIMILAR_L
         )
         own_words = set(cursor.fetchone()[0])
     common = _common_words()
-    picking = {w for w in own_words if w not in common} | own_figures | own_names
+    picking = {word for word in own_words | own_figures | own_names if word not in common}
     others = candidates.exclude(article_id=claim.article_id)
-    table = Claim._meta.db_table
     found: dict[int, Claim] = {}
+    # No trigram index scan for candidates: with a claim's dozens of trigrams, the common ones' posting
+    # lists made it 130-440 ms at 100,000 claims (bench/search.py). Near-verbatim copies share the rare
+    # words anyway; trigram similarity still scores every candidate.
     if picking:
-        tsquery = _tsquery_of(picking)
+        tsquery = _TsQuery(_tsquery_of(picking))
+        matching = others.filter(_Matches(F("search_vector"), tsquery))
         by_words = (
-            others.filter(RawSQL(f'"{table}"."search_vector" @@ %s::tsquery', [tsquery], output_field=BooleanField()))
-            .annotate(pick=RawSQL(f'ts_rank("{table}"."search_vector", %s::tsquery)', [tsquery]))
+            others.filter(pk__in=matching.order_by().values("pk")[:WORD_CANDIDATES])
+            .annotate(pick=_rank(tsquery))
             .order_by("-pick", "id")[:CANDIDATES]
         )
-        found.update((c.pk, c) for c in _with_features(by_words, claim.exact))
-    by_trigram = (
-        others.filter(RawSQL(f'"{table}"."exact" %% %s', [claim.exact], output_field=BooleanField()))
-        .annotate(pick=RawSQL(f'similarity("{table}"."exact", %s)', [claim.exact]))
-        .order_by("-pick", "id")[:CANDIDATES]
-    )
-    found.update((c.pk, c) for c in _with_features(by_trigram, claim.exact) if c.pk not in found)
+        found.update((c.pk, c) for c in _with_features(finish(by_words), claim.exact))
     scored = []
     for candidate in found.values():
         score = _score(own_words, own_figures, own_names, candidate)
@@ -249,17 +280,17 @@ def similar_claims(claim: Claim, candidates: QuerySet, *, limit: int = SIMILAR_L
     return scored[:limit]
 
 
+def _similarity(text: str) -> Func:
+    return Func(F("exact"), Value(text), function="similarity", output_field=FloatField())
+
+
 def _with_features(queryset: QuerySet, exact: str) -> list[Claim]:
-    table = Claim._meta.db_table
+    text = Func(Value(" "), "exact", "statement", function="concat_ws", output_field=TextField())
+    vector = Func(F("search_config"), text, function="to_tsvector", output_field=SearchVectorField())
     return list(
         queryset.annotate(
-            words=RawSQL(
-                f'tsvector_to_array(to_tsvector("{table}"."search_config", '
-                f'concat_ws(\' \', "{table}"."exact", "{table}"."statement")))',
-                [],
-            ),
-            trigram=RawSQL(f'similarity("{table}"."exact", %s)', [exact], output_field=FloatField()),
-            article_title=F("article__title"),
+            words=Func(vector, function="tsvector_to_array", output_field=ArrayField(TextField())),
+            trigram=_similarity(exact),
         )
     )
 

@@ -273,11 +273,15 @@ class ClaimViewSet(
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
-        queryset = selectors.claim_queryset()
+        return selectors.claims()
+
+    def filter_queryset(self, queryset):
+        # The search comes after the other filters: it ranks what they leave, and orders by rank.
+        queryset = super().filter_queryset(queryset)
         q = self.request.query_params.get("q")
         if self.action == "list" and q is not None:
-            return selectors.search_claims(self.request.user, queryset, q)
-        return queryset
+            queryset = selectors.search_claims(self.request.user, queryset, q)
+        return selectors.with_matches(queryset)
 
     def get_serializer_class(self):
         return ClaimListSerializer if self.action == "list" else ClaimSerializer

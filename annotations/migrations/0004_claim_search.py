@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        # Trigram similarity for similar-claim suggestions (annotations.search).
+        # similarity() scores similar-claim candidates (annotations.search).
         django.contrib.postgres.operations.TrigramExtension(),
         migrations.CreateModel(
             name='ClaimGroup',
@@ -51,10 +51,6 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name='claim',
             index=django.contrib.postgres.indexes.GinIndex(fields=['search_vector'], name='claim_search_vector'),
-        ),
-        migrations.AddIndex(
-            model_name='claim',
-            index=django.contrib.postgres.indexes.GinIndex(fields=['exact'], name='claim_exact_trgm', opclasses=['gin_trgm_ops']),
         ),
         migrations.AddField(
             model_name='claimgroupmember',
