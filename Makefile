@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/factcheck
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test setup setup-dev chromium lint bench-save bench-export bench-page
+.PHONY: run test setup setup-dev chromium lint bench-save bench-export bench-page bench-search
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,9 @@ bench-save: setup-dev
 
 bench-export: setup-dev
 	$(BIN)/python bench/export.py --claims $(or $(CLAIMS),1000000)
+
+bench-search: setup-dev
+	$(BIN)/python bench/search.py --claims $(or $(CLAIMS),1000000)
 
 bench-page: setup-dev chromium
 	$(BIN)/python bench/page.py
