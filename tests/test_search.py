@@ -183,3 +183,13 @@ def test_search_runs_the_same_number_of_queries_for_one_result_as_for_many(api, 
 
     assert (one[1], many[1]) == (1, 10)
     assert one[0] == many[0]
+
+
+def test_changing_an_articles_language_restems_its_claims(api, editor):
+    article = ArticleFactory(body="Il governo ha votato la legge.", language="en")
+    claim = ClaimFactory(article=article, exact="Il governo ha votato la legge")
+    assert ids(search(api(editor), "votare")) == []
+
+    assert api(editor).patch(f"/api/v1/articles/{article.pk}/", {"language": "it"}, format="json").status_code == 200
+
+    assert ids(search(api(editor), "votare")) == [claim.pk]
