@@ -193,3 +193,20 @@ def test_changing_an_articles_language_restems_its_claims(api, editor):
     assert api(editor).patch(f"/api/v1/articles/{article.pk}/", {"language": "it"}, format="json").status_code == 200
 
     assert ids(search(api(editor), "votare")) == [claim.pk]
+
+
+def test_the_seed_articles_are_searched_each_in_its_language(api, editor, seed_text):
+    english_body = "\n".join(seed_text("000"))
+    italian_body = "\n".join(seed_text("003"))
+    vote = ClaimFactory(
+        article=ArticleFactory(title="Kaspersky (seed, en)", body=english_body, language="en"),
+        exact="It was passed by 476 to 151 votes",
+    )
+    spent = ClaimFactory(
+        article=ArticleFactory(title="Kaspersky (seed, it)", body=italian_body, language="it"),
+        exact="nel 2017 sono stati spesi 94mil dollari",
+    )
+
+    assert ids(search(api(editor), "vote 476")) == [vote.pk]  # "votes" stems to "vote"
+    assert ids(search(api(editor), "spesa 2017")) == [spent.pk]  # "spesi" and "spesa" share a stem
+    assert ids(search(api(editor), "476 or 2017")) == [vote.pk, spent.pk]
