@@ -102,13 +102,27 @@ def _sample(url: str, rng: random.Random) -> tuple[list[str], list[int]]:
             "WHERE tablename = 'annotations_claim' AND attname = 'search_vector'"
         )
         common = set((cursor.fetchone() or [None])[0] or [])
+    vocabulary = {word for words in _seed_words().values() for word in words}
     rare = []
     for _, exact in rows:
         for word in exact.rstrip(".").split():
-            if word.isalpha() and word.lower() not in common and len(word) > 5 and word.islower():
+            # the generated long-tail words (the common vocabulary stems to other lexemes than `common` holds)
+            if word.isascii() and word.isalpha() and word.islower() and word not in vocabulary | common:
                 rare.append(word)
     rng.shuffle(rare)
     return rare[:1000], [pk for pk, _ in rows]
+
+
+def _seed_words() -> dict:
+    """seed_benchmark's common vocabulary (read from its module, which needs Django set up)."""
+    import django
+
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
+    django.setup()
+    from annotations.management.commands.seed_benchmark import WORDS
+
+    return WORDS
 
 
 def _queries(rng: random.Random, rare: list[str], count: int) -> list[tuple[str, str]]:
