@@ -7,7 +7,7 @@ RUN_ADDRESS ?= 127.0.0.1:8000
 # The suite starts throwaway PostgreSQL and Redis unless these name real ones (tests/run.py).
 export TEST_DATABASE_URL TEST_BROKER_URL
 
-.PHONY: run test setup setup-dev chromium lint bench-save bench-export bench-page bench-pages bench-load bench-faults bench-reanchor
+.PHONY: run test setup setup-dev chromium lint bench-save bench-export bench-page bench-pages bench-load bench-faults bench-reanchor bench-search
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,9 @@ bench-save: setup-dev
 
 bench-export: setup-dev
 	$(BIN)/python bench/export.py --claims $(or $(CLAIMS),1000000)
+
+bench-search: setup-dev
+	$(BIN)/python bench/search.py --claims $(or $(CLAIMS),1000000)
 
 bench-page: setup-dev chromium
 	$(BIN)/python bench/page.py

@@ -15,6 +15,7 @@ from django.db import connection, transaction
 from django.db.models import F, ProtectedError
 from django.utils import timezone
 
+from . import search
 from .anchoring import Anchor, normalise, reanchor
 from .models import AnchorStatus, Article, ArticleRevision, Claim, ClaimAnchor
 
@@ -64,6 +65,7 @@ def update_article(article: Article, *, edited_by=None, **fields) -> Article:
     """Update an article's fields; a new body becomes a new revision (see add_revision)."""
     article = Article.objects.select_for_update().get(pk=article.pk)
     body = fields.pop("body", None)
+    language_changed = "language" in fields and fields["language"] != article.language
     for name, value in fields.items():
         setattr(article, name, value)
     if "url" in fields:
@@ -71,6 +73,8 @@ def update_article(article: Article, *, edited_by=None, **fields) -> Article:
 
         article.normalized_url = normalise_url(article.url) if article.url else ""
     article.save()
+    if language_changed:
+        search.sync_article_language(article)
     if body is not None:
         result = add_revision(article, body, source=ArticleRevision.Source.TYPED, created_by=edited_by)
         article = result.article

@@ -10,6 +10,7 @@ from .anchoring import Anchor, SelectorError, resolve_selectors
 from .articles import current_revision
 from .exceptions import DomainConflict
 from .models import AnchorStatus, Article, Claim, ClaimAnchor
+from .search import config_for_language
 
 
 def _span_taken(article: Article, anchor: Anchor, *, other_than: int | None = None) -> int | None:
@@ -57,6 +58,7 @@ def create_claim(article: Article, selectors: list[dict], *, created_by=None, **
                 suffix=anchor.suffix,
                 anchor_status=AnchorStatus.EXACT,
                 anchor_revision=article.revision,
+                search_config=config_for_language(article.language),
                 created_by=created_by,
                 **fields,
             )

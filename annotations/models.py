@@ -10,9 +10,38 @@ import uuid
 import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Upper
+
+
+class RegConfigField(models.CharField):
+    """A PostgreSQL `regconfig` (a text-search configuration name such as 'english').
+
+    Stored as its own type, not text: `to_tsvector(regconfig, text)` is immutable and may feed a
+    generated column, while a cast from text to regconfig is not.
+    """
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 63)
+        super().__init__(*args, **kwargs)
+
+    def db_type(self, connection) -> str:
+        return "regconfig"
+
+    def cast_db_type(self, connection) -> str:
+        return "regconfig"
+
+
+def _claim_search_vector():
+    config = F("search_config")
+    return (
+        SearchVector("exact", config=config, weight="A")
+        + SearchVector("statement", config=config, weight="A")
+        + SearchVector("claimant", config=config, weight="B")
+        + SearchVector("published_rationale", config=config, weight="C")
+    )
 
 
 class Verdict(models.Model):
@@ -133,6 +162,13 @@ class Claim(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Search (annotations.search): the article language's text-search configuration and the published
+    # verdict's rationale are kept on the claim, because a generated column reads only its own row.
+    search_config = RegConfigField(default="simple")
+    published_rationale = models.TextField(blank=True, default="")
+    search_vector = models.GeneratedField(
+        expression=_claim_search_vector(), output_field=SearchVectorField(), db_persist=True, editable=False
+    )
 
     class Meta:
         ordering = ["article_id", "start", "end", "id"]
@@ -152,6 +188,7 @@ class Claim(models.Model):
             # ?published=false walks only the unpublished claims, in the list's id order.
             models.Index(fields=["id"], condition=Q(published_version__isnull=True), name="claim_unpublished_id"),
             GinIndex(OpClass(Upper("claimant"), name="gin_trgm_ops"), name="claim_claimant_trgm"),
+            GinIndex(fields=["search_vector"], name="claim_search_vector"),
         ]
 
     def __str__(self) -> str:
@@ -459,3 +496,32 @@ class ExportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.format} export {self.id} ({self.status})"
+
+
+class ClaimGroup(models.Model):
+    """Claims that reviewers linked as the same claim (in different articles, any language).
+
+    A group, not pairwise links: "same claim" is an equivalence, so every member matches every other
+    without a closure to maintain, and a claim belongs to at most one group (enforced by the database).
+    """
+
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"same-claim group {self.pk}"
+
+
+class ClaimGroupMember(models.Model):
+    """A claim's membership of its same-claim group: who linked it, when, and to which claim."""
+
+    group = models.ForeignKey(ClaimGroup, on_delete=models.CASCADE, related_name="members")
+    claim = models.OneToOneField(Claim, on_delete=models.CASCADE, related_name="same_claim")
+    linked_to = models.ForeignKey(Claim, null=True, on_delete=models.SET_NULL, related_name="+")
+    linked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    linked_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["group"], name="claim_group_member_group")]
+
+    def __str__(self) -> str:
+        return f"claim {self.claim_id} in group {self.group_id}"

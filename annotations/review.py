@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
-from . import counters, roles
+from . import counters, roles, search
 from .exceptions import DomainConflict, NotAllowed, StaleVersion
 from .exports import published_rows
 from .models import Annotation, AnnotationVersion, Claim, Publication, ReviewTransition
@@ -78,6 +78,7 @@ def _transition(annotation, to_status, *, actor, comment, expected_version=None)
     )
     if to_status == Status.APPROVED or annotation.status == Status.APPROVED:
         published_rows.refresh_claim(claim.pk)  # the export's row follows the publication, in this transaction
+    search.sync_published_rationale(claim)
     transition = _record(annotation, annotation.status, to_status, actor=actor, comment=comment, now=now)
     annotation.status = to_status
     annotation.save(update_fields=["status", "updated_at"])

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", views.article_list, name="article-list"),
     path("articles/add/", views.article_add, name="article-add"),
     path("articles/<int:pk>/", views.article_detail, name="article-detail"),
+    path("search/", views.claim_search, name="claim-search"),
     path("review/", views.review_queue, name="review-queue"),
     path("exports/", views.exports, name="export-list"),
     path("verdicts.css", views.verdict_styles, name="verdict-styles"),

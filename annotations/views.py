@@ -102,6 +102,18 @@ def _pager(params: dict, page: keyset.Page, *, newer: str, older: str) -> dict:
 
 
 @login_required
+def claim_search(request):
+    """Search claims across all articles; the page's script asks GET /api/v1/claims/?q=."""
+    _require_role(request.user)
+    languages = Article.objects.order_by("language").values_list("language", flat=True).distinct()
+    return render(
+        request,
+        "annotations/claim_search.html",
+        {"query": request.GET.get("q", ""), "language": request.GET.get("language", ""), "languages": list(languages)},
+    )
+
+
+@login_required
 def article_add(request):
     """Paste an article or upload a .txt (first line is the title) or .json/.jsonl file of articles."""
     if not roles.is_editor(request.user):

@@ -3,9 +3,10 @@
 import datetime
 
 import langcodes
+from django.contrib.postgres.expressions import ArraySubquery
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
@@ -14,6 +15,7 @@ from rest_framework.response import Response
 
 from .. import articles as article_services
 from .. import claims as claim_services
+from .. import same_claims, search, selectors
 from ..anchoring import Anchor, normalise
 from ..fetching import jobs as fetch_jobs
 from ..importing import ImportFailed, import_articles, parse_payload, records_from_items
@@ -192,18 +194,23 @@ class AnchorSerializer(serializers.Serializer):
 
 
 class ClaimSerializer(serializers.ModelSerializer):
+    """A claim. `matches`: the ids of the claims linked to it as the same claim (both ways)."""
+
     selector = SelectorField(
         help_text="W3C selectors: a TextQuoteSelector {exact, prefix, suffix}, a TextPositionSelector "
         "{start, end} (code points), or both. Responses carry both."
     )
     published_verdict = PublishedVerdictField()
     anchor = AnchorSerializer(source="*", read_only=True)
+    matches = serializers.ListField(
+        child=serializers.IntegerField(), source="match_ids", read_only=True, help_text="Ids of the same claims"
+    )
 
     class Meta:
         model = Claim
         fields = [
             "id", "article", "selector", "start", "end", "exact", "claimant", "claim_date", "statement",
-            "published_verdict", "anchor", "created_at", "updated_at",
+            "published_verdict", "anchor", "matches", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = ["id", "article", "start", "end", "exact", "created_at", "updated_at"]
 
@@ -219,7 +226,41 @@ class ClaimSerializer(serializers.ModelSerializer):
         return normalise(value).strip()
 
 
-CLAIM_QUERYSET = Claim.objects.select_related("published_version__verdict")
+ERROR_RESPONSE = OpenApiTypes.OBJECT  # {"<field>": ["reason"]} or {"detail": "reason"}
+
+
+class ClaimListSerializer(ClaimSerializer):
+    """A claim in a list; with ?q= also its search `rank` and `headline`."""
+
+    rank = serializers.FloatField(read_only=True, allow_null=True, help_text="Search rank (with q), higher first")
+    headline = serializers.CharField(
+        read_only=True,
+        allow_null=True,
+        help_text="With q: the matching excerpt; each match is between U+E000 and U+E001 (split on them, "
+        "render as text)",
+    )
+    article_title = serializers.CharField(read_only=True, allow_null=True, help_text="With q: the article's title")
+
+    class Meta(ClaimSerializer.Meta):
+        fields = [*ClaimSerializer.Meta.fields, "rank", "headline", "article_title"]
+
+
+class SimilarClaimSerializer(serializers.Serializer):
+    claim = ClaimListSerializer(help_text="The suggested claim, with its published verdict")
+    score = serializers.FloatField(min_value=0, max_value=1)
+
+
+class MatchInputSerializer(serializers.Serializer):
+    claim = serializers.IntegerField(help_text="The id of the claim that is the same claim")
+
+
+class MatchSerializer(serializers.Serializer):
+    """A claim linked as the same claim: who linked it, when."""
+
+    claim = ClaimListSerializer(source="claim_with_title")
+    linked_to = serializers.IntegerField(source="linked_to_id", allow_null=True)
+    linked_by = serializers.CharField(source="linked_by.username", allow_null=True, default=None)
+    linked_at = serializers.DateTimeField()
 
 
 class ArticleViewSet(viewsets.ModelViewSet):
@@ -342,12 +383,13 @@ class ArticleViewSet(viewsets.ModelViewSet):
         # Not self.get_object(): the claim permission's ownership rule is about claims, not their article.
         article = get_object_or_404(Article, pk=pk)
         if request.method == "GET":
-            page = self.paginate_queryset(CLAIM_QUERYSET.filter(article=article))
+            page = self.paginate_queryset(selectors.claim_queryset().filter(article=article))
             return self.get_paginated_response(ClaimSerializer(page, many=True).data)
         serializer = ClaimSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         claim = claim_services.create_claim(article, data.pop("selector"), created_by=request.user, **data)
+        claim = selectors.claim_queryset().get(pk=claim.pk)
         return Response(ClaimSerializer(claim).data, status=status.HTTP_201_CREATED)
 
 
@@ -360,12 +402,50 @@ class ClaimViewSet(
 ):
     """Claims across articles. Create them under their article: POST /articles/{id}/claims/."""
 
-    queryset = CLAIM_QUERYSET
     serializer_class = ClaimSerializer
     permission_classes = [ReadByRoleWriteByReviewer]
     filterset_class = ClaimFilter
-    keyset_ordering = ("id",)
-    http_method_names = ["get", "patch", "delete", "head", "options"]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_keyset_ordering(self) -> tuple[str, ...]:
+        # A ranked search pages best first, by (rank, id); every other list by id.
+        if self.action == "list" and self.request.query_params.get("q") is not None:
+            return ("-rank", "id")
+        return ("id",)
+
+    def get_queryset(self):
+        return selectors.claims()
+
+    def filter_queryset(self, queryset):
+        # The search comes after the other filters: it ranks what they leave, and orders by rank.
+        queryset = super().filter_queryset(queryset)
+        q = self.request.query_params.get("q")
+        if self.action == "list" and q is not None:
+            queryset = selectors.search_claims(self.request.user, queryset, q)
+        return selectors.with_matches(queryset)
+
+    def get_serializer_class(self):
+        return ClaimListSerializer if self.action == "list" else ClaimSerializer
+
+    def _claim(self, pk) -> Claim:
+        # Not self.get_object(): linking needs a reviewer, not the claim's creator.
+        return get_object_or_404(selectors.claim_queryset(), pk=pk)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "q",
+                str,
+                description='Full-text search (websearch syntax: "a phrase", -word, or) in each claim\'s '
+                "language over its text, restatement, claimant and published rationale; results best first "
+                f"with `rank` and `headline`. At most {search.MAX_QUERY_LENGTH} characters; a blank q is "
+                "refused with 400, stop words alone find nothing.",
+            )
+        ],
+        responses={200: ClaimListSerializer(many=True), 400: ERROR_RESPONSE},
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
 
     def perform_destroy(self, instance):
         claim_services.delete_claim(instance)
@@ -382,4 +462,61 @@ class ClaimViewSet(
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         claim_services.update_claim(claim, selectors=data.pop("selector", None), actor=request.user, **data)
-        return Response(ClaimSerializer(CLAIM_QUERYSET.get(pk=claim.pk)).data)
+        return Response(ClaimSerializer(selectors.claim_queryset().get(pk=claim.pk)).data)
+
+    @extend_schema(
+        responses={200: SimilarClaimSerializer(many=True), 404: ERROR_RESPONSE},
+        description=f"Claims from other articles that may be the same claim, best first, at most "
+        f"{search.SIMILAR_LIMIT}; suggestions only. Viewers get claims with a published verdict only.",
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def similar(self, request, pk=None):
+        claim = self._claim(pk)
+        suggestions = selectors.similar_claims(request.user, claim)
+        return Response(SimilarClaimSerializer(suggestions, many=True).data)
+
+    @extend_schema(
+        methods=["GET"],
+        responses={200: MatchSerializer(many=True), 404: ERROR_RESPONSE},
+        description="The claims linked to this one as the same claim, with who linked them and when.",
+    )
+    @extend_schema(
+        methods=["POST"],
+        request=MatchInputSerializer,
+        responses={201: MatchSerializer, 400: ERROR_RESPONSE, 403: ERROR_RESPONSE, 404: ERROR_RESPONSE},
+        description="Link `claim` to this claim as the same claim (reviewers, editors). Their groups merge. "
+        "Refused with 400 naming `claim`: itself, the same article, already linked.",
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
+    def matches(self, request, pk=None):
+        claim = self._claim(pk)
+        if request.method == "GET":
+            return Response(MatchSerializer(_with_titles(same_claims.matches_of(claim)), many=True).data)
+        serializer = MatchInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        other_pk = serializer.validated_data["claim"]
+        other = Claim.objects.filter(pk=other_pk).first()
+        if other is None:
+            raise serializers.ValidationError({"claim": [f"Claim {other_pk} does not exist."]})
+        membership = same_claims.link_claims(claim, other, actor=request.user)
+        (membership,) = _with_titles(same_claims.matches_of(claim).filter(pk=membership.pk))
+        return Response(MatchSerializer(membership).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        responses={204: None, 400: ERROR_RESPONSE, 403: ERROR_RESPONSE, 404: ERROR_RESPONSE},
+        description="Unlink `other` from this claim's group of same claims.",
+    )
+    @action(detail=True, methods=["delete"], url_path=r"matches/(?P<other>\d+)", url_name="match-detail")
+    def unlink(self, request, pk=None, other=None):
+        same_claims.unlink_claims(self._claim(pk), self._claim(other))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _with_titles(memberships) -> list:
+    """Memberships with their claim's match ids and article title, as the claim serializer reads them."""
+    memberships = list(memberships.annotate(match_ids=ArraySubquery(same_claims.match_ids_subquery("claim_id"))))
+    for membership in memberships:
+        membership.claim.match_ids = membership.match_ids
+        membership.claim.article_title = membership.claim.article.title
+        membership.claim_with_title = membership.claim
+    return memberships

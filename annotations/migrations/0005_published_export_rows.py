@@ -53,7 +53,7 @@ def backfill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("annotations", "0003_article_revisions_and_fetch"),
+        ("annotations", "0004_claim_search"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -4,13 +4,18 @@ The rows go in with COPY inside one transaction (a million claims take a few
 minutes). The data is synthetic
 but shaped like the real thing: accents and non-Latin text, commas, quotes,
 line breaks and formula-looking text in rationales, one to three evidence URLs.
+Each article has its own text (English, Italian or Russian sentences with
+figures and names, words drawn with Zipf-like frequencies from a vocabulary
+with a long tail), so text search meets common and rare words as in a newsroom.
 Running it again adds N more claims.
 """
 
 import datetime
 import io
+import itertools
 import json
 import math
+import random
 from collections.abc import Iterator
 
 from django.contrib.auth import get_user_model
@@ -32,12 +37,47 @@ from annotations.models import (
     ReviewTransition,
     Verdict,
 )
+from annotations.search import config_for_language
 
 CLAIMS_PER_ARTICLE = 20
 VERSIONS_PER_ANNOTATION = 3
 REVIEWERS = 10
-SENTENCE = "Sentence {k}: the minister said spending rose to {n} million euros in {year}, è vero? Москва. "
 PUBLISHERS = ("The Example Times", "Corriere dell'Esempio", "Вестник Примера", "Daily Sample", "Le Monde d'essai")
+LANGUAGES = ("en", "it", "ru")
+# Words by language (drawn with Zipf-like frequencies), names and figures that recur across languages.
+_WORDS = {
+    "en": (
+        "the minister said spending rose to million euros in year government report budget tax health school "
+        "police court election vote voted parliament senate council mayor city country company market price "
+        "prices inflation jobs unemployment workers wages energy gas oil climate emissions war army border "
+        "migrants hospital patients doctors vaccine cases deaths crime prison law ban software security data "
+        "bank debt growth percent rate fell cut increase record highest lowest since according official "
+        "figures study survey shows claims more than less half third every people children women families "
+    ),
+    "it": (
+        "il ministro ha detto che la spesa è salita a milioni di euro nel anno governo rapporto bilancio "
+        "tasse sanità scuola polizia tribunale elezioni voto votato parlamento senato comune sindaco città "
+        "paese azienda mercato prezzo prezzi inflazione lavoro disoccupazione lavoratori salari energia gas "
+        "petrolio clima emissioni guerra esercito confine migranti ospedale pazienti medici vaccino casi "
+        "morti reati carcere legge divieto sicurezza dati banca debito crescita percento tasso calo aumento "
+        "record secondo dati ufficiali studio sondaggio mostra oltre meno metà terzo ogni persone bambini "
+        "donne famiglie "
+    ),
+    "ru": (
+        "министр сказал что расходы выросли до миллионов евро в году правительство доклад бюджет налог "
+        "здоровье школа полиция суд выборы голосование парламент сенат совет мэр город страна компания рынок "
+        "цены инфляция работа безработица зарплаты энергия газ нефть климат война армия граница больница "
+        "врачи вакцина случаи закон запрет безопасность банк долг рост процент ставка снизилась рекорд "
+    ),
+}
+WORDS = {language: text.split() for language, text in _WORDS.items()}
+NAMES = str.split(
+    "Kaspersky Rossi Müller Dupont García Ivanov Smith Bianchi Schmidt Moreau Lopez Petrov Johnson Romano "
+    "Fischer Laurent Martínez Sokolov Brown Colombo Weber Bernard Fernández Volkov Eurostat Istat Reuters "
+    "Brussels Milano Berlin Paris Madrid Moscow London Roma Napoli Torino "
+)
+SYLLABLES = str.split("ka ri to mo la ne si pa ve ro cu di fa ge lu mi no sa te zo bra cre fli gno pro stra tri vel")
+TAIL_WORDS = 40_000  # rare words: each claim gets a few, so a rare word matches a handful of claims
 RATIONALES = (
     "Official figures agree.",
     'The report says "roughly", not exactly; see table 2.',
@@ -104,16 +144,41 @@ class _Plan:
             for model in (Article, Claim, Annotation, AnnotationVersion, Publication)
         }
         self.base = timezone.now() - datetime.timedelta(days=365)
-        sentences = [SENTENCE.format(k=k, n=100 + k * 7, year=2000 + k) for k in range(self.per_article)]
-        self.body = "".join(sentences)
-        self.spans = []
-        offset = 0
-        for sentence in sentences:
-            self.spans.append((offset, offset + len(sentence) - 1))  # without the trailing space
-            offset += len(sentence)
+        self.tail = [
+            "".join(random.Random(n).choices(SYLLABLES, k=3 + n % 2)) + ("" if n % 3 else "s")
+            for n in range(TAIL_WORDS)
+        ]
+        self.tail_weights = list(itertools.accumulate(1 / (rank + 10) for rank in range(TAIL_WORDS)))
 
     def instant(self, seconds: float) -> datetime.datetime:
         return self.base + datetime.timedelta(seconds=seconds)
+
+    def language(self, article_pk: int) -> str:
+        return LANGUAGES[article_pk % len(LANGUAGES)]
+
+    def article_text(self, article_pk: int) -> tuple[str, list[tuple[int, int]]]:
+        """The article's body and its sentences' spans (without the trailing space), the same on every call."""
+        rng = random.Random(article_pk)
+        words = WORDS[self.language(article_pk)]
+        sentences = []
+        for _ in range(self.per_article):
+            common = rng.choices(words, cum_weights=_ZIPF[: len(words)], k=rng.randint(6, 12))
+            rare = rng.choices(self.tail, cum_weights=self.tail_weights, k=rng.randint(1, 3))
+            picked = [
+                *common,
+                *rare,
+                rng.choice(NAMES),
+                str(rng.choice((rng.randint(2, 999), rng.randint(1990, 2025)))),
+            ]
+            rng.shuffle(picked)
+            sentence = " ".join(picked)
+            sentences.append(sentence[0].upper() + sentence[1:] + ".")
+        body = " ".join(sentences)
+        spans, offset = [], 0
+        for sentence in sentences:
+            spans.append((offset, offset + len(sentence)))
+            offset += len(sentence) + 1
+        return body, spans
 
     def article_rows(self) -> Iterator[tuple]:
         for index in range(self.articles):
@@ -123,9 +188,9 @@ class _Plan:
                 f"Bench article {pk}, «edizione» №{index}",
                 f"https://news.example.org/bench/{pk}",
                 PUBLISHERS[index % len(PUBLISHERS)],
-                ("en", "it", "ru")[index % 3],
+                self.language(pk),
                 self.instant(index),
-                self.body,
+                self.article_text(pk)[0],
                 self.instant(index),
                 self.instant(index),
                 None,
@@ -134,26 +199,32 @@ class _Plan:
             )
 
     def claim_rows(self) -> Iterator[tuple]:
+        body, spans = "", []
         for index in range(self.claims):
             article, position = divmod(index, self.per_article)
-            start, end = self.spans[position]
-            exact = self.body[start:end]
+            article_pk = self.start[Article] + article
+            if position == 0:
+                body, spans = self.article_text(article_pk)
+            start, end = spans[position]
+            exact = body[start:end]
             published = self.start[AnnotationVersion] + index * VERSIONS_PER_ANNOTATION + VERSIONS_PER_ANNOTATION - 1
             yield (
                 self.start[Claim] + index,
                 start,
                 end,
                 exact,
-                self.body[max(0, start - 32) : start],
-                self.body[end : end + 32],
+                body[max(0, start - 32) : start],
+                body[end : end + 32],
                 ("Minister of Finance", "=Opposition leader")[index % 2],
                 (self.base + datetime.timedelta(days=index % 300)).date(),
                 "",
                 self.instant(index),
                 self.instant(index),
-                self.start[Article] + article,
+                article_pk,
                 None,
                 published,
+                config_for_language(self.language(article_pk)),
+                RATIONALES[(index + VERSIONS_PER_ANNOTATION) % 5],  # the published version's
             )
 
     def annotation_rows(self) -> Iterator[tuple]:
@@ -250,13 +321,16 @@ _TABLES = (
     (
         Claim,
         'id,start,"end",exact,prefix,suffix,claimant,claim_date,statement,created_at,updated_at,article_id,'
-        "created_by_id,published_version_id",
+        "created_by_id,published_version_id,search_config,published_rationale",
         "claim_rows",
     ),
     (Annotation, "id,status,version,created_at,updated_at,reviewer_id,claim_id", "annotation_rows"),
     (Publication, "id,created_at,actor_id,claim_id,version_id", "publication_rows"),
     (ReviewTransition, "id,from_status,to_status,version,comment,created_at,actor_id,annotation_id", "transition_rows"),
 )
+
+
+_ZIPF = list(itertools.accumulate(1 / (rank + 1) for rank in range(200)))
 
 
 class _CopySource(io.RawIOBase):

@@ -1,7 +1,7 @@
 // The claim panel: the claim, its annotations, the verdict form with evidence, history, review actions.
 // Saves send If-Match; a save that loses the race shows the other version and keeps what was typed.
 
-import { errorLines, get, getAll, patch, post } from "./api.js";
+import { errorLines, get, getAll, patch, post, request } from "./api.js";
 import { $, formatTime, h, linkOrText, safeHref } from "./dom.js";
 
 const STANCES = ["supports", "refutes", "context"];
@@ -71,7 +71,83 @@ export class ClaimPanel {
     $("#history-button").setAttribute("aria-expanded", "false");
     this.hideConflict();
     this.message("");
-    await this.loadAnnotations(focusAnnotation);
+    await Promise.all([this.loadAnnotations(focusAnnotation), this.loadChecks()]);
+  }
+
+  // ---------- checked before? similar claims and same-claim links ----------
+
+  async loadChecks() {
+    const claimId = this.claim.id;
+    $("#match-message").textContent = "";
+    $("#similar-list").replaceChildren(h("li", { class: "hint", text: "Looking for similar claims…" }));
+    const [similar, matches] = await Promise.all([
+      get(`/api/v1/claims/${claimId}/similar/`),
+      get(`/api/v1/claims/${claimId}/matches/`),
+    ]);
+    if (this.claim?.id !== claimId) return;
+    const linked = new Set(matches.ok ? matches.data.map((match) => match.claim.id) : []);
+    this.renderSimilar(similar.ok ? similar.data.filter((s) => !linked.has(s.claim.id)) : null, similar.data);
+    this.renderMatches(matches.ok ? matches.data : [], matches.ok ? null : matches.data);
+  }
+
+  claimLine(claim) {
+    const verdict = claim.published_verdict;
+    return [
+      h("span", { class: "verdict-chip", "data-verdict": verdict?.verdict || "none", text: verdict?.label || "Unreviewed" }),
+      h("a", { href: `/articles/${claim.article}/?claim=${claim.id}`, class: "claim-text", text: claim.exact }),
+      h("span", { class: "hint", text: claim.article_title || `Article ${claim.article}` }),
+    ];
+  }
+
+  renderSimilar(suggestions, problem) {
+    const list = $("#similar-list");
+    if (suggestions === null) {
+      list.replaceChildren(h("li", { class: "hint", text: errorLines(problem).join(" ") }));
+      return;
+    }
+    if (!suggestions.length) {
+      list.replaceChildren(h("li", { class: "hint", text: "No similar claims in other articles." }));
+      return;
+    }
+    list.replaceChildren(...suggestions.map(({ claim, score }) =>
+      h("li", { class: "similar-item" },
+        ...this.claimLine(claim),
+        h("span", { class: "score", text: `${Math.round(score * 100)}% alike` }),
+        this.user.is_reviewer
+          ? h("button", { type: "button", class: "small", text: "Same claim", "aria-label": `Same claim: ${claim.exact}`, onclick: () => this.link(claim.id) })
+          : null)));
+  }
+
+  renderMatches(matches, problem) {
+    const list = $("#match-list");
+    if (problem) {
+      list.replaceChildren(h("li", { class: "hint", text: errorLines(problem).join(" ") }));
+      return;
+    }
+    if (!matches.length) {
+      list.replaceChildren(h("li", { class: "hint", text: "Not linked to any claim." }));
+      return;
+    }
+    list.replaceChildren(...matches.map((match) =>
+      h("li", { class: "match-item" },
+        ...this.claimLine(match.claim),
+        h("span", { class: "hint", text: `linked by ${match.linked_by || "—"}, ${formatTime(match.linked_at)}` }),
+        this.user.is_reviewer
+          ? h("button", { type: "button", class: "small", text: "Unlink", "aria-label": `Unlink: ${match.claim.exact}`, onclick: () => this.unlink(match.claim.id) })
+          : null)));
+  }
+
+  async link(otherId) {
+    const response = await post(`/api/v1/claims/${this.claim.id}/matches/`, { claim: otherId });
+    $("#match-message").textContent = response.ok ? "Linked as the same claim." : errorLines(response.data).join(" ");
+    if (response.ok) await this.loadChecks();
+    if (response.ok) $("#match-message").textContent = "Linked as the same claim.";
+  }
+
+  async unlink(otherId) {
+    const response = await request("DELETE", `/api/v1/claims/${this.claim.id}/matches/${otherId}/`);
+    if (response.ok) await this.loadChecks();
+    $("#match-message").textContent = response.ok ? "Unlinked." : errorLines(response.data).join(" ");
   }
 
   renderPublished() {

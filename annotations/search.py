@@ -1,0 +1,308 @@
+"""Claim search: full-text search in each article's language, similar-claim suggestions.
+
+Every claim stores its article language's text-search configuration (`search_config`, a regconfig)
+and its published verdict's rationale, so that `search_vector` can be a stored generated column
+(a generated column reads only its own row) under a GIN index.
+
+A query is parsed once per configuration (websearch_to_tsquery: quotes, `-word`, `or`); the
+configurations that parse it alike share one `search_vector @@ query` branch, so each branch is a
+GIN index scan and a word is stemmed in the language of the claim it is matched against.
+
+Similar claims are suggestions only: candidates from other articles (by their less common words,
+figures and names), re-scored here by how much of the claim's content words they cover, by the
+figures and names they share, which carry across languages, and by trigram similarity (pg_trgm).
+"""
+
+import re
+import time
+from dataclasses import dataclass
+
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.search import SearchQueryField, SearchVectorField
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.models import BooleanField, Case, F, FloatField, Func, Q, QuerySet, TextField, Value, When
+from django.db.models.functions import Cast, NullIf
+
+from .models import Claim, RegConfigField
+
+# BCP 47 primary language subtag -> PostgreSQL text-search configuration (those shipped with PostgreSQL 13+).
+LANGUAGE_CONFIGS = {
+    "ar": "arabic", "ca": "catalan", "da": "danish", "de": "german", "el": "greek", "en": "english",
+    "es": "spanish", "eu": "basque", "fi": "finnish", "fr": "french", "ga": "irish", "hi": "hindi",
+    "hu": "hungarian", "hy": "armenian", "id": "indonesian", "it": "italian", "lt": "lithuanian",
+    "nb": "norwegian", "ne": "nepali", "nl": "dutch", "nn": "norwegian", "no": "norwegian",
+    "pt": "portuguese", "ro": "romanian", "ru": "russian", "sr": "serbian", "sv": "swedish",
+    "ta": "tamil", "tr": "turkish", "yi": "yiddish",
+}  # fmt: skip
+SIMPLE = "simple"
+CONFIGS = sorted({*LANGUAGE_CONFIGS.values(), SIMPLE})
+
+MAX_QUERY_LENGTH = 500
+SEARCH_CANDIDATES = 2000
+# ts_headline marks each match with these two private-use characters; clients split on them and
+# render the parts as text (never as HTML).
+HEADLINE_START = "\ue000"
+HEADLINE_STOP = "\ue001"
+HEADLINE_OPTIONS = f"StartSel={HEADLINE_START}, StopSel={HEADLINE_STOP}, MaxWords=30, MinWords=12, MaxFragments=2"
+
+
+def config_for_language(language: str) -> str:
+    """The text-search configuration for a BCP 47 tag: its language's, or `simple` (no stemming)."""
+    primary = (language or "").split("-")[0].lower()
+    return LANGUAGE_CONFIGS.get(primary, SIMPLE)
+
+
+def sync_published_rationale(claim: Claim) -> None:
+    """Copy the claim's published verdict's rationale (or nothing) onto the claim, for its search vector.
+
+    Called by annotations.review inside the transaction that publishes or withdraws the verdict.
+    """
+    version = claim.published_version
+    claim.published_rationale = version.rationale if version is not None else ""
+    Claim.objects.filter(pk=claim.pk).update(published_rationale=claim.published_rationale)
+
+
+def sync_article_language(article) -> None:
+    """After an article's language changed: re-stem its claims in the new language."""
+    Claim.objects.filter(article=article).update(search_config=config_for_language(article.language))
+
+
+# ---------------------------------------------------------------- search
+
+
+def clean_query(q: str) -> str:
+    """The user's words, or ValidationError({"q": ...}) for a query that cannot be a search."""
+    q = (q or "").strip()
+    if not q:
+        raise ValidationError({"q": "Enter one or more words to search for."})
+    if len(q) > MAX_QUERY_LENGTH:
+        raise ValidationError({"q": f"A search is at most {MAX_QUERY_LENGTH} characters ({len(q)} sent)."})
+    if "\x00" in q:
+        raise ValidationError({"q": "The search contains a NUL character."})
+    return q
+
+
+def _parsed_queries(q: str) -> list[tuple[list[str], str]]:
+    """[(configs, tsquery text)] for the configurations that parse `q` to a non-empty query, grouped."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT cfg::text, websearch_to_tsquery(cfg, %s)::text FROM unnest(%s::regconfig[]) AS cfg",
+            [q, CONFIGS],
+        )
+        rows = cursor.fetchall()
+    groups: dict[str, list[str]] = {}
+    for config, tsquery in rows:
+        if tsquery:  # only stop words in this language
+            groups.setdefault(tsquery, []).append(config)
+    return [(configs, tsquery) for tsquery, configs in groups.items()]
+
+
+class _TsQuery(Func):
+    """A tsquery already parsed (by websearch_to_tsquery in its configuration): cast, never re-parsed."""
+
+    template = "%(expressions)s::tsquery"
+    output_field = SearchQueryField()
+
+    def __init__(self, text: str):
+        super().__init__(Value(text))
+
+
+class _Matches(Func):
+    """vector @@ query, as a condition."""
+
+    template = "%(expressions)s"
+    arg_joiner = " @@ "
+    output_field = BooleanField()
+
+
+def _rank(query) -> Func:
+    return Func(F("search_vector"), query, function="ts_rank", output_field=FloatField())
+
+
+def search_claims(queryset: QuerySet, q: str) -> QuerySet:
+    """`queryset` narrowed to the claims matching `q`, with `rank` and `headline`, best first (-rank, id).
+
+    Ranking reads every candidate's vector, so a word found in a large share of a million claims would
+    cost seconds: the candidates are the first SEARCH_CANDIDATES matches (in index order) of `queryset`,
+    ranked. A query matching fewer claims (nearly all real searches) is ranked in full. A query of stop
+    words only matches nothing (an empty result, not an error).
+    """
+    q = clean_query(q)
+    groups = _parsed_queries(q)
+    if not groups:
+        return queryset.none().annotate(rank=Value(0.0), headline=Value(""))
+    matching = Q()
+    whens = []
+    for configs, tsquery in groups:
+        match = Q(_Matches(F("search_vector"), _TsQuery(tsquery)))
+        in_configs = Q(search_config__in=[Cast(Value(config), RegConfigField()) for config in configs])
+        if len(configs) < len(CONFIGS):
+            match &= in_configs
+        matching |= match
+        whens.append(When(in_configs, then=_TsQuery(tsquery)))
+    query = Case(*whens, default=_TsQuery(""), output_field=SearchQueryField())
+    text = Func(
+        Value(" … "), "exact", NullIf("statement", Value("")), NullIf("published_rationale", Value("")),
+        function="concat_ws", output_field=TextField(),
+    )  # fmt: skip
+    candidates = queryset.filter(matching).order_by().values("pk")[:SEARCH_CANDIDATES]
+    return (
+        queryset.filter(pk__in=candidates)
+        .annotate(
+            rank=_rank(query),
+            headline=Func(
+                F("search_config"),
+                text,
+                query,
+                Value(HEADLINE_OPTIONS),
+                function="ts_headline",
+                output_field=TextField(),
+            ),
+        )
+        .order_by("-rank", "id")
+    )
+
+
+# ---------------------------------------------------------------- similar claims
+
+FIGURE = re.compile(r"\d+(?:[.,]\d+)*")
+WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
+SENTENCE_END = re.compile(r"[.!?:;«»\"“”]\s*$")
+SIMILAR_LIMIT = 10
+MIN_SCORE = 0.15
+CANDIDATES = 60
+WORD_CANDIDATES = 600  # matches of the less common words that are ranked to pick CANDIDATES
+# A word in more than this share of all claims does not pick candidates (it still counts in the score).
+COMMON_WORD_SHARE = 0.005
+WEIGHTS = {"words": 0.45, "figures": 0.3, "names": 0.15, "trigram": 0.1}
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    claim: Claim
+    score: float
+
+
+def figures(text: str) -> set[str]:
+    """Numbers in `text`, written alike across languages: `1,000` and `1.000` -> 1000, `94mil` -> 94."""
+    found = set()
+    for match in FIGURE.finditer(text):
+        raw = match.group()
+        groups = re.split(r"[.,]", raw)
+        thousands = len(groups) > 1 and all(len(g) == 3 for g in groups[1:])
+        number = "".join(groups) if thousands else ".".join(groups[:2])
+        number = number.lstrip("0") or "0"
+        if len(number) > 1:  # single digits say little
+            found.add(number)
+    return found
+
+
+def names(text: str) -> set[str]:
+    """Proper nouns and acronyms: capitalised words that do not start a sentence, casefolded
+    (a sentence's first word is capitalised in any case; an acronym counts there too)."""
+    found = set()
+    before_end = 0
+    for match in WORD.finditer(text):
+        word = match.group().strip("'\u2019-")
+        between = text[before_end : match.start()]
+        starts_sentence = before_end == 0 or bool(SENTENCE_END.search(between))
+        before_end = match.end()
+        if len(word) >= 2 and word[0].isupper() and (word.isupper() or not starts_sentence):
+            found.add(word.casefold())
+    return found
+
+
+def _tsquery_of(words) -> str:
+    return " | ".join("'" + word.replace("\\", "\\\\").replace("'", "''") + "'" for word in sorted(words))
+
+
+_common_cache: dict = {"at": 0.0, "words": frozenset()}
+
+
+def _common_words() -> frozenset:
+    """Lexemes in more than COMMON_WORD_SHARE of claims, from the planner's statistics (ANALYZE)."""
+    if time.monotonic() - _common_cache["at"] < 300:
+        return _common_cache["words"]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
+            "WHERE tablename = %s AND attname = 'search_vector'",
+            [Claim._meta.db_table],
+        )
+        row = cursor.fetchone()
+    words = frozenset()
+    if row and row[0]:
+        words = frozenset(w for w, share in zip(row[0], row[1], strict=False) if share > COMMON_WORD_SHARE)
+    _common_cache.update(at=time.monotonic(), words=words)
+    return words
+
+
+def similar_claims(
+    claim: Claim, candidates: QuerySet, *, limit: int = SIMILAR_LIMIT, finish=lambda queryset: queryset
+) -> list[Suggestion]:
+    """Claims from other articles that may be the same claim as `claim`, best first, score 0..1.
+
+    `candidates` is what the asking user may see (a Claim queryset with what the answer needs joined);
+    `finish` adds to the two candidate queries what the answer needs besides.
+    Two bounded candidate searches (index scans with a LIMIT), then a re-score of at most
+    2 x CANDIDATES rows here.
+    """
+    text = " ".join(part for part in (claim.exact, claim.statement) if part)
+    own_figures, own_names = figures(text), names(text)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tsvector_to_array(to_tsvector(%s::regconfig, %s))", [claim.search_config or SIMPLE, text]
+        )
+        own_words = set(cursor.fetchone()[0])
+    common = _common_words()
+    picking = {word for word in own_words | own_figures | own_names if word not in common}
+    others = candidates.exclude(article_id=claim.article_id)
+    found: dict[int, Claim] = {}
+    # No trigram index scan for candidates: with a claim's dozens of trigrams, the common ones' posting
+    # lists made it 130-440 ms at 100,000 claims (bench/search.py). Near-verbatim copies share the rare
+    # words anyway; trigram similarity still scores every candidate.
+    if picking:
+        tsquery = _TsQuery(_tsquery_of(picking))
+        matching = others.filter(_Matches(F("search_vector"), tsquery))
+        by_words = (
+            others.filter(pk__in=matching.order_by().values("pk")[:WORD_CANDIDATES])
+            .annotate(pick=_rank(tsquery))
+            .order_by("-pick", "id")[:CANDIDATES]
+        )
+        found.update((c.pk, c) for c in _with_features(finish(by_words), claim.exact))
+    scored = []
+    for candidate in found.values():
+        score = _score(own_words, own_figures, own_names, candidate)
+        if score >= MIN_SCORE:
+            scored.append(Suggestion(candidate, round(score, 3)))
+    scored.sort(key=lambda s: (-s.score, s.claim.pk))
+    return scored[:limit]
+
+
+def _similarity(text: str) -> Func:
+    return Func(F("exact"), Value(text), function="similarity", output_field=FloatField())
+
+
+def _with_features(queryset: QuerySet, exact: str) -> list[Claim]:
+    text = Func(Value(" "), "exact", "statement", function="concat_ws", output_field=TextField())
+    vector = Func(F("search_config"), text, function="to_tsvector", output_field=SearchVectorField())
+    return list(
+        queryset.annotate(
+            words=Func(vector, function="tsvector_to_array", output_field=ArrayField(TextField())),
+            trigram=_similarity(exact),
+        )
+    )
+
+
+def _score(own_words: set, own_figures: set, own_names: set, candidate: Claim) -> float:
+    text = " ".join(part for part in (candidate.exact, candidate.statement) if part)
+    parts = {"trigram": candidate.trigram}
+    if own_words:
+        parts["words"] = len(own_words & set(candidate.words)) / len(own_words)
+    if own_figures:
+        parts["figures"] = len(own_figures & figures(text)) / len(own_figures)
+    if own_names:
+        parts["names"] = len(own_names & names(text)) / len(own_names)
+    total = sum(WEIGHTS[name] for name in parts)
+    return min(1.0, sum(WEIGHTS[name] * value for name, value in parts.items()) / total)

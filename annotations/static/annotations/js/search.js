@@ -1,0 +1,91 @@
+// The claim search page: GET /api/v1/claims/?q= and the results with their highlighted excerpts.
+// Excerpts arrive with each match between U+E000 and U+E001; they are split there and put in as text.
+
+import { errorLines, get } from "./api.js";
+import { $, h, isTyping } from "./dom.js";
+
+const START = "\ue000";
+const STOP = "\ue001";
+const form = $("#search-form");
+const input = $("#search-q");
+const results = $("#search-results");
+const message = $("#search-message");
+const more = $("#search-more");
+let next = null;
+
+// "a \ue000b\ue001 c" -> [text "a ", <mark>b</mark>, text " c"]
+export function headlineNodes(headline) {
+  const nodes = [];
+  for (const [index, part] of (headline || "").split(START).entries()) {
+    if (index === 0) {
+      if (part) nodes.push(document.createTextNode(part));
+      continue;
+    }
+    const [matched, ...rest] = part.split(STOP);
+    nodes.push(h("mark", { text: matched }));
+    if (rest.join("")) nodes.push(document.createTextNode(rest.join("")));
+  }
+  return nodes;
+}
+
+function result(claim) {
+  const verdict = claim.published_verdict;
+  const href = `/articles/${claim.article}/?claim=${claim.id}`;
+  return h("li", { class: "search-result" },
+    h("a", { href, class: "result-link" }, h("span", { class: "excerpt" }, headlineNodes(claim.headline || claim.exact))),
+    h("div", { class: "result-meta" },
+      h("span", { class: "verdict-chip", "data-verdict": verdict?.verdict || "none", text: verdict?.label || "Unreviewed" }),
+      claim.claimant ? h("span", { class: "claimant", text: claim.claimant }) : null,
+      h("span", { class: "hint", text: claim.article_title || `Article ${claim.article}` })));
+}
+
+function queryString() {
+  const params = new URLSearchParams();
+  params.set("q", input.value.trim());
+  if ($("#search-language").value) params.set("language", $("#search-language").value);
+  if ($("#search-published").checked) params.set("published", "true");
+  return params;
+}
+
+async function load(url, append) {
+  message.textContent = "Searching…";
+  const response = await get(url);
+  if (!response.ok) {
+    message.textContent = errorLines(response.data).join(" ");
+    if (!append) results.replaceChildren();
+    more.hidden = true;
+    return;
+  }
+  const items = response.data.results.map(result);
+  if (append) results.append(...items);
+  else results.replaceChildren(...items);
+  next = response.data.next;
+  more.hidden = !next;
+  const shown = results.children.length;
+  message.textContent = shown ? `${response.data.count ?? shown} claims found.` : "No claims found.";
+}
+
+form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  if (!input.value.trim()) {
+    message.textContent = "Enter words to search for.";
+    input.focus();
+    return;
+  }
+  const params = queryString();
+  history.replaceState(null, "", `?${params}`);
+  load(`/api/v1/claims/?${params}`, false);
+});
+
+more.addEventListener("click", () => next && load(next, true));
+
+document.addEventListener("keydown", (event) => {
+  if (event.key === "/" && !isTyping(event.target) && !event.ctrlKey && !event.metaKey && !event.altKey) {
+    event.preventDefault();
+    input.focus();
+    input.select();
+  }
+});
+
+if (input.value.trim()) form.requestSubmit();
+document.documentElement.dataset.ready = "true";

@@ -1,0 +1,210 @@
+"""Benchmark claim search and similar-claim suggestions over HTTP, beside a trivial request in the same run.
+
+    python bench/search.py --claims 1000000 [--port 8301] [--requests 300]
+        [--database-url postgres://postgres@127.0.0.1:5432]
+
+Seeds (or reuses) the database bench_search_<N> with `manage.py seed_benchmark` (claims with varied
+words in English, Italian and Russian, names and figures; the search vectors are generated columns,
+filled as the rows go in), runs VACUUM ANALYZE, starts gunicorn (one sync worker) and, with token
+auth, sends in turn: the baseline (GET /api/v1/verdicts/, a one-query list through the same
+middleware and auth), a search (GET /api/v1/claims/?q=) from a mix of rare words, common words and
+two-word queries, and similar claims (GET /api/v1/claims/{id}/similar/) of a random claim.
+Interleaved, so all three see the same background load; prints p50/p95 in ms and the ratio to the
+baseline. Asserts nothing. The host is shared: read the ratios.
+"""
+
+import argparse
+import http.client
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+from pathlib import Path
+
+import psycopg2
+
+ROOT = Path(__file__).resolve().parent.parent
+COMMON = ["minister", "government", "spending", "budget", "governo", "ministro", "spesa", "prices", "bilancio"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--claims", type=int, default=100_000)
+    parser.add_argument("--port", type=int, default=8301)
+    parser.add_argument("--requests", type=int, default=300, help="Requests of each kind.")
+    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432")
+    args = parser.parse_args()
+    url = f"{args.database_url.rstrip('/')}/bench_search_{args.claims}"
+    _prepare(args.database_url, url, args.claims)
+    rng = random.Random(7)
+    rare, claim_ids = _sample(url, rng)
+    queries = _queries(rng, rare, args.requests)
+    token = _token(url)
+    timings: dict[str, list[float]] = {"baseline": [], "search": [], "search rare": [], "search common": []}
+    timings["similar"] = []
+    command = [sys.executable, "-m", "gunicorn", "factcheck.wsgi", "-b", f"127.0.0.1:{args.port}", "-w", "1",
+               "--worker-class", "sync", "--timeout", "120"]  # fmt: skip
+    server = subprocess.Popen(command, cwd=ROOT, env=_env(url), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        _wait_for_port(args.port, server)
+        connection = http.client.HTTPConnection("127.0.0.1", args.port, timeout=120)
+        headers = {"Authorization": f"Token {token}"}
+        for _ in range(5):  # warm-up: imports, connection, caches
+            _get(connection, "/api/v1/verdicts/", headers)
+            _get(connection, f"/api/v1/claims/?q={COMMON[0]}", headers)
+            _get(connection, f"/api/v1/claims/{claim_ids[0]}/similar/", headers)
+        for n, (kind, q) in enumerate(queries):
+            timings["baseline"].append(_get(connection, "/api/v1/verdicts/", headers))
+            seconds = _get(connection, "/api/v1/claims/?" + urllib.parse.urlencode({"q": q}), headers)
+            timings["search"].append(seconds)
+            timings[f"search {kind}"].append(seconds)
+            timings["similar"].append(_get(connection, f"/api/v1/claims/{claim_ids[n]}/similar/", headers))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    base = _p(timings["baseline"], 50)
+    print(f"# {args.claims} claims, {args.requests} requests of each kind, shared host: compare ratios")
+    print(f"{'request':<16} {'n':>5} {'p50 ms':>8} {'p95 ms':>8} {'p50/base':>9} {'p95/base':>9}")
+    for name, values in timings.items():
+        if values:
+            p50, p95 = _p(values, 50), _p(values, 95)
+            print(f"{name:<16} {len(values):>5} {p50:>8.1f} {p95:>8.1f} {p50 / base:>9.1f} {p95 / base:>9.1f}")
+
+
+def _p(values: list[float], percent: int) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[percent - 1] * 1000 if len(values) > 1 else 0.0
+
+
+def _get(connection: http.client.HTTPConnection, path: str, headers: dict) -> float:
+    started = time.perf_counter()
+    connection.request("GET", path, headers=headers)
+    response = connection.getresponse()
+    body = response.read()
+    seconds = time.perf_counter() - started
+    if response.status != 200:
+        raise SystemExit(f"GET {path}: HTTP {response.status}: {body[:300]!r}")
+    return seconds
+
+
+def _sample(url: str, rng: random.Random) -> tuple[list[str], list[int]]:
+    """Rare words (seen in few claims) and random claim ids, from the seeded data."""
+    with psycopg2.connect(url) as db, db.cursor() as cursor:
+        cursor.execute("SELECT min(id), max(id) FROM annotations_claim")
+        low, high = cursor.fetchone()
+        ids = [rng.randint(low, high) for _ in range(2000)]
+        cursor.execute("SELECT id, exact FROM annotations_claim WHERE id = ANY(%s)", [ids])
+        rows = cursor.fetchall()
+        cursor.execute(
+            "SELECT most_common_elems::text::text[] FROM pg_stats "
+            "WHERE tablename = 'annotations_claim' AND attname = 'search_vector'"
+        )
+        common = set((cursor.fetchone() or [None])[0] or [])
+    vocabulary = {word for words in _seed_words().values() for word in words}
+    rare = []
+    for _, exact in rows:
+        for word in exact.rstrip(".").split():
+            # the generated long-tail words (the common vocabulary stems to other lexemes than `common` holds)
+            if word.isascii() and word.isalpha() and word.islower() and word not in vocabulary | common:
+                rare.append(word)
+    rng.shuffle(rare)
+    return rare[:1000], [pk for pk, _ in rows]
+
+
+def _seed_words() -> dict:
+    """seed_benchmark's common vocabulary (read from its module, which needs Django set up)."""
+    import django
+
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
+    django.setup()
+    from annotations.management.commands.seed_benchmark import WORDS
+
+    return WORDS
+
+
+def _queries(rng: random.Random, rare: list[str], count: int) -> list[tuple[str, str]]:
+    """Half rare words, a third common words, the rest a common and a rare word together."""
+    queries = []
+    for n in range(count):
+        if n % 6 in (0, 1, 2):
+            queries.append(("rare", rng.choice(rare)))
+        elif n % 6 in (3, 4):
+            queries.append(("common", rng.choice(COMMON)))
+        else:
+            queries.append(("common", f"{rng.choice(COMMON)} {rng.choice(rare)}"))
+    return queries
+
+
+def _env(url: str) -> dict:
+    return {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DEBUG": "0",
+        "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "CELERY_BROKER_URL": "",
+        "PYTHONPATH": str(ROOT),
+    }
+
+
+def _manage(url: str, *arguments: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "manage.py", *arguments], cwd=ROOT, env=_env(url), check=True, capture_output=True, text=True
+    )
+    return result.stdout
+
+
+def _prepare(server_url: str, url: str, claims: int) -> None:
+    name = url.rsplit("/", 1)[1]
+    admin = psycopg2.connect(f"{server_url.rstrip('/')}/postgres")
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if not cursor.fetchone():
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    admin.close()
+    _manage(url, "migrate", "--no-input", "-v", "0")
+    with psycopg2.connect(url) as db, db.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM annotations_claim")
+        existing = cursor.fetchone()[0]
+    if existing < claims:
+        started = time.perf_counter()
+        _manage(url, "seed_benchmark", "--claims", str(claims - existing))
+        print(f"# seeded {claims - existing} claims into {name} in {time.perf_counter() - started:.1f} s", flush=True)
+        db = psycopg2.connect(url)
+        db.autocommit = True
+        db.cursor().execute("VACUUM ANALYZE")
+        db.close()
+
+
+def _token(url: str) -> str:
+    return _manage(
+        url,
+        "shell",
+        "-c",
+        "from rest_framework.authtoken.models import Token; from django.contrib.auth import get_user_model; "
+        "print(Token.objects.get_or_create(user=get_user_model().objects.get(username='bench-editor'))[0].key)",
+    ).split()[-1]
+
+
+def _wait_for_port(port: int, server: subprocess.Popen, timeout: float = 60) -> None:
+    import socket
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"gunicorn exited: {server.stderr.read().decode()[-2000:]}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("gunicorn did not start")
+
+
+if __name__ == "__main__":
+    main()
