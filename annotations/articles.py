@@ -2,6 +2,7 @@
 
 from django.db import transaction
 
+from . import stats
 from .anchoring import anchor_at, normalise
 from .exceptions import DomainConflict
 from .models import Article, Claim
@@ -14,6 +15,15 @@ def create_article(*, created_by=None, **fields) -> Article:
 
 
 @transaction.atomic
+def delete_article(article: Article) -> None:
+    """Delete an article and its claims; claims that someone annotated protect it (ProtectedError)."""
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    claims = article.claims.count()
+    article.delete()
+    stats.record_claims_deleted(article.language, claims)
+
+
+@transaction.atomic
 def update_article(article: Article, **fields) -> Article:
     """Update an article; a new body is accepted only if every claim still finds its exact text
     at its offsets (body revisions with re-anchoring are a separate feature)."""
@@ -22,9 +32,12 @@ def update_article(article: Article, **fields) -> Article:
         fields["body"] = normalise(fields["body"])
         if fields["body"] != article.body:
             _refit_claims(article, fields["body"])
+    old_language = article.language
     for name, value in fields.items():
         setattr(article, name, value)
     article.save()
+    if article.language.lower() != old_language.lower():
+        stats.record_language_changed(article.pk, old_language)
     return article
 
 

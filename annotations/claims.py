@@ -2,6 +2,7 @@
 
 from django.db import IntegrityError, transaction
 
+from . import stats
 from .anchoring import SelectorError, resolve_selectors
 from .exceptions import DomainConflict
 from .models import Article, Claim
@@ -21,7 +22,7 @@ def create_claim(article: Article, selectors: list[dict], *, created_by=None, **
         raise SelectorError("selector", f"Claim {duplicate} already covers these characters.")
     try:
         with transaction.atomic():
-            return Claim.objects.create(
+            claim = Claim.objects.create(
                 article=article,
                 start=anchor.start,
                 end=anchor.end,
@@ -33,10 +34,14 @@ def create_claim(article: Article, selectors: list[dict], *, created_by=None, **
             )
     except IntegrityError as error:  # a concurrent request created the same span first
         raise SelectorError("selector", "A claim already covers these characters.") from error
+    stats.record_claim_created(claim, article.language)
+    return claim
 
 
 @transaction.atomic
 def delete_claim(claim: Claim) -> None:
     if claim.annotations.exists():
         raise DomainConflict(f"Claim {claim.pk} has annotations and cannot be deleted.", claim_id=claim.pk)
+    language = Article.objects.filter(pk=claim.article_id).values_list("language", flat=True).get()
     claim.delete()
+    stats.record_claims_deleted(language, 1)

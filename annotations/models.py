@@ -117,7 +117,11 @@ class Annotation(models.Model):
                 fields=["claim"], condition=Q(status="approved"), name="one_approved_annotation_per_claim"
             ),
         ]
-        indexes = [models.Index(fields=["status"])]
+        indexes = [
+            models.Index(fields=["status"]),
+            # The review queue and the dashboard's oldest waiting annotation walk this in order.
+            models.Index(fields=["updated_at"], condition=Q(status="submitted"), name="annotation_waiting_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"annotation {self.pk} v{self.version}"
@@ -251,3 +255,58 @@ class ExportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.format} export {self.id} ({self.status})"
+
+
+class DailyTally(models.Model):
+    """A counter of the desk's work on one UTC day, kept by annotations.stats in the same
+    transaction as the work: annotations started, submitted, approved, rejected (by reviewer), and
+    claims whose standing published verdict was published that day (by verdict).
+
+    Ids are plain integers (0: not applicable) so one unique index can serve the upsert on any database.
+    """
+
+    day = models.DateField()
+    language = models.CharField(max_length=35)
+    metric = models.CharField(max_length=16)
+    reviewer_id = models.IntegerField(default=0)
+    verdict_id = models.IntegerField(default=0)
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "language", "metric", "reviewer_id", "verdict_id"], name="daily_tally_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.language} {self.metric}: {self.count}"
+
+
+class BacklogTally(models.Model):
+    """A current-state counter by article language: claims with no annotation, annotations waiting."""
+
+    language = models.CharField(max_length=35)
+    metric = models.CharField(max_length=16)
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["language", "metric"], name="backlog_tally_key")]
+
+    def __str__(self) -> str:
+        return f"{self.language} {self.metric}: {self.count}"
+
+
+class PairedClaim(models.Model):
+    """A claim with two or more submitted annotations (what agreement is computed over), and when
+    its set of submitted annotations last changed. Kept by annotations.stats."""
+
+    claim = models.OneToOneField(Claim, primary_key=True, on_delete=models.CASCADE, related_name="+")
+    language = models.CharField(max_length=35)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["updated_at"])]
+
+    def __str__(self) -> str:
+        return f"claim {self.claim_id} (paired)"

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
-from . import roles
+from . import roles, stats
 from .exceptions import DomainConflict, NotAllowed, StaleVersion
 from .models import Annotation, AnnotationVersion, Claim, Publication, ReviewTransition
 
@@ -66,18 +66,25 @@ def _transition(annotation, to_status, *, actor, comment, expected_version=None)
             f"A {annotation.status} annotation cannot be {to_status}.", field="status", status=annotation.status
         )
     now = timezone.now()
+    from_status, published_before, replaced = annotation.status, claim.published_version_id, 0
     if to_status == Status.APPROVED:
-        _publish(claim, annotation, actor=actor, now=now)
+        replaced = _publish(claim, annotation, actor=actor, now=now)
     elif annotation.status == Status.APPROVED:
         _withdraw(claim, annotation, actor=actor, now=now)
     transition = _record(annotation, annotation.status, to_status, actor=actor, comment=comment, now=now)
     annotation.status = to_status
     annotation.save(update_fields=["status", "updated_at"])
+    # The dashboard's counters, in this same transaction (annotations.stats).
+    stats.record_review(
+        claim, annotation, from_status=from_status, to_status=to_status,
+        published_before=published_before, replaced=replaced, now=now,
+    )  # fmt: skip
     return transition
 
 
-def _publish(claim: Claim, annotation: Annotation, *, actor, now) -> None:
-    replaced = claim.annotations.select_for_update().filter(status=Status.APPROVED).exclude(pk=annotation.pk)
+def _publish(claim: Claim, annotation: Annotation, *, actor, now) -> int:
+    """Returns how many approved annotations were put back to submitted."""
+    replaced = list(claim.annotations.select_for_update().filter(status=Status.APPROVED).exclude(pk=annotation.pk))
     for other in replaced:
         _record(other, Status.APPROVED, Status.SUBMITTED, actor=actor, now=now,
                 comment=f"Replaced as the published verdict by annotation {annotation.pk}.")  # fmt: skip
@@ -87,6 +94,7 @@ def _publish(claim: Claim, annotation: Annotation, *, actor, now) -> None:
     claim.published_version = version
     claim.save(update_fields=["published_version", "updated_at"])
     Publication.objects.create(claim=claim, version=version, actor=actor, created_at=now)
+    return len(replaced)
 
 
 def _withdraw(claim: Claim, annotation: Annotation, *, actor, now) -> None:

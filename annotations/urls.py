@@ -13,5 +13,6 @@ urlpatterns = [
     path("articles/<int:pk>/", views.article_detail, name="article-detail"),
     path("review/", views.review_queue, name="review-queue"),
     path("exports/", views.exports, name="export-list"),
+    path("dashboard/", views.dashboard, name="dashboard"),
     path("verdicts.css", views.verdict_styles, name="verdict-styles"),
 ]

@@ -14,6 +14,7 @@ from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from . import stats
 from .anchoring import normalise
 from .exceptions import DomainConflict, StaleVersion
 from .models import Annotation, AnnotationVersion, Claim, ReviewTransition
@@ -109,6 +110,8 @@ def create_annotation(claim: Claim, *, reviewer, change_note: str = "", **conten
         created_at=timezone.now(),
         **_complete(content, previous=None, first=True),
     )
+    # The dashboard's counters, in this same transaction (annotations.stats).
+    stats.record_annotation_started(annotation)
     return annotation
 
 
@@ -177,6 +180,8 @@ def append_version(
             actor=author,
             created_at=now,
         )
+        # The dashboard's counters, in this same transaction (annotations.stats).
+        stats.record_reopened(locked.claim_id, now)
     if isinstance(annotation, Annotation):
         annotation.version, annotation.updated_at = based_on + 1, now
         annotation.status = Annotation.Status.DRAFT if reopened_from else locked.status

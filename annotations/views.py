@@ -10,14 +10,15 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
-from . import roles
+from . import roles, stats
+from .charts import dashboard_charts
 from .highlighting import Span, highlighted_body
 from .importing import ImportFailed, Record, RecordError, import_articles, parse_document
 from .models import Annotation, AnnotationVersion, Article, Claim, ExportJob, Verdict
@@ -216,6 +217,28 @@ def exports(request):
     )
 
 
+@login_required
+def dashboard(request):
+    """The desk at a glance (editors): charts drawn on the server, each with its numbers in a table."""
+    if not roles.is_editor(request.user):
+        raise PermissionDenied("The dashboard is for editors.")
+    errors = {}
+    try:
+        filters = stats.parse_filters(request.GET)
+    except ValidationError as error:
+        errors = {name: " ".join(messages) for name, messages in error.message_dict.items()}
+        filters = stats.parse_filters({})
+    figures = stats.desk_stats(filters)
+    context = {
+        "figures": figures,
+        "charts": dashboard_charts(figures),
+        "errors": errors,
+        "form": {name: request.GET.get(name, "") for name in ("date_from", "date_to", "language", "article")},
+        "languages": stats.languages(),
+    }
+    return render(request, "annotations/dashboard.html", context, status=400 if errors else 200)
+
+
 @require_GET
 def verdict_styles(request):
     """The highlight colours, generated from the rating scale (a stylesheet, so no inline styles are needed)."""
@@ -229,6 +252,7 @@ def verdict_styles(request):
         rules.append(
             f'.hl[data-verdict="{key}"]{{background:rgba({r},{g},{b},.18);border-bottom:2px solid {colour}}}'
             f'.verdict-chip[data-verdict="{key}"]{{--chip:{colour}}}'
+            f'.chart-bar[data-series="{key}"]{{fill:{colour}}}'
         )
     response = HttpResponse("\n".join(rules), content_type="text/css; charset=utf-8")
     response["Cache-Control"] = "max-age=60"

@@ -170,6 +170,9 @@ class ArticleViewSet(viewsets.ModelViewSet):
     def perform_update(self, serializer):
         serializer.instance = article_services.update_article(serializer.instance, **serializer.validated_data)
 
+    def perform_destroy(self, instance):
+        article_services.delete_article(instance)
+
     @extend_schema(
         request={"application/json": ArticleSerializer(many=True), "application/x-ndjson": str},
         responses={201: ImportReportSerializer},

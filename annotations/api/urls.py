@@ -4,7 +4,7 @@ from django.urls import path
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
-from . import annotations, articles, exports
+from . import annotations, articles, exports, stats
 
 # Namespaced: the browser pages use the plain names (article-list, export-list, ...).
 app_name = "api"
@@ -20,6 +20,7 @@ urlpatterns = [
     path("auth/token/", obtain_auth_token, name="auth-token"),
     path("claims/<int:claim_pk>/annotations/", annotations.ClaimAnnotationsView.as_view(), name="claim-annotations"),
     path("agreement/", annotations.AgreementView.as_view(), name="agreement-detail"),
+    path("stats/", stats.StatsView.as_view(), name="stats-detail"),
     # Before the router: its exports/{id} must not see "verdicts.csv".
     path("exports/verdicts.csv", exports.VerdictsCsvView.as_view(), name="export-verdicts-csv"),
     *router.urls,
