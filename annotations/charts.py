@@ -89,7 +89,7 @@ def day_columns(days: list[tuple[datetime.date, list[tuple[str, int]]]], *, heig
         chart.rows.append(Row(label, height - 6, bars, label_x=x))
     for fraction in (0, 0.5, 1) if largest else ():
         value = largest * fraction
-        if fraction == 0.5 and largest < 2:
+        if value != int(value):  # only whole numbers on the axis
             continue
         chart.ticks.append(
             {"value": round(value), "y": round(top + plot_height - value * scale, 1), "x1": left, "x2": chart.width}

@@ -5,6 +5,13 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def count_existing_work(apps, schema_editor):
+    """Counters for a desk that already has work (the services keep them from here on)."""
+    from annotations import stats
+
+    stats.recount()
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -58,4 +65,5 @@ class Migration(migrations.Migration):
             model_name='pairedclaim',
             index=models.Index(fields=['updated_at'], name='annotations_updated_1fb076_idx'),
         ),
+        migrations.RunPython(count_existing_work, migrations.RunPython.noop),
     ]
