@@ -117,11 +117,7 @@ class Annotation(models.Model):
                 fields=["claim"], condition=Q(status="approved"), name="one_approved_annotation_per_claim"
             ),
         ]
-        indexes = [
-            models.Index(fields=["status"]),
-            # The review queue and the dashboard's oldest waiting annotation walk this in order.
-            models.Index(fields=["updated_at"], condition=Q(status="submitted"), name="annotation_waiting_idx"),
-        ]
+        indexes = [models.Index(fields=["status"])]
 
     def __str__(self) -> str:
         return f"annotation {self.pk} v{self.version}"
@@ -262,9 +258,12 @@ class DailyTally(models.Model):
     transaction as the work: annotations started, submitted, approved, rejected (by reviewer), and
     claims whose standing published verdict was published that day (by verdict).
 
-    Ids are plain integers (0: not applicable) so one unique index can serve the upsert on any database.
+    Each delta is counted at three grains: the day, its month (`day` is the first of the month), and
+    for the daily series the day's total over all reviewers; a year's figures then read a few
+    thousand rows. Ids are plain integers (0: not applicable) so one unique index serves the upsert.
     """
 
+    grain = models.CharField(max_length=5)
     day = models.DateField()
     language = models.CharField(max_length=35)
     metric = models.CharField(max_length=16)
@@ -275,7 +274,7 @@ class DailyTally(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["day", "language", "metric", "reviewer_id", "verdict_id"], name="daily_tally_key"
+                fields=["grain", "day", "language", "metric", "reviewer_id", "verdict_id"], name="daily_tally_key"
             ),
         ]
 
@@ -310,3 +309,18 @@ class PairedClaim(models.Model):
 
     def __str__(self) -> str:
         return f"claim {self.claim_id} (paired)"
+
+
+class WaitingAnnotation(models.Model):
+    """A submitted annotation waiting for an editor, since when, in which article language: the
+    dashboard's oldest waiting one is the first row of an index. Kept by annotations.stats."""
+
+    annotation = models.OneToOneField(Annotation, primary_key=True, on_delete=models.CASCADE, related_name="+")
+    language = models.CharField(max_length=35)
+    since = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["since"]), models.Index(fields=["language", "since"])]
+
+    def __str__(self) -> str:
+        return f"annotation {self.annotation_id} waiting since {self.since}"

@@ -66,7 +66,7 @@ def _transition(annotation, to_status, *, actor, comment, expected_version=None)
             f"A {annotation.status} annotation cannot be {to_status}.", field="status", status=annotation.status
         )
     now = timezone.now()
-    from_status, published_before, replaced = annotation.status, claim.published_version_id, 0
+    from_status, published_before, replaced = annotation.status, claim.published_version_id, []
     if to_status == Status.APPROVED:
         replaced = _publish(claim, annotation, actor=actor, now=now)
     elif annotation.status == Status.APPROVED:
@@ -82,8 +82,8 @@ def _transition(annotation, to_status, *, actor, comment, expected_version=None)
     return transition
 
 
-def _publish(claim: Claim, annotation: Annotation, *, actor, now) -> int:
-    """Returns how many approved annotations were put back to submitted."""
+def _publish(claim: Claim, annotation: Annotation, *, actor, now) -> list[int]:
+    """Returns the ids of the approved annotations put back to submitted."""
     replaced = list(claim.annotations.select_for_update().filter(status=Status.APPROVED).exclude(pk=annotation.pk))
     for other in replaced:
         _record(other, Status.APPROVED, Status.SUBMITTED, actor=actor, now=now,
@@ -94,7 +94,7 @@ def _publish(claim: Claim, annotation: Annotation, *, actor, now) -> int:
     claim.published_version = version
     claim.save(update_fields=["published_version", "updated_at"])
     Publication.objects.create(claim=claim, version=version, actor=actor, created_at=now)
-    return len(replaced)
+    return [other.pk for other in replaced]
 
 
 def _withdraw(claim: Claim, annotation: Annotation, *, actor, now) -> None:

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Count, F, Max, Min, OuterRef, Subquery, Sum
+from django.db.models import Count, F, Max, Min, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Lower, TruncDate
 from django.utils import timezone
 
@@ -48,6 +48,7 @@ from .models import (
     Publication,
     ReviewTransition,
     Verdict,
+    WaitingAnnotation,
 )
 
 Status = Annotation.Status
@@ -57,6 +58,10 @@ AGREEMENT_MAX_CLAIMS = 2000
 
 ANNOTATED, SUBMITTED, APPROVED, REJECTED, PUBLISHED = "annotated", "submitted", "approved", "rejected", "published"
 UNANNOTATED, WAITING = "unannotated", "waiting"
+# DailyTally grains: a day's row; its month's row (first day of the month); the day's total of a
+# daily-series metric over every reviewer.
+DAY, MONTH, TOTAL = "day", "month", "total"
+SERIES_METRICS = (ANNOTATED, APPROVED)
 UTC = datetime.UTC
 
 
@@ -137,14 +142,15 @@ def desk_stats(filters: StatsFilters) -> DeskStats:
     """Every figure of the dashboard for `filters`, in a fixed number of queries."""
     verdicts = list(Verdict.objects.order_by("position", "id").values_list("id", "key", "label", "colour"))
     if filters.article is None:
-        rows = _tally_rows(filters)
+        sums, days = _tally_sums(filters), _tally_days(filters)
         backlog = _backlog_from_tallies(filters)
     else:
         rows = raw_daily_rows(article=filters.article, start=filters.start, end=filters.end, usernames=True)
-        if filters.language:
-            rows = [row for row in rows if row[1] == filters.language]
+        rows = [row for row in rows if not filters.language or row[1] == filters.language]
+        sums = [(metric, verdict, username, count) for _d, _l, metric, _r, verdict, count, username in rows]
+        days = [(day, metric, count) for day, _l, metric, _r, _v, count, _u in rows]
         backlog = _backlog_of_article(filters)
-    return _shape(filters, verdicts, rows, backlog, _agreement(filters))
+    return _shape(filters, verdicts, sums, days, backlog, _agreement(filters))
 
 
 def languages() -> list[str]:
@@ -152,19 +158,20 @@ def languages() -> list[str]:
     return list(BacklogTally.objects.order_by("language").values_list("language", flat=True).distinct())
 
 
-def _shape(filters: StatsFilters, verdicts, rows, backlog: dict, agreement: dict) -> DeskStats:
-    """rows: (day, language, metric, reviewer_id, verdict_id, count, username) -> the figures."""
+def _shape(filters: StatsFilters, verdicts, sums, days, backlog: dict, agreement: dict) -> DeskStats:
+    """sums: (metric, verdict_id, username, count) over the range; days: (day, metric, count)."""
     by_verdict: dict[int, int] = defaultdict(int)
     by_reviewer: dict[str, dict] = {}
-    daily = {filters.date_from + datetime.timedelta(days=n): {ANNOTATED: 0, PUBLISHED: 0} for n in range(filters.days)}
-    for day, _language, metric, _reviewer_id, verdict_id, count, username in rows:
+    for metric, verdict_id, username, count in sums:
         if metric == PUBLISHED:
             by_verdict[verdict_id] += count
-            continue
-        person = by_reviewer.setdefault(username, {ANNOTATED: 0, SUBMITTED: 0, APPROVED: 0, REJECTED: 0})
-        person[metric] += count
+        else:
+            person = by_reviewer.setdefault(username, {ANNOTATED: 0, SUBMITTED: 0, APPROVED: 0, REJECTED: 0})
+            person[metric] += count
+    daily = {filters.date_from + datetime.timedelta(days=n): {ANNOTATED: 0, APPROVED: 0} for n in range(filters.days)}
+    for day, metric, count in days:
         if metric in (ANNOTATED, APPROVED) and day in daily:
-            daily[day][ANNOTATED if metric == ANNOTATED else PUBLISHED] += count
+            daily[day][metric] += count
     verdict_rows = [
         {"verdict": key, "label": label, "colour": colour, "count": by_verdict.get(pk, 0)}
         for pk, key, label, colour in verdicts
@@ -183,7 +190,7 @@ def _shape(filters: StatsFilters, verdicts, rows, backlog: dict, agreement: dict
         ),
         key=lambda row: (-row["annotations"], -row["submitted"], row["reviewer"]),
     )
-    daily_rows = [{"date": day, "annotated": d[ANNOTATED], "published": d[PUBLISHED]} for day, d in daily.items()]
+    daily_rows = [{"date": day, "annotated": d[ANNOTATED], "published": d[APPROVED]} for day, d in daily.items()]
     totals = {
         "published": sum(row["count"] for row in verdict_rows),
         "annotated": sum(row["annotated"] for row in daily_rows),
@@ -192,30 +199,48 @@ def _shape(filters: StatsFilters, verdicts, rows, backlog: dict, agreement: dict
     return DeskStats(filters, verdict_rows, reviewer_rows, daily_rows, agreement, backlog, totals)
 
 
-def _tally_rows(filters: StatsFilters) -> list[tuple]:
+def _months_within(first: datetime.date, last: datetime.date) -> tuple[datetime.date, datetime.date] | None:
+    """The whole calendar months inside [first, last] as (first day of the first, first day after the last),
+    or None when there is none."""
+    start = first if first.day == 1 else _next_month(first)
+    after = _next_month(last) if _next_month(last) - datetime.timedelta(days=1) == last else last.replace(day=1)
+    return (start, after) if start < after else None
+
+
+def _next_month(day: datetime.date) -> datetime.date:
+    return (day.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+
+
+def _tally_sums(filters: StatsFilters) -> list[tuple]:
+    """Per reviewer and per verdict over the range: whole months from month rows, the days at either
+    edge from day rows (at most ~60 days of rows, whatever the range)."""
     User = get_user_model()
-    tallies = DailyTally.objects.filter(day__gte=filters.date_from, day__lte=filters.date_to)
+    months = _months_within(filters.date_from, filters.date_to)
+    if months is None:
+        span = Q(grain=DAY, day__gte=filters.date_from, day__lte=filters.date_to)
+    else:
+        start, after = months
+        span = (
+            Q(grain=MONTH, day__gte=start, day__lt=after)
+            | Q(grain=DAY, day__gte=filters.date_from, day__lt=start)
+            | Q(grain=DAY, day__gte=after, day__lte=filters.date_to)
+        )
+    tallies = DailyTally.objects.filter(span)
     if filters.language:
         tallies = tallies.filter(language=filters.language)
+    grouped = tallies.values("metric", "reviewer_id", "verdict_id").annotate(total=Sum("count")).order_by()
     username = User.objects.filter(pk=OuterRef("reviewer_id")).values(User.USERNAME_FIELD)[:1]
-    grouped = (
-        tallies.values("day", "metric", "reviewer_id", "verdict_id")
-        .annotate(total=Sum("count"), username=Subquery(username))
-        .order_by()
-    )
-    return [
-        (
-            row["day"],
-            filters.language,
-            row["metric"],
-            row["reviewer_id"],
-            row["verdict_id"],
-            row["total"],
-            row["username"],
-        )
-        for row in grouped
-        if row["total"]
-    ]
+    rows = grouped.annotate(username=Subquery(username))  # joined to the few grouped rows
+    return [(r["metric"], r["verdict_id"], r["username"], r["total"]) for r in rows if r["total"]]
+
+
+def _tally_days(filters: StatsFilters) -> list[tuple]:
+    """The daily series from the per-day total rows (one per day, language and metric)."""
+    tallies = DailyTally.objects.filter(grain=TOTAL, day__gte=filters.date_from, day__lte=filters.date_to)
+    if filters.language:
+        tallies = tallies.filter(language=filters.language)
+    grouped = tallies.values("day", "metric").annotate(total=Sum("count")).order_by()
+    return [(row["day"], row["metric"], row["total"]) for row in grouped]
 
 
 def _backlog_from_tallies(filters: StatsFilters) -> dict:
@@ -223,21 +248,21 @@ def _backlog_from_tallies(filters: StatsFilters) -> dict:
     if filters.language:
         tallies = tallies.filter(language=filters.language)
     counts = dict(tallies.values("metric").annotate(total=Sum("count")).order_by().values_list("metric", "total"))
-    waiting = Annotation.objects.filter(status=Status.SUBMITTED)
+    waiting = WaitingAnnotation.objects.all()
     if filters.language:
-        waiting = waiting.annotate(language=Lower("claim__article__language")).filter(language=filters.language)
-    oldest = waiting.order_by("updated_at").values_list("updated_at", flat=True).first()
+        waiting = waiting.filter(language=filters.language)
+    oldest = waiting.order_by("since").values_list("since", flat=True).first()
     return _backlog(counts.get(UNANNOTATED, 0), counts.get(WAITING, 0), oldest)
 
 
 def _backlog_of_article(filters: StatsFilters) -> dict:
     claims = Claim.objects.filter(article_id=filters.article)
-    waiting = Annotation.objects.filter(claim__article_id=filters.article, status=Status.SUBMITTED)
+    waiting = WaitingAnnotation.objects.filter(annotation__claim__article_id=filters.article)
     if filters.language:
         claims = claims.annotate(language=Lower("article__language")).filter(language=filters.language)
-        waiting = waiting.annotate(language=Lower("claim__article__language")).filter(language=filters.language)
+        waiting = waiting.filter(language=filters.language)
     unannotated = claims.filter(annotations__isnull=True).count()
-    figures = waiting.aggregate(count=Count("pk"), oldest=Min("updated_at"))
+    figures = waiting.aggregate(count=Count("pk"), oldest=Min("since"))
     return _backlog(unannotated, figures["count"], figures["oldest"])
 
 
@@ -359,12 +384,27 @@ def raw_daily_rows(
 @transaction.atomic
 def recount() -> None:
     """Rebuild every counter from the rows themselves (after a bulk load that bypassed the services)."""
-    DailyTally.objects.all().delete()
-    BacklogTally.objects.all().delete()
-    PairedClaim.objects.all().delete()
+    for model in (DailyTally, BacklogTally, PairedClaim, WaitingAnnotation):
+        model.objects.all().delete()
     DailyTally.objects.bulk_create(
-        DailyTally(day=d, language=lang, metric=m, reviewer_id=r, verdict_id=v, count=n)
-        for d, lang, m, r, v, n in raw_daily_rows()
+        (
+            DailyTally(grain=g, day=d, language=lang, metric=m, reviewer_id=r, verdict_id=v, count=n)
+            for g, d, lang, m, r, v, n in _merged(_grains(raw_daily_rows()))
+        ),
+        batch_size=5000,
+    )
+    submitted_at = ReviewTransition.objects.filter(annotation_id=OuterRef("pk"), to_status=Status.SUBMITTED)
+    WaitingAnnotation.objects.bulk_create(
+        (
+            WaitingAnnotation(annotation_id=row["pk"], language=row["lang"], since=row["since"] or row["updated_at"])
+            for row in Annotation.objects.filter(status=Status.SUBMITTED).values(
+                "pk",
+                "updated_at",
+                lang=Lower("claim__article__language"),
+                since=Subquery(submitted_at.order_by("-created_at", "-id").values("created_at")[:1]),
+            )
+        ),
+        batch_size=5000,
     )
     unannotated = (
         Claim.objects.filter(annotations__isnull=True)
@@ -400,14 +440,14 @@ def recount() -> None:
 def _add(daily: Iterable[tuple] = (), backlog: Iterable[tuple] = ()) -> None:
     """Add deltas: daily (day, language, metric, reviewer_id, verdict_id, delta), backlog (language, metric,
     delta). Rows are upserted in key order, so concurrent transactions lock them in the same order."""
-    daily, backlog = _merged(daily), _merged(backlog)
+    daily, backlog = _merged(_grains(daily)), _merged(backlog)
     with connection.cursor() as cursor:
         if daily:
             table = DailyTally._meta.db_table
             cursor.execute(
-                f"INSERT INTO {table} (day, language, metric, reviewer_id, verdict_id, count) VALUES "
-                + ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(daily))
-                + " ON CONFLICT (day, language, metric, reviewer_id, verdict_id)"
+                f"INSERT INTO {table} (grain, day, language, metric, reviewer_id, verdict_id, count) VALUES "
+                + ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(daily))
+                + " ON CONFLICT (grain, day, language, metric, reviewer_id, verdict_id)"
                 f" DO UPDATE SET count = {table}.count + excluded.count",
                 [value for row in daily for value in row],
             )
@@ -419,6 +459,15 @@ def _add(daily: Iterable[tuple] = (), backlog: Iterable[tuple] = ()) -> None:
                 + f" ON CONFLICT (language, metric) DO UPDATE SET count = {table}.count + excluded.count",
                 [value for row in backlog for value in row],
             )
+
+
+def _grains(rows: Iterable[tuple]) -> Iterable[tuple]:
+    """Each day's delta also counts in its month's row and, for the daily series, in the day's total."""
+    for day, language, metric, reviewer, verdict, delta in rows:
+        yield DAY, day, language, metric, reviewer, verdict, delta
+        yield MONTH, day.replace(day=1), language, metric, reviewer, verdict, delta
+        if metric in SERIES_METRICS:
+            yield TOTAL, day, language, metric, 0, 0, delta
 
 
 def _merged(rows: Iterable[tuple]) -> list[tuple]:
@@ -463,6 +512,7 @@ def record_language_changed(article_id: int, old_language: str) -> None:
         ],
     )
     PairedClaim.objects.filter(claim__article_id=article_id).update(language=new_language)
+    WaitingAnnotation.objects.filter(annotation__claim__article_id=article_id).update(language=new_language)
 
 
 def record_annotation_started(annotation: Annotation) -> None:
@@ -484,21 +534,27 @@ def record_review(
     from_status: str,
     to_status: str,
     published_before: int | None,
-    replaced: int,
+    replaced: list[int],
     now: datetime.datetime,
 ) -> None:
-    """A review transition of `annotation` (and `replaced` other annotations put back from approved to
+    """A review transition of `annotation` (and the `replaced` annotations, ids, put back from approved to
     submitted); `claim` carries its published version after the transition, `published_before` the one
     before it."""
     language = _language_of_claim(claim.pk)
     day = _day(now)
-    daily, waiting = [], replaced
+    daily, waiting = [], len(replaced)
     if to_status == Status.SUBMITTED:
         daily.append((day, language, SUBMITTED, annotation.reviewer_id, 0, 1))
         waiting += 1
     else:
         daily.append((day, language, to_status, annotation.reviewer_id, 0, 1))
         waiting -= from_status == Status.SUBMITTED
+    if from_status == Status.SUBMITTED:
+        WaitingAnnotation.objects.filter(annotation_id=annotation.pk).delete()
+    back = [*replaced, annotation.pk] if to_status == Status.SUBMITTED else replaced
+    WaitingAnnotation.objects.bulk_create(
+        [WaitingAnnotation(annotation_id=pk, language=language, since=now) for pk in back]
+    )
     if claim.published_version_id != published_before:
         if published_before is not None:
             previous = (

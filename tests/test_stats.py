@@ -293,3 +293,28 @@ def test_desk_report_refuses_a_bad_date_naming_the_option(db):
 
     with pytest.raises(CommandError, match="--from"):
         call_command("desk_report", "--from", "soon", stdout=io.StringIO())
+
+
+def test_a_long_range_reads_whole_months_and_edge_days_alike(api, desk):
+    now = timezone.now().astimezone(datetime.UTC).date()
+    first = (now.replace(day=1) - datetime.timedelta(days=40)).isoformat()
+    last = (now.replace(day=1) + datetime.timedelta(days=70)).isoformat()
+    body = _get(api, desk.editor, date_from=first, date_to=last)
+    assert body["reviewers"] == EXPECTED_REVIEWERS
+    assert {row["verdict"]: row["count"] for row in body["verdicts"]} == EXPECTED_VERDICTS
+    assert body["totals"]["annotated"] == EXPECTED_ANNOTATED_TODAY
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "months"),
+    [
+        ("2026-01-15", "2026-02-10", None),
+        ("2026-01-01", "2026-01-31", ("2026-01-01", "2026-02-01")),
+        ("2026-01-02", "2026-03-31", ("2026-02-01", "2026-04-01")),
+        ("2025-12-20", "2026-03-30", ("2026-01-01", "2026-03-01")),
+    ],
+)
+def test_whole_months_inside_a_range(first, last, months):
+    found = stats._months_within(datetime.date.fromisoformat(first), datetime.date.fromisoformat(last))
+    expected = months and tuple(datetime.date.fromisoformat(day) for day in months)
+    assert found == expected
