@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
 from . import roles, stats
-from .charts import dashboard_charts
+from .charts import daily_table_rows, dashboard_charts, day_columns_svg
 from .highlighting import Span, highlighted_body
 from .importing import ImportFailed, Record, RecordError, import_articles, parse_document
 from .models import Annotation, AnnotationVersion, Article, Claim, ExportJob, Verdict
@@ -229,9 +229,12 @@ def dashboard(request):
         errors = {name: " ".join(messages) for name, messages in error.message_dict.items()}
         filters = stats.parse_filters({})
     figures = stats.desk_stats(filters)
+    charts = dashboard_charts(figures)
     context = {
         "figures": figures,
-        "charts": dashboard_charts(figures),
+        "charts": charts,
+        "daily_svg": day_columns_svg(charts["daily"]),
+        "daily_rows": daily_table_rows(figures.daily),
         "errors": errors,
         "form": {name: request.GET.get(name, "") for name in ("date_from", "date_to", "language", "article")},
         "languages": stats.languages(),
