@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from annotations import articles, claims, stats
+from annotations import articles, claims, review, stats
 from annotations.agreement import nominal_alpha
 from annotations.models import BacklogTally, DailyTally, PairedClaim
 
@@ -164,21 +164,24 @@ def test_changing_an_articles_language_moves_its_figures(api, desk):
     assert _tallies() == kept
 
 
-def test_query_count_does_not_grow_with_the_desk(api, editor):
+@pytest.mark.parametrize("scope", ["desk", "language", "article"])
+def test_query_count_does_not_grow_with_the_desk(api, editor, scope):
     reviewers = [UserFactory(role="reviewer") for _ in range(3)]
+    article = ArticleFactory(body="alpha beta gamma delta epsilon zeta eta theta")
+    params = {"desk": {}, "language": {"language": "en"}, "article": {"article": article.pk}}[scope]
 
     def queries() -> int:
         with CaptureQueriesContext(connection) as captured:
-            _get(api, editor)
+            _get(api, editor, **params)
         return len(captured)
 
-    article = ArticleFactory(body="alpha beta gamma delta epsilon zeta eta theta")
     publish(make_annotation(ClaimFactory(article=article, exact="alpha"), reviewers[0]), editor)
     small = queries()
     for word in ("beta", "gamma", "delta", "epsilon", "zeta"):
         claim = ClaimFactory(article=article, exact=word)
         for reviewer in reviewers:
-            publish(make_annotation(claim, reviewer, key="false"), editor)
+            review.submit(make_annotation(claim, reviewer, key="false"), actor=reviewer)
+        review.approve(claim.annotations.first(), actor=editor)
     ArticleFactory(body="Dieci parole", language="it")
     assert queries() == small
 
