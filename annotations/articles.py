@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from django.db.models import F, ProtectedError
 from django.utils import timezone
 
-from . import search
+from . import search, stats
 from .anchoring import Anchor, normalise, reanchor
 from .models import AnchorStatus, Article, ArticleRevision, Claim, ClaimAnchor
 
@@ -65,6 +65,7 @@ def update_article(article: Article, *, edited_by=None, **fields) -> Article:
     """Update an article's fields; a new body becomes a new revision (see add_revision)."""
     article = Article.objects.select_for_update().get(pk=article.pk)
     body = fields.pop("body", None)
+    old_language = article.language
     language_changed = "language" in fields and fields["language"] != article.language
     for name, value in fields.items():
         setattr(article, name, value)
@@ -75,6 +76,8 @@ def update_article(article: Article, *, edited_by=None, **fields) -> Article:
     article.save()
     if language_changed:
         search.sync_article_language(article)
+        if article.language.lower() != old_language.lower():
+            stats.record_language_changed(article.pk, old_language)
     if body is not None:
         result = add_revision(article, body, source=ArticleRevision.Source.TYPED, created_by=edited_by)
         article = result.article
@@ -210,5 +213,7 @@ def delete_article(article: Article) -> None:
     article = Article.objects.select_for_update().get(pk=article.pk)
     if Claim.objects.filter(article=article, annotations__isnull=False).exists():
         raise ProtectedError("The article's claims are annotated.", set())
+    claims = article.claims.count()
     with pgtrigger.ignore("annotations.ArticleRevision:append_only_rows", "annotations.ClaimAnchor:append_only_rows"):
         article.delete()
+    stats.record_claims_deleted(article.language, claims)

@@ -5,7 +5,7 @@ import pgtrigger
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from . import counters
+from . import counters, stats
 from .anchoring import Anchor, SelectorError, resolve_selectors
 from .articles import current_revision
 from .exceptions import DomainConflict
@@ -65,6 +65,7 @@ def create_claim(article: Article, selectors: list[dict], *, created_by=None, **
     except IntegrityError as error:  # a concurrent request created the same span first
         raise SelectorError("selector", "A claim already covers these characters.") from error
     counters.claim_added(article.pk)
+    stats.record_claim_created(claim, article.language)
     _record(claim, created_by=created_by)
     return claim
 
@@ -111,7 +112,9 @@ def delete_claim(claim: Claim) -> None:
     claim = Claim.objects.select_for_update().get(pk=claim.pk)
     if claim.annotations.exists():
         raise DomainConflict(f"Claim {claim.pk} has annotations and cannot be deleted.", claim_id=claim.pk)
+    language = Article.objects.filter(pk=claim.article_id).values_list("language", flat=True).get()
     # The anchor history is append-only; it goes only with the claim it describes.
     with pgtrigger.ignore("annotations.ClaimAnchor:append_only_rows"):
         claim.delete()
     counters.claim_removed(claim.article_id, published=claim.published_version_id is not None)
+    stats.record_claims_deleted(language, 1)

@@ -525,3 +525,76 @@ class ClaimGroupMember(models.Model):
 
     def __str__(self) -> str:
         return f"claim {self.claim_id} in group {self.group_id}"
+
+
+class DailyTally(models.Model):
+    """A counter of the desk's work on one UTC day, kept by annotations.stats in the same
+    transaction as the work: annotations started, submitted, approved, rejected (by reviewer), and
+    claims whose standing published verdict was published that day (by verdict).
+
+    Each delta is counted at three grains: the day, its month (`day` is the first of the month), and
+    for the daily series the day's total over all reviewers; a year's figures then read a few
+    thousand rows. Ids are plain integers (0: not applicable) so one unique index serves the upsert.
+    """
+
+    grain = models.CharField(max_length=5)
+    day = models.DateField()
+    language = models.CharField(max_length=35)
+    metric = models.CharField(max_length=16)
+    reviewer_id = models.IntegerField(default=0)
+    verdict_id = models.IntegerField(default=0)
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grain", "day", "language", "metric", "reviewer_id", "verdict_id"], name="daily_tally_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.language} {self.metric}: {self.count}"
+
+
+class BacklogTally(models.Model):
+    """A current-state counter by article language: claims with no annotation, annotations waiting."""
+
+    language = models.CharField(max_length=35)
+    metric = models.CharField(max_length=16)
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["language", "metric"], name="backlog_tally_key")]
+
+    def __str__(self) -> str:
+        return f"{self.language} {self.metric}: {self.count}"
+
+
+class PairedClaim(models.Model):
+    """A claim with two or more submitted annotations (what agreement is computed over), and when
+    its set of submitted annotations last changed. Kept by annotations.stats."""
+
+    claim = models.OneToOneField(Claim, primary_key=True, on_delete=models.CASCADE, related_name="+")
+    language = models.CharField(max_length=35)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["updated_at"])]
+
+    def __str__(self) -> str:
+        return f"claim {self.claim_id} (paired)"
+
+
+class WaitingAnnotation(models.Model):
+    """A submitted annotation waiting for an editor, since when, in which article language: the
+    dashboard's oldest waiting one is the first row of an index. Kept by annotations.stats."""
+
+    annotation = models.OneToOneField(Annotation, primary_key=True, on_delete=models.CASCADE, related_name="+")
+    language = models.CharField(max_length=35)
+    since = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["since"]), models.Index(fields=["language", "since"])]
+
+    def __str__(self) -> str:
+        return f"annotation {self.annotation_id} waiting since {self.since}"

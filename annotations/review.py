@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
-from . import counters, roles, search
+from . import counters, roles, search, stats
 from .exceptions import DomainConflict, NotAllowed, StaleVersion
 from .exports import published_rows
 from .models import Annotation, AnnotationVersion, Claim, Publication, ReviewTransition
@@ -60,7 +60,6 @@ def _transition(annotation, to_status, *, actor, comment, expected_version=None)
     counters.lock_article_of_claim(annotation.claim_id)  # lock order: article, then claim
     # Then the claim: approvals of the same claim are serialised there.
     claim = Claim.objects.select_for_update().get(pk=annotation.claim_id)
-    was_published = claim.published_version_id is not None
     annotation = Annotation.objects.select_for_update().get(pk=annotation.pk)
     if expected_version is not None and annotation.version != expected_version:
         raise StaleVersion(annotation, expected_version)
@@ -69,12 +68,15 @@ def _transition(annotation, to_status, *, actor, comment, expected_version=None)
             f"A {annotation.status} annotation cannot be {to_status}.", field="status", status=annotation.status
         )
     now = timezone.now()
+    from_status, published_before, replaced = annotation.status, claim.published_version_id, []
     if to_status == Status.APPROVED:
-        _publish(claim, annotation, actor=actor, now=now)
+        replaced = _publish(claim, annotation, actor=actor, now=now)
     elif annotation.status == Status.APPROVED:
         _withdraw(claim, annotation, actor=actor, now=now)
     counters.publication_changed(
-        claim.article_id, was_published=was_published, is_published=claim.published_version_id is not None
+        claim.article_id,
+        was_published=published_before is not None,
+        is_published=claim.published_version_id is not None,
     )
     if to_status == Status.APPROVED or annotation.status == Status.APPROVED:
         published_rows.refresh_claim(claim.pk)  # the export's row follows the publication, in this transaction
@@ -82,11 +84,17 @@ def _transition(annotation, to_status, *, actor, comment, expected_version=None)
     transition = _record(annotation, annotation.status, to_status, actor=actor, comment=comment, now=now)
     annotation.status = to_status
     annotation.save(update_fields=["status", "updated_at"])
+    # The dashboard's counters, in this same transaction (annotations.stats).
+    stats.record_review(
+        claim, annotation, from_status=from_status, to_status=to_status,
+        published_before=published_before, replaced=replaced, now=now,
+    )  # fmt: skip
     return transition
 
 
-def _publish(claim: Claim, annotation: Annotation, *, actor, now) -> None:
-    replaced = claim.annotations.select_for_update().filter(status=Status.APPROVED).exclude(pk=annotation.pk)
+def _publish(claim: Claim, annotation: Annotation, *, actor, now) -> list[int]:
+    """Returns the ids of the approved annotations put back to submitted."""
+    replaced = list(claim.annotations.select_for_update().filter(status=Status.APPROVED).exclude(pk=annotation.pk))
     for other in replaced:
         _record(other, Status.APPROVED, Status.SUBMITTED, actor=actor, now=now,
                 comment=f"Replaced as the published verdict by annotation {annotation.pk}.")  # fmt: skip
@@ -96,6 +104,7 @@ def _publish(claim: Claim, annotation: Annotation, *, actor, now) -> None:
     claim.published_version = version
     claim.save(update_fields=["published_version", "updated_at"])
     Publication.objects.create(claim=claim, version=version, actor=actor, created_at=now)
+    return [other.pk for other in replaced]
 
 
 def _withdraw(claim: Claim, annotation: Annotation, *, actor, now) -> None:

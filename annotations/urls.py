@@ -14,5 +14,6 @@ urlpatterns = [
     path("search/", views.claim_search, name="claim-search"),
     path("review/", views.review_queue, name="review-queue"),
     path("exports/", views.exports, name="export-list"),
+    path("dashboard/", views.dashboard, name="dashboard"),
     path("verdicts.css", views.verdict_styles, name="verdict-styles"),
 ]

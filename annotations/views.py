@@ -10,13 +10,14 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import BadRequest, PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
-from . import keyset, roles, selectors
+from . import keyset, roles, selectors, stats
+from .charts import daily_table_rows, dashboard_charts, day_columns_svg
 from .highlighting import Span, highlighted_body
 from .importing import ImportFailed, Record, RecordError, import_articles, parse_document
 from .models import (
@@ -275,6 +276,31 @@ def exports(request):
     )
 
 
+@login_required
+def dashboard(request):
+    """The desk at a glance (editors): charts drawn on the server, each with its numbers in a table."""
+    if not roles.is_editor(request.user):
+        raise PermissionDenied("The dashboard is for editors.")
+    errors = {}
+    try:
+        filters = stats.parse_filters(request.GET)
+    except ValidationError as error:
+        errors = {name: " ".join(messages) for name, messages in error.message_dict.items()}
+        filters = stats.parse_filters({})
+    figures = stats.desk_stats(filters)
+    charts = dashboard_charts(figures)
+    context = {
+        "figures": figures,
+        "charts": charts,
+        "daily_svg": day_columns_svg(charts["daily"]),
+        "daily_rows": daily_table_rows(figures.daily),
+        "errors": errors,
+        "form": {name: request.GET.get(name, "") for name in ("date_from", "date_to", "language", "article")},
+        "languages": stats.languages(),
+    }
+    return render(request, "annotations/dashboard.html", context, status=400 if errors else 200)
+
+
 @require_GET
 def verdict_styles(request):
     """The highlight colours, generated from the rating scale (a stylesheet, so no inline styles are needed)."""
@@ -288,6 +314,7 @@ def verdict_styles(request):
         rules.append(
             f'.hl[data-verdict="{key}"]{{background:rgba({r},{g},{b},.18);border-bottom:2px solid {colour}}}'
             f'.verdict-chip[data-verdict="{key}"]{{--chip:{colour}}}'
+            f'.chart-bar[data-series="{key}"]{{fill:{colour}}}'
         )
     response = HttpResponse("\n".join(rules), content_type="text/css; charset=utf-8")
     response["Cache-Control"] = "max-age=60"

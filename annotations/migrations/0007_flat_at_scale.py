@@ -30,7 +30,7 @@ class AddIndexOnPostgres(migrations.AddIndex):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("annotations", "0005_published_export_rows"),
+        ("annotations", "0006_desk_stats"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
