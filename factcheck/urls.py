@@ -20,3 +20,6 @@ urlpatterns = [
     path("api/docs/", swagger_ui, name="api-docs"),
     path("", include("annotations.urls")),
 ]
+
+# A URL under /api/ that matches no route gets a JSON 404, like every other API answer.
+handler404 = "annotations.api.errors.not_found"

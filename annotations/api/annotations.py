@@ -25,7 +25,7 @@ from ..anchoring import normalise
 from ..exceptions import StaleVersion
 from ..instants import parse_instant
 from ..models import Annotation, AnnotationVersion, Claim, ReviewTransition, Verdict
-from .errors import PreconditionRequired
+from .errors import PreconditionRequired, error_responses
 from .permissions import HasRole, IsEditor
 
 _datetime = serializers.DateTimeField()
@@ -242,6 +242,20 @@ _stale = inline_serializer("Stale", {"detail": serializers.CharField(), "current
 _if_match = OpenApiParameter(
     "If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, description='The ETag you read, e.g. "3"'
 )
+_required_if_match = OpenApiParameter(
+    "If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True, description='The ETag you read, e.g. "3"'
+)
+# The ETag of the version shown; a past state (?as_of=) has none, as it cannot be changed.
+_etag = OpenApiParameter(
+    "ETag", OpenApiTypes.STR, OpenApiParameter.HEADER, response=[200, 201, 412], required=True,
+    description='The version shown, e.g. "3": send it back in If-Match to change the annotation',
+)  # fmt: skip
+_optional_etag = OpenApiParameter(
+    "ETag", OpenApiTypes.STR, OpenApiParameter.HEADER, response=[200], description="Sent unless ?as_of= is given"
+)
+# A change of an annotation: the new state with its ETag, or 412 with the current one.
+_change_responses = {200: AnnotationSerializer, 412: _stale, **error_responses(428)}
+_review_responses = {200: AnnotationSerializer, 412: _stale, **error_responses(409)}
 
 
 # ---------------------------------------------------------------- preconditions
@@ -358,7 +372,10 @@ class AnnotationViewSet(AnnotationResponses, mixins.ListModelMixin, mixins.Retri
         return self.get_paginated_response(AnnotationSerializer(page, many=True).data)
 
     @extend_schema(
-        parameters=[OpenApiParameter("as_of", OpenApiTypes.DATETIME, description="The annotation as of this instant")]
+        parameters=[
+            OpenApiParameter("as_of", OpenApiTypes.DATETIME, description="The annotation as of this instant"),
+            _optional_etag,
+        ]
     )
     def retrieve(self, request, *args, **kwargs):
         annotation = self.get_object()
@@ -383,9 +400,7 @@ class AnnotationViewSet(AnnotationResponses, mixins.ListModelMixin, mixins.Retri
         return Response(AnnotationSerializer(annotation).data)
 
     @extend_schema(
-        request=AnnotationWriteSerializer,
-        parameters=[_if_match],
-        responses={200: AnnotationSerializer, 412: _stale},
+        request=AnnotationWriteSerializer, parameters=[_required_if_match, _etag], responses=_change_responses
     )
     def partial_update(self, request, *args, **kwargs):
         annotation = self.get_object_for_change()
@@ -469,7 +484,7 @@ class AnnotationViewSet(AnnotationResponses, mixins.ListModelMixin, mixins.Retri
             raise exceptions.ValidationError({name: ["Expected a version number."]})
         return int(value)
 
-    @extend_schema(request=RevertSerializer, parameters=[_if_match], responses={200: AnnotationSerializer, 412: _stale})
+    @extend_schema(request=RevertSerializer, parameters=[_required_if_match, _etag], responses=_change_responses)
     @action(detail=True, methods=["post"])
     def revert(self, request, pk=None):
         """Append a new version equal in content to an older one."""
@@ -504,25 +519,19 @@ class AnnotationViewSet(AnnotationResponses, mixins.ListModelMixin, mixins.Retri
             return self.stale(annotation.pk, expected)
         return self.represent(annotation.pk)
 
-    @extend_schema(
-        request=CommentSerializer, parameters=[_if_match], responses={200: AnnotationSerializer, 412: _stale}
-    )
+    @extend_schema(request=CommentSerializer, parameters=[_if_match, _etag], responses=_review_responses)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         """The annotation's reviewer sends it for review."""
         return self._review(request, review.submit)
 
-    @extend_schema(
-        request=CommentSerializer, parameters=[_if_match], responses={200: AnnotationSerializer, 412: _stale}
-    )
+    @extend_schema(request=CommentSerializer, parameters=[_if_match, _etag], responses=_review_responses)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         """An editor makes the current version the claim's published verdict."""
         return self._review(request, review.approve)
 
-    @extend_schema(
-        request=CommentSerializer, parameters=[_if_match], responses={200: AnnotationSerializer, 412: _stale}
-    )
+    @extend_schema(request=CommentSerializer, parameters=[_if_match, _etag], responses=_review_responses)
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         """An editor rejects the annotation (withdrawing the claim's verdict if it was the published one)."""
@@ -552,7 +561,11 @@ class ClaimAnnotationsView(AnnotationResponses, generics.GenericAPIView):
         page = self.prepare(self.paginate_queryset(self.visible().filter(claim=claim).order_by("id")))
         return self.get_paginated_response(AnnotationSerializer(page, many=True).data)
 
-    @extend_schema(request=AnnotationWriteSerializer, responses={201: AnnotationSerializer})
+    @extend_schema(
+        request=AnnotationWriteSerializer,
+        parameters=[_etag],
+        responses={201: AnnotationSerializer, **error_responses(409)},
+    )
     def post(self, request, claim_pk: int):
         claim = get_object_or_404(Claim, pk=claim_pk)
         serializer = AnnotationWriteSerializer(data=request.data)

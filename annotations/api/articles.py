@@ -5,8 +5,7 @@ import datetime
 import langcodes
 from django.db.models import Count
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
@@ -19,6 +18,7 @@ from ..anchoring import Anchor, normalise
 from ..importing import ImportFailed, import_articles, parse_payload, records_from_items
 from ..instants import parse_instant
 from ..models import Article, Claim
+from .errors import error_responses
 from .filters import ArticleFilter, ClaimFilter
 from .parsers import JSONLinesParser, PlainTextParser, TextParser
 from .permissions import ReadByRoleWriteByEditor, ReadByRoleWriteByReviewer
@@ -38,7 +38,7 @@ class DateOrDateTimeField(serializers.DateTimeField):
 
 class ArticleSerializer(serializers.ModelSerializer):
     published_at = DateOrDateTimeField(required=False, allow_null=True)
-    claim_count = serializers.IntegerField(read_only=True, required=False)
+    claim_count = serializers.IntegerField(read_only=True)
 
     class Meta:
         model = Article
@@ -85,6 +85,18 @@ class ImportReportSerializer(serializers.Serializer):
     ids = serializers.ListField(child=serializers.IntegerField())
 
 
+class ImportErrorSerializer(serializers.Serializer):
+    line = serializers.IntegerField(help_text="1-based line (JSON Lines) or array position; 0: the whole payload")
+    field = serializers.CharField()
+    message = serializers.CharField()
+    source = serializers.CharField(required=False)
+
+
+class ImportFailedSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    errors = ImportErrorSerializer(many=True)
+
+
 class SelectorField(serializers.JSONField):
     """A list of W3C selector objects (TextPositionSelector and/or TextQuoteSelector).
 
@@ -95,27 +107,15 @@ class SelectorField(serializers.JSONField):
         return Anchor(claim.start, claim.end, claim.exact, claim.prefix, claim.suffix).as_selectors()
 
 
-@extend_schema_field(OpenApiTypes.OBJECT)
-class PublishedVerdictField(serializers.Field):
-    """The claim's published verdict in brief, or null."""
+class PublishedVerdictSerializer(serializers.Serializer):
+    """A claim's published verdict in brief: the approved version and its verdict."""
 
-    def __init__(self, **kwargs):
-        kwargs.setdefault("source", "*")
-        kwargs["read_only"] = True
-        super().__init__(**kwargs)
-
-    def to_representation(self, claim: Claim):
-        version = claim.published_version
-        if version is None:
-            return None
-        return {
-            "annotation": version.annotation_id,
-            "version": version.number,
-            "verdict": version.verdict.key,
-            "label": version.verdict.label,
-            "colour": version.verdict.colour,
-            "rating_value": version.verdict.rating_value,
-        }
+    annotation = serializers.IntegerField(source="annotation_id")
+    version = serializers.IntegerField(source="number")
+    verdict = serializers.CharField(source="verdict.key")
+    label = serializers.CharField(source="verdict.label")
+    colour = serializers.CharField(source="verdict.colour")
+    rating_value = serializers.IntegerField(source="verdict.rating_value", allow_null=True)
 
 
 class ClaimSerializer(serializers.ModelSerializer):
@@ -123,7 +123,9 @@ class ClaimSerializer(serializers.ModelSerializer):
         help_text="W3C selectors: a TextQuoteSelector {exact, prefix, suffix}, a TextPositionSelector "
         "{start, end} (code points), or both. Responses carry both."
     )
-    published_verdict = PublishedVerdictField()
+    published_verdict = PublishedVerdictSerializer(
+        source="published_version", read_only=True, allow_null=True, help_text="null until an editor approves one"
+    )
 
     class Meta:
         model = Claim
@@ -150,6 +152,10 @@ class ClaimSerializer(serializers.ModelSerializer):
 CLAIM_QUERYSET = Claim.objects.select_related("published_version__verdict")
 
 
+@extend_schema_view(
+    partial_update=extend_schema(responses={200: ArticleSerializer, **error_responses(409)}),
+    destroy=extend_schema(responses={204: None, **error_responses(409)}),
+)
 class ArticleViewSet(viewsets.ModelViewSet):
     """News articles. Editors create, edit and delete; everyone with a role reads."""
 
@@ -165,14 +171,16 @@ class ArticleViewSet(viewsets.ModelViewSet):
         return ArticleListSerializer if self.action == "list" else ArticleSerializer
 
     def perform_create(self, serializer):
-        serializer.instance = article_services.create_article(created_by=self.request.user, **serializer.validated_data)
+        article = article_services.create_article(created_by=self.request.user, **serializer.validated_data)
+        serializer.instance = self.get_queryset().get(pk=article.pk)  # with its claim_count
 
     def perform_update(self, serializer):
-        serializer.instance = article_services.update_article(serializer.instance, **serializer.validated_data)
+        article = article_services.update_article(serializer.instance, **serializer.validated_data)
+        serializer.instance = self.get_queryset().get(pk=article.pk)
 
     @extend_schema(
         request={"application/json": ArticleSerializer(many=True), "application/x-ndjson": str},
-        responses={201: ImportReportSerializer},
+        responses={201: ImportReportSerializer, 400: ImportFailedSerializer},
         description="Import many articles from a JSON array or JSON Lines, all or nothing. "
         "On error nothing is written and `errors` lists each bad record's line and field.",
     )
@@ -198,7 +206,8 @@ class ArticleViewSet(viewsets.ModelViewSet):
             )
         return Response({"created": len(created), "ids": [a.pk for a in created]}, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ClaimSerializer, responses={200: ClaimSerializer(many=True), 201: ClaimSerializer})
+    @extend_schema(methods=["GET"], responses=ClaimSerializer(many=True))
+    @extend_schema(methods=["POST"], request=ClaimSerializer, responses={201: ClaimSerializer})
     @action(detail=True, methods=["get", "post"], permission_classes=[ReadByRoleWriteByReviewer])
     def claims(self, request, pk=None):
         """List an article's claims, or mark a new claim in it by W3C selectors."""
@@ -214,6 +223,7 @@ class ArticleViewSet(viewsets.ModelViewSet):
         return Response(ClaimSerializer(claim).data, status=status.HTTP_201_CREATED)
 
 
+@extend_schema_view(destroy=extend_schema(responses={204: None, **error_responses(409)}))
 class ClaimViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,

@@ -25,7 +25,7 @@ from ..exports import jobs
 from ..exports.csv import stream_csv
 from ..exports.query import FILTER_NAMES, parse_filters, restrict_for
 from ..models import ExportJob
-from .errors import Conflict
+from .errors import Conflict, error_responses
 from .permissions import HasRole
 
 _TRUE, _FALSE = ("1", "true", "yes"), ("", "0", "false", "no")
@@ -185,7 +185,15 @@ class ExportJobViewSet(
             return ExportJob.objects.none()
         return ExportJob.objects.filter(created_by=self.request.user)
 
-    @extend_schema(request=ExportJobRequestSerializer, responses={202: ExportJobSerializer})
+    @extend_schema(
+        request=ExportJobRequestSerializer,
+        parameters=[
+            OpenApiParameter(
+                "Location", str, OpenApiParameter.HEADER, response=[202], required=True, description="The job's URL"
+            )
+        ],
+        responses={202: ExportJobSerializer},
+    )
     def create(self, request, *args, **kwargs):
         incoming = ExportJobRequestSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
@@ -195,7 +203,12 @@ class ExportJobViewSet(
         body = ExportJobSerializer(job, context={"request": request}).data
         return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": body_location(request, job)})
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(
+        responses={
+            **{(200, content_type): OpenApiTypes.BINARY for _, content_type in jobs.FILE_TYPES.values()},
+            **error_responses(409, 410),
+        }
+    )
     @action(detail=True, methods=["get"], url_path="download", url_name="download")
     def download(self, request, pk=None):
         job = self.get_object()
