@@ -1,10 +1,6 @@
 """API for articles and claims: serializers that shape and validate input, and thin views."""
 
-import datetime
-
-import langcodes
 from django.db.models import Count
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -37,6 +33,9 @@ class DateOrDateTimeField(serializers.DateTimeField):
 
 
 class ArticleSerializer(serializers.ModelSerializer):
+    """An article. Types only: the rules (blank titles, language tags, dates) are checked by
+    annotations.articles.clean_article_fields when the service saves it."""
+
     published_at = DateOrDateTimeField(required=False, allow_null=True)
     claim_count = serializers.IntegerField(read_only=True)
 
@@ -47,30 +46,6 @@ class ArticleSerializer(serializers.ModelSerializer):
             "claim_count", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = ["id", "created_at", "updated_at"]
-
-    def validate_title(self, value: str) -> str:
-        value = normalise(value).strip()
-        if not value:
-            raise serializers.ValidationError("The title must not be blank.")
-        return value
-
-    def validate_body(self, value: str) -> str:
-        value = normalise(value)
-        if not value.strip():
-            raise serializers.ValidationError("The body must not be blank.")
-        return value
-
-    def validate_language(self, value: str) -> str:
-        if not langcodes.tag_is_valid(value):
-            raise serializers.ValidationError(
-                f"{value!r} is not a valid BCP 47 language tag (e.g. 'en', 'it', 'pt-BR')."
-            )
-        return langcodes.standardize_tag(value)
-
-    def validate_published_at(self, value):
-        if value and value > timezone.now() + datetime.timedelta(days=1):
-            raise serializers.ValidationError("The publication date is in the future.")
-        return value
 
 
 class ArticleListSerializer(ArticleSerializer):

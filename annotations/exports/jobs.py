@@ -28,6 +28,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from ..models import ExportJob
+from ..tasks import run_export_job
 from .claimreview import write_claimreview
 from .csv import Progress, write_csv
 from .jsonl import write_jsonl
@@ -69,8 +70,6 @@ def file_path(job: ExportJob) -> Path | None:
 
 def start_export(*, user, export_format: str, filters: ExportFilters, bom: bool = False) -> ExportJob:
     """Record a queued job and hand it to a worker once the record is committed."""
-    from ..tasks import run_export_job  # the task module imports this one
-
     stored = {**filters.params, **({"bom": "1"} if bom else {})}
     with transaction.atomic():
         job = ExportJob.objects.create(format=export_format, filters=stored, as_of=filters.as_of, created_by=user)
