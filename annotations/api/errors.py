@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from ..anchoring import SelectorError
-from ..exceptions import DomainConflict, NotAllowed
+from ..exceptions import DomainConflict, NotAllowed, StaleVersion
 
 
 class Conflict(exceptions.APIException):
@@ -79,7 +79,12 @@ def error_responses(*codes: int, **serializers_by_code) -> dict:
 
 
 def exception_handler(exc, context):
-    """DRF's handler, plus the domain errors raised by services, mapped to their 4xx."""
+    """DRF's handler, plus the domain errors raised by services, mapped to their 4xx: the one
+    place they are translated (views do not catch them)."""
+    view = context.get("view")
+    if isinstance(exc, StaleVersion) and hasattr(view, "stale"):
+        # 412 with the current state and its ETag, as the view represents it.
+        return view.stale(exc.annotation.pk, exc.based_on)
     if isinstance(exc, SelectorError):
         exc = exceptions.ValidationError({exc.field: [exc.message]})
     elif isinstance(exc, DjangoValidationError):
