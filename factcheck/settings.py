@@ -203,8 +203,6 @@ FACTCHECK = {
     "EXPORT_TTL_HOURS": env.int("FACTCHECK_EXPORT_TTL_HOURS", default=72),
     # How often a running export job reports rows_done, in seconds.
     "EXPORT_PROGRESS_SECONDS": env.float("FACTCHECK_EXPORT_PROGRESS_SECONDS", default=1.0),
-    # Tests only: seconds of sleep per exported row, to make a job slow enough to observe and interrupt.
-    "EXPORT_ROW_DELAY": env.float("FACTCHECK_EXPORT_ROW_DELAY", default=0.0),
 }
 
 LOGGING = {

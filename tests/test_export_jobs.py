@@ -67,7 +67,7 @@ def test_csv_job_runs_on_a_worker_and_its_file_equals_the_streamed_csv(api, edit
 @pytest.mark.django_db(transaction=True)
 def test_job_interrupted_by_a_killed_worker_is_rerun_and_never_left_partial(api, editor, reviewer, celery_workers):
     published_claims(editor, reviewer, 12)
-    slow = celery_workers(FACTCHECK_EXPORT_ROW_DELAY=0.25, FACTCHECK_EXPORT_PROGRESS_SECONDS=0.05)
+    slow = celery_workers(FACTCHECK_TEST_ROW_DELAY=0.25, FACTCHECK_EXPORT_PROGRESS_SECONDS=0.05)
     client = api(editor)
     job_id = client.post(JOBS, {"format": "csv"}, format="json").json()["id"]
 

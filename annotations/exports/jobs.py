@@ -18,7 +18,6 @@ import hashlib
 import logging
 import os
 import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -94,7 +93,7 @@ def run_job(job_id) -> None:
         filters = parse_filters(job.filters, as_of=job.as_of)
         _update(job, attempt, rows_total=count_rows(filters, connection))
         write = writer_for(job.format, bom=job.filters.get("bom") in ("1", "true"))
-        progress = _JobProgress()
+        progress = Progress()
         digest = hashlib.sha256()
         with open(partial, "wb") as out, _reporting(job, attempt, progress):
 
@@ -177,19 +176,6 @@ def _reason(error: Exception) -> str:
     if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
         return "; ".join(f"{field}: {' '.join(messages)}" for field, messages in error.message_dict.items())
     return f"{type(error).__name__}: {error}"[:2000]
-
-
-class _JobProgress(Progress):
-    """Row counter; FACTCHECK['EXPORT_ROW_DELAY'] (tests only) slows each row down to make a job observable."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.delay = settings.FACTCHECK.get("EXPORT_ROW_DELAY", 0)
-
-    def add(self, rows: int) -> None:
-        self.rows += rows
-        if self.delay:
-            time.sleep(self.delay * rows)
 
 
 @contextlib.contextmanager
