@@ -107,7 +107,7 @@ def create_annotation(claim: Claim, *, reviewer, change_note: str = "", **conten
         number=1,
         based_on=None,
         author=reviewer,
-        change_note=change_note,
+        change_note=normalise(change_note).strip(),
         created_at=timezone.now(),
         **_complete(content, previous=None, first=True),
     )
@@ -165,7 +165,7 @@ def append_version(
         based_on=based_on,
         reverted_from=reverted_from,
         author=author,
-        change_note=change_note,
+        change_note=normalise(change_note).strip(),
         created_at=now,
         **_complete(changes, previous=previous, first=False),
     )
@@ -275,6 +275,8 @@ def _complete(changes: dict, previous: AnnotationVersion | None, *, first: bool)
         raise ValidationError({"confidence": "Confidence is a whole number from 0 to 100."})
     if "evidence" in changes:
         content["evidence"] = clean_evidence(content["evidence"] or [])
+    if "rationale" in changes:
+        content["rationale"] = normalise(content["rationale"] or "").strip()
     content.setdefault("rationale", "")
     content.setdefault("evidence", [])
     return content

@@ -18,7 +18,6 @@ from rest_framework.views import APIView
 
 from .. import agreement as agreement_service
 from .. import review, roles, versioning
-from ..anchoring import normalise
 from ..exceptions import StaleVersion
 from ..models import Annotation, Claim, ReviewTransition, Verdict
 from ..selectors import annotation_queryset, current_state, published_queryset, writable_queryset
@@ -137,12 +136,6 @@ class AnnotationWriteSerializer(serializers.Serializer):
             keys = ", ".join(Verdict.objects.values_list("key", flat=True))
             raise serializers.ValidationError(f"{key!r} is not on the rating scale; use one of: {keys}.")
         return verdict
-
-    def validate_rationale(self, value: str) -> str:
-        return normalise(value).strip()
-
-    def validate_change_note(self, value: str) -> str:
-        return normalise(value).strip()
 
     def validate(self, attrs: dict) -> dict:
         unknown = sorted(set(self.initial_data) - set(self.fields)) if isinstance(self.initial_data, dict) else []
@@ -389,7 +382,7 @@ class AnnotationViewSet(AnnotationResponses, mixins.ListModelMixin, mixins.Retri
             to=serializer.validated_data["version"],
             based_on=based_on,
             author=request.user,
-            change_note=normalise(serializer.validated_data["change_note"]).strip(),
+            change_note=serializer.validated_data["change_note"],
         )
         return self.represent(annotation.pk)
 

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 
 from .. import articles as article_services
 from .. import claims as claim_services
-from ..anchoring import Anchor, normalise
+from ..anchoring import Anchor
 from ..importing import ImportFailed, import_articles, parse_payload, records_from_items
 from ..instants import parse_instant
 from ..models import Article, Claim
@@ -117,12 +117,6 @@ class ClaimSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError("Expected a list of W3C selector objects.")
         return value
 
-    def validate_claimant(self, value: str) -> str:
-        return normalise(value).strip()
-
-    def validate_statement(self, value: str) -> str:
-        return normalise(value).strip()
-
 
 CLAIM_QUERYSET = Claim.objects.select_related("published_version__verdict")
 
@@ -215,6 +209,9 @@ class ClaimViewSet(
     search_fields = ["exact", "claimant", "statement"]
     ordering_fields = ["created_at", "start"]
     http_method_names = ["get", "patch", "delete", "head", "options"]
+
+    def perform_update(self, serializer):
+        serializer.instance = claim_services.update_claim(serializer.instance, **serializer.validated_data)
 
     def perform_destroy(self, instance):
         claim_services.delete_claim(instance)
