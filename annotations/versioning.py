@@ -275,8 +275,6 @@ def _complete(changes: dict, previous: AnnotationVersion | None, *, first: bool)
         raise ValidationError({"confidence": "Confidence is a whole number from 0 to 100."})
     if "evidence" in changes:
         content["evidence"] = clean_evidence(content["evidence"] or [])
-    if "rationale" in changes:
-        content["rationale"] = normalise(content["rationale"] or "").strip()
     content.setdefault("rationale", "")
     content.setdefault("evidence", [])
     return content
