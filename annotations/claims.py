@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from . import counters, stats
-from .anchoring import Anchor, SelectorError, resolve_selectors
+from .anchoring import Anchor, SelectorError, normalise, resolve_selectors
 from .articles import current_revision
 from .exceptions import DomainConflict
 from .models import AnchorStatus, Article, Claim, ClaimAnchor
@@ -35,6 +35,14 @@ def _record(claim: Claim, *, created_by=None) -> None:
     )
 
 
+TEXT_FIELDS = ("claimant", "statement")
+
+
+def clean_claim_fields(fields: dict) -> dict:
+    """The claim's own words, NFC and trimmed (the one home of that rule)."""
+    return {name: normalise(value).strip() if name in TEXT_FIELDS else value for name, value in fields.items()}
+
+
 @transaction.atomic
 def create_claim(article: Article, selectors: list[dict], *, created_by=None, **fields) -> Claim:
     """Resolve W3C selectors against the article body and store the claim with both selectors.
@@ -42,6 +50,7 @@ def create_claim(article: Article, selectors: list[dict], *, created_by=None, **
     The article row is locked first, as a new revision locks it: the claim is anchored in the
     body as committed, never in a copy that a concurrent edit is replacing.
     """
+    fields = clean_claim_fields(fields)
     article = Article.objects.select_for_update().get(pk=article.pk)
     anchor = resolve_selectors(article.body, selectors)
     duplicate = _span_taken(article, anchor)
@@ -98,7 +107,7 @@ def update_claim(claim: Claim, *, selectors: list[dict] | None = None, actor=Non
     if selectors is not None:
         claim = reattach_claim(claim, selectors, actor=actor)
     if fields:
-        for name, value in fields.items():
+        for name, value in clean_claim_fields(fields).items():
             setattr(claim, name, value)
         claim.save(update_fields=[*fields, "updated_at"])
     return claim

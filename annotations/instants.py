@@ -31,7 +31,13 @@ def parse_instant(text: str) -> datetime.datetime:
         instant = None
     if instant is None:
         raise ValueError(f"{text!r} is not an ISO 8601 instant, e.g. 2026-03-14T09:30:00Z.")
-    return instant if timezone.is_aware(instant) else instant.replace(tzinfo=datetime.UTC)
+    if not timezone.is_aware(instant):
+        return instant.replace(tzinfo=datetime.UTC)
+    # In UTC: Python takes offsets up to 24 hours, PostgreSQL only up to 15:59.
+    try:
+        return instant.astimezone(datetime.UTC)
+    except OverflowError:
+        raise ValueError(f"{text!r} is out of range.") from None
 
 
 def is_bare_date(text: str) -> bool:

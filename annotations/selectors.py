@@ -11,12 +11,13 @@ from dataclasses import dataclass
 import langcodes
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, FilteredRelation, OuterRef, Q, QuerySet, Subquery
 
 from . import keyset, roles, search
 from .models import Annotation, AnnotationVersion, Article, Claim
 from .review import shows_published_only
 from .same_claims import match_ids_subquery
+from .versioning import AnnotationState
 
 ARTICLES_PER_PAGE = 50
 QUEUE_PER_PAGE = 50
@@ -57,8 +58,6 @@ def language_tag(value: str) -> str:
 
 def article_languages() -> list[str]:
     """The distinct language tags, one index probe per tag (a loose index scan, not a scan of articles)."""
-    if connection.vendor != "postgresql":  # the SQLite of `make run`: small, a plain DISTINCT will do
-        return list(Article.objects.order_by("language").values_list("language", flat=True).distinct())
     with connection.cursor() as cursor:
         cursor.execute(_LANGUAGES)
         return [row[0] for row in cursor.fetchall()]
@@ -113,8 +112,6 @@ def capped_total(rows: QuerySet) -> Total:
 
 def estimated_total(model) -> Total:
     """Every row of a table: the planner's estimate (labelled "about"), or an exact count when small."""
-    if connection.vendor != "postgresql":
-        return capped_total(model.objects.all())
     with connection.cursor() as cursor:
         cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass", [model._meta.db_table])
         row = cursor.fetchone()
@@ -175,3 +172,36 @@ def _light(queryset: QuerySet) -> QuerySet:
         .prefetch_related("published_version__verdict")
         .annotate(article_title=Subquery(Article.objects.filter(pk=OuterRef("article_id")).values("title")[:1]))
     )
+
+
+def annotation_queryset():
+    """Annotations with their current version joined in one query (no per-row lookups in lists)."""
+    return Annotation.objects.annotate(
+        current=FilteredRelation("versions", condition=Q(versions__number=F("version"))),
+        article_pk=F("claim__article_id"),
+        published_annotation=F("claim__published_version__annotation_id"),
+        published_number=F("claim__published_version__number"),
+    ).select_related("reviewer", "current__verdict", "current__author")
+
+
+def writable_queryset():
+    """For a change: the annotation row with what the answer needs besides the new version (the
+    article, the reviewer, the claim's published version). Lighter than annotation_queryset(): the
+    current version is about to be replaced, so it is not joined."""
+    return Annotation.objects.annotate(
+        article_pk=F("claim__article_id"),
+        published_annotation=F("claim__published_version__annotation_id"),
+        published_number=F("claim__published_version__number"),
+    ).select_related("reviewer")
+
+
+def published_queryset():
+    """For viewers: the annotation with its claim's published version (the only version they read)."""
+    return annotation_queryset().select_related("claim__published_version__verdict", "claim__published_version__author")
+
+
+def current_state(annotation: Annotation, version: AnnotationVersion | None = None) -> AnnotationState:
+    """An annotation read through the querysets above, as shown now: its current version (or
+    `version`, e.g. the published one for viewers, or the one just saved)."""
+    published = annotation.published_number if annotation.published_annotation == annotation.pk else None
+    return AnnotationState(annotation, version or annotation.current, annotation.status, published)

@@ -1,5 +1,8 @@
 """Celery tasks: thin wrappers taking ids; the work is in annotations.exports.jobs.
 
+The services enqueue these tasks; a task imports its service inside its body, so the two
+modules do not import each other in a circle.
+
 `run_export_job` may run twice for one job (redelivery after a lost worker):
 `jobs.run_job` restarts an interrupted job from scratch and ignores a finished one. A run cut off by
 the database going away is retried (with backoff) the same way.
@@ -7,8 +10,6 @@ the database going away is retried (with backoff) the same way.
 
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
-
-from .exports import jobs
 
 
 @shared_task(
@@ -23,12 +24,16 @@ from .exports import jobs
     max_retries=6,
 )
 def run_export_job(job_id: str) -> None:
+    from .exports import jobs
+
     jobs.run_job(job_id)
 
 
 @shared_task
 def expire_export_files() -> int:
     """Periodic (see CELERY_BEAT_SCHEDULE): delete export files past their expiry."""
+    from .exports import jobs
+
     return jobs.expire_jobs()
 
 

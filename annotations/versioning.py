@@ -8,13 +8,14 @@ gapless, and no accepted save is ever overwritten.
 """
 
 import datetime
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from . import stats
+from . import review, stats
 from .anchoring import normalise
 from .exceptions import DomainConflict, StaleVersion
 from .exports.cells import version_cells
@@ -109,7 +110,7 @@ def create_annotation(claim: Claim, *, reviewer, change_note: str = "", **conten
         number=1,
         based_on=None,
         author=reviewer,
-        change_note=change_note,
+        change_note=normalise(change_note).strip(),
         created_at=now,
         **content,
         **version_cells(rationale=content["rationale"], evidence=content["evidence"], created_at=now),
@@ -171,7 +172,7 @@ def append_version(
         based_on=based_on,
         reverted_from=reverted_from,
         author=author,
-        change_note=change_note,
+        change_note=normalise(change_note).strip(),
         created_at=now,
         **content,
         **version_cells(rationale=content["rationale"], evidence=content["evidence"], created_at=now),
@@ -219,6 +220,34 @@ def version_as_of(annotation: Annotation | int, instant: datetime.datetime) -> A
         .select_related("verdict", "author")
         .order_by("-number")
         .first()
+    )
+
+
+@dataclass(frozen=True)
+class AnnotationState:
+    """An annotation as shown: one of its versions, its review status, and the number of its
+    version that is the claim's published verdict (None: none of its versions is)."""
+
+    annotation: Annotation
+    version: AnnotationVersion
+    status: str
+    published_version: int | None
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_version is not None
+
+
+def annotation_as_of(annotation: Annotation, instant: datetime.datetime, *, published_only: bool):
+    """The annotation as it stood at `instant`, or None if it had no version (for `published_only`
+    readers: no published version) then. Returns an AnnotationState."""
+    published = review.published_version_as_of(annotation.claim_id, instant)
+    is_ours = published is not None and published.annotation_id == annotation.pk
+    shown = (published if is_ours else None) if published_only else version_as_of(annotation, instant)
+    if shown is None:
+        return None
+    return AnnotationState(
+        annotation, shown, review.status_as_of(annotation, instant), published.number if is_ours else None
     )
 
 

@@ -59,6 +59,7 @@ class Desk:
         }
         self.gunicorn: subprocess.Popen | None = None
         self.celery: subprocess.Popen | None = None
+        self.celery_app = "tests.celery_app" if "FACTCHECK_TEST_ROW_DELAY" in self.env else "factcheck"
         self.fixtures: dict = {}
 
     # ------------------------------------------------------------ lifecycle
@@ -115,7 +116,8 @@ class Desk:
 
     def start_celery(self) -> None:
         command = [
-            sys.executable, "-m", "celery", "-A", "factcheck", "worker", "-Q", "celery,exports",
+            # With FACTCHECK_TEST_ROW_DELAY set, the test app slows exported rows (so a kill lands mid-job).
+            sys.executable, "-m", "celery", "-A", self.celery_app, "worker", "-Q", "celery,exports",
             "--concurrency", "1", "--pool", "prefork", "--loglevel", "WARNING",
             "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", f"desk{self.base_port}@%h",
         ]  # fmt: skip

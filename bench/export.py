@@ -15,12 +15,12 @@ a null sink. Prints the best of each, their ratio and the peak memory; asserts n
 
 import argparse
 import http.client
-import os
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import harness
 import psycopg2
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,8 +46,8 @@ def main() -> None:
     print(f"{'claims':>10} {'http s':>8} {'flat copy s':>11} {'ratio':>6} {'MB':>7} {'worker peak RSS MB':>19}")
     for claims in (max(1, args.claims // 10), args.claims):
         url = f"{args.database_url.rstrip('/')}/bench_export_{claims}"
-        _prepare(args.database_url, url, claims)
-        token = _token(url)
+        harness.prepare(args.database_url, url, claims)
+        token = harness.editor_token(url)
         _flat_table(url)
         http_runs, copy_runs, peaks = [], [], []
         for _ in range(args.repeat):  # interleaved, so both see the same background load
@@ -71,65 +71,14 @@ def _list(values: list[float]) -> str:
     return " ".join(f"{value:.2f}" for value in values)
 
 
-def _env(url: str) -> dict:
-    return {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DEBUG": "0",
-        "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0",
-        "CELERY_BROKER_URL": "",
-        "PYTHONPATH": str(ROOT),
-    }
-
-
-def _manage(url: str, *arguments: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "manage.py", *arguments], cwd=ROOT, env=_env(url), check=True, capture_output=True, text=True
-    )
-    return result.stdout
-
-
-def _prepare(server_url: str, url: str, claims: int) -> None:
-    name = url.rsplit("/", 1)[1]
-    admin = psycopg2.connect(f"{server_url.rstrip('/')}/postgres")
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if not cursor.fetchone():
-            cursor.execute(f'CREATE DATABASE "{name}"')
-    admin.close()
-    _manage(url, "migrate", "--no-input", "-v", "0")
-    with psycopg2.connect(url) as db, db.cursor() as cursor:
-        cursor.execute("SELECT COUNT(*) FROM annotations_claim")
-        existing = cursor.fetchone()[0]
-    if existing < claims:
-        started = time.perf_counter()
-        _manage(url, "seed_benchmark", "--claims", str(claims - existing))
-        print(f"# seeded {claims - existing} claims into {name} in {time.perf_counter() - started:.1f} s", flush=True)
-        db = psycopg2.connect(url)
-        db.autocommit = True
-        db.cursor().execute("VACUUM ANALYZE")
-        db.close()
-
-
-def _token(url: str) -> str:
-    return _manage(
-        url,
-        "shell",
-        "-c",
-        "from knox.models import AuthToken; from django.contrib.auth import get_user_model; "
-        "print(AuthToken.objects.create(user=get_user_model().objects.get(username='bench-editor'))[1])",
-    ).split()[-1]
-
-
 def _http_export(url: str, token: str, port: int) -> tuple[float, int, int]:
     command = [sys.executable, "-m", "gunicorn", "factcheck.wsgi", "-b", f"127.0.0.1:{port}", "-w", "1",
                "--worker-class", "sync", "--timeout", "600"]  # fmt: skip
-    server = subprocess.Popen(command, cwd=ROOT, env=_env(url), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    server = subprocess.Popen(
+        command, cwd=ROOT, env=harness.env(url), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     try:
-        _wait_for_port(port, server)
+        harness.wait_for_port(port, server)
         worker = _child_pid(server.pid)
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
         # Warm up: the first request imports the URLconf and views, a fixed cost unrelated to the export.
@@ -170,7 +119,7 @@ def _flat_table(url: str) -> None:
     subprocess.run(
         [sys.executable, "-c", f"import django; django.setup(); {code}", url],
         cwd=ROOT,
-        env={**_env(url), "DJANGO_SETTINGS_MODULE": "factcheck.settings"},
+        env={**harness.env(url), "DJANGO_SETTINGS_MODULE": "factcheck.settings"},
         check=True,
     )
 
@@ -186,21 +135,6 @@ def _bare_copy(url: str) -> tuple[float, int]:
             return time.perf_counter() - started, sink.size
     finally:
         connection.close()
-
-
-def _wait_for_port(port: int, server: subprocess.Popen, timeout: float = 60) -> None:
-    import socket
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"gunicorn exited: {server.stderr.read().decode()[-2000:]}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("gunicorn did not start")
 
 
 def _child_pid(parent: int, timeout: float = 30) -> int:

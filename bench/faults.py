@@ -223,7 +223,7 @@ def main() -> int:
     parser.add_argument("--base-port", type=int, default=8730)
     args = parser.parse_args()
     # Export rows slowed down so a job is still running when its worker is killed.
-    desk = Desk(args.base_port, extra_env={"FACTCHECK_EXPORT_ROW_DELAY": "0.001"})
+    desk = Desk(args.base_port, extra_env={"FACTCHECK_TEST_ROW_DELAY": "0.001"})
     failures = 0
     try:
         desk.start(claims=args.claims, reviewers=args.clients, editors=1, exporters=1)

@@ -24,6 +24,7 @@ import time
 import urllib.parse
 from pathlib import Path
 
+import harness
 import psycopg2
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,18 +39,20 @@ def main() -> None:
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432")
     args = parser.parse_args()
     url = f"{args.database_url.rstrip('/')}/bench_search_{args.claims}"
-    _prepare(args.database_url, url, args.claims)
+    harness.prepare(args.database_url, url, args.claims)
     rng = random.Random(7)
     rare, claim_ids = _sample(url, rng)
     queries = _queries(rng, rare, args.requests)
-    token = _token(url)
+    token = harness.editor_token(url)
     timings: dict[str, list[float]] = {"baseline": [], "search": [], "search rare": [], "search common": []}
     timings["similar"] = []
     command = [sys.executable, "-m", "gunicorn", "factcheck.wsgi", "-b", f"127.0.0.1:{args.port}", "-w", "1",
                "--worker-class", "sync", "--timeout", "120"]  # fmt: skip
-    server = subprocess.Popen(command, cwd=ROOT, env=_env(url), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    server = subprocess.Popen(
+        command, cwd=ROOT, env=harness.env(url), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     try:
-        _wait_for_port(args.port, server)
+        harness.wait_for_port(args.port, server)
         connection = http.client.HTTPConnection("127.0.0.1", args.port, timeout=120)
         headers = {"Authorization": f"Token {token}"}
         for _ in range(5):  # warm-up: imports, connection, caches
@@ -136,74 +139,6 @@ def _queries(rng: random.Random, rare: list[str], count: int) -> list[tuple[str,
         else:
             queries.append(("common", f"{rng.choice(COMMON)} {rng.choice(rare)}"))
     return queries
-
-
-def _env(url: str) -> dict:
-    return {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DEBUG": "0",
-        "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0",
-        "CELERY_BROKER_URL": "",
-        "PYTHONPATH": str(ROOT),
-    }
-
-
-def _manage(url: str, *arguments: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "manage.py", *arguments], cwd=ROOT, env=_env(url), check=True, capture_output=True, text=True
-    )
-    return result.stdout
-
-
-def _prepare(server_url: str, url: str, claims: int) -> None:
-    name = url.rsplit("/", 1)[1]
-    admin = psycopg2.connect(f"{server_url.rstrip('/')}/postgres")
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if not cursor.fetchone():
-            cursor.execute(f'CREATE DATABASE "{name}"')
-    admin.close()
-    _manage(url, "migrate", "--no-input", "-v", "0")
-    with psycopg2.connect(url) as db, db.cursor() as cursor:
-        cursor.execute("SELECT COUNT(*) FROM annotations_claim")
-        existing = cursor.fetchone()[0]
-    if existing < claims:
-        started = time.perf_counter()
-        _manage(url, "seed_benchmark", "--claims", str(claims - existing))
-        print(f"# seeded {claims - existing} claims into {name} in {time.perf_counter() - started:.1f} s", flush=True)
-        db = psycopg2.connect(url)
-        db.autocommit = True
-        db.cursor().execute("VACUUM ANALYZE")
-        db.close()
-
-
-def _token(url: str) -> str:
-    return _manage(
-        url,
-        "shell",
-        "-c",
-        "from rest_framework.authtoken.models import Token; from django.contrib.auth import get_user_model; "
-        "print(Token.objects.get_or_create(user=get_user_model().objects.get(username='bench-editor'))[0].key)",
-    ).split()[-1]
-
-
-def _wait_for_port(port: int, server: subprocess.Popen, timeout: float = 60) -> None:
-    import socket
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"gunicorn exited: {server.stderr.read().decode()[-2000:]}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("gunicorn did not start")
 
 
 if __name__ == "__main__":

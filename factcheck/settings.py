@@ -206,7 +206,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "annotations.api.schema.ContractSchema",
     "EXCEPTION_HANDLER": "annotations.api.errors.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
@@ -270,8 +270,6 @@ FACTCHECK = {
     "EXPORT_SENDFILE_PREFIX": env.str("FACTCHECK_EXPORT_SENDFILE_PREFIX", default="/protected-exports/"),
     # Seconds a client is told to wait (Retry-After) when the database is unreachable (503).
     "UNAVAILABLE_RETRY_AFTER": env.int("FACTCHECK_UNAVAILABLE_RETRY_AFTER", default=5),
-    # Tests only: seconds of sleep per exported row, to make a job slow enough to observe and interrupt.
-    "EXPORT_ROW_DELAY": env.float("FACTCHECK_EXPORT_ROW_DELAY", default=0.0),
     # Article fetching by URL: hosts or IPs it may reach although private or loopback (an intranet
     # CMS), and the limits of one fetch.
     "FETCH_ALLOW_HOSTS": env.list("FACTCHECK_FETCH_ALLOW_HOSTS", default=[]),

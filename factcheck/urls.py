@@ -22,3 +22,5 @@ urlpatterns = [
 ]
 
 handler500 = "factcheck.availability.server_error"
+# A URL under /api/ that matches no route gets a JSON 404, like every other API answer.
+handler404 = "annotations.api.errors.not_found"

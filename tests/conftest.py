@@ -214,7 +214,7 @@ def fast_password_hashing(settings):
 
 
 class CeleryWorker:
-    """A real `celery -A factcheck worker` process on the test database and the suite's Redis broker."""
+    """A real Celery worker process (factcheck's app, see tests/celery_app.py) on the test database and Redis."""
 
     def __init__(self, env: dict, log_path: Path) -> None:
         import subprocess
@@ -222,7 +222,7 @@ class CeleryWorker:
 
         self.log_path = log_path
         self.log = log_path.open("wb")
-        command = [sys.executable, "-m", "celery", "-A", "factcheck", "worker", "-Q", "celery,exports",
+        command = [sys.executable, "-m", "celery", "-A", "tests.celery_app", "worker", "-Q", "celery,exports",
                    "--pool=solo", "--loglevel=INFO",
                    "--without-gossip", "--without-mingle", "--without-heartbeat",
                    "-n", f"{log_path.stem}@%h"]  # fmt: skip
@@ -261,7 +261,7 @@ class CeleryWorker:
 
 @pytest.fixture
 def celery_workers(transactional_db, settings, tmp_path):
-    """start(**env) -> a ready CeleryWorker (env adds to the environment, e.g. FACTCHECK_EXPORT_ROW_DELAY).
+    """start(**env) -> a ready CeleryWorker (env adds to the environment, e.g. FACTCHECK_TEST_ROW_DELAY).
 
     Workers use the pytest-django test database and a fresh export directory
     shared with the test process; all are stopped before the database is flushed.

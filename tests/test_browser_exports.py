@@ -26,7 +26,7 @@ def test_export_shows_live_progress_and_offers_the_file(open_page, celery_worker
     for word in words:
         publish(make_annotation(ClaimFactory(article=article, exact=word), reviewer, key="mixed"), editor)
     # Slow enough (0.1 s a row, progress reported every 0.2 s) for the page to show rows being done.
-    celery_workers(FACTCHECK_EXPORT_ROW_DELAY=0.1, FACTCHECK_EXPORT_PROGRESS_SECONDS=0.2)
+    celery_workers(FACTCHECK_TEST_ROW_DELAY=0.1, FACTCHECK_EXPORT_PROGRESS_SECONDS=0.2)
     page = open_page()
     log_in(page, editor.username)
     page.get_by_role("link", name="Exports").click()

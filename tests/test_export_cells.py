@@ -58,11 +58,18 @@ def every_text_cell_starting_with(prefix: str):
     admin or an import, so the rows are written directly where no form would let them in."""
     editor = UserFactory(role="editor", username=f"{prefix}editor")
     reviewer = UserFactory(role="reviewer", username=f"{prefix}reviewer")
-    article = ArticleFactory(title=f"{prefix}title", publisher=f"{prefix}publisher", body="A claim text here.")
-    claim = ClaimFactory(article=article, exact="claim text", claimant=f"{prefix}claimant")
+    article = ArticleFactory(title="title", publisher="publisher", body="A claim text here.")
+    claim = ClaimFactory(article=article, exact="claim text", claimant="claimant")
     publish(make_annotation(claim, reviewer, key="false", rationale=f"{prefix}rationale"), editor)
-    Article.objects.filter(pk=article.pk).update(url=f"{prefix}https://news.example.org/a", language=f"{prefix}en")
-    Claim.objects.filter(pk=claim.pk).update(exact=f"{prefix}claim text")
+    # The services trim titles and claimants and turn CR into LF: a leading tab or CR never gets in
+    # through them, so these are written directly.
+    Article.objects.filter(pk=article.pk).update(
+        title=f"{prefix}title",
+        publisher=f"{prefix}publisher",
+        url=f"{prefix}https://news.example.org/a",
+        language=f"{prefix}en",
+    )
+    Claim.objects.filter(pk=claim.pk).update(exact=f"{prefix}claim text", claimant=f"{prefix}claimant")
     Verdict.objects.filter(key="false").update(key=f"{prefix}false")
     return editor
 

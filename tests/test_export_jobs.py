@@ -67,7 +67,7 @@ def test_csv_job_runs_on_a_worker_and_its_file_equals_the_streamed_csv(api, edit
 @pytest.mark.django_db(transaction=True)
 def test_job_interrupted_by_a_killed_worker_is_rerun_and_never_left_partial(api, editor, reviewer, celery_workers):
     published_claims(editor, reviewer, 12)
-    slow = celery_workers(FACTCHECK_EXPORT_ROW_DELAY=0.25, FACTCHECK_EXPORT_PROGRESS_SECONDS=0.05)
+    slow = celery_workers(FACTCHECK_TEST_ROW_DELAY=0.25, FACTCHECK_EXPORT_PROGRESS_SECONDS=0.05)
     client = api(editor)
     job_id = client.post(JOBS, {"format": "csv"}, format="json").json()["id"]
 
@@ -247,7 +247,7 @@ def test_as_of_job_before_a_republication_equals_the_streamed_csv_as_of_then(
 @pytest.mark.django_db(transaction=True)
 def test_job_that_lost_its_worker_three_times_ends_failed_with_a_reason(api, editor, reviewer, celery_workers):
     published_claims(editor, reviewer, 12)
-    slow = {"FACTCHECK_EXPORT_ROW_DELAY": 0.25, "FACTCHECK_EXPORT_PROGRESS_SECONDS": 0.05}
+    slow = {"FACTCHECK_TEST_ROW_DELAY": 0.25, "FACTCHECK_EXPORT_PROGRESS_SECONDS": 0.05}
     job_id = api(editor).post(JOBS, {"format": "csv"}, format="json").json()["id"]
     worker = celery_workers(**slow)
     for attempt in (1, 2, 3):
@@ -267,14 +267,23 @@ def test_job_that_lost_its_worker_three_times_ends_failed_with_a_reason(api, edi
 
 
 @pytest.mark.django_db(transaction=True)
-def test_only_the_newest_attempt_of_a_job_may_finish_it(api, editor, reviewer, settings, tmp_path):
+def test_only_the_newest_attempt_of_a_job_may_finish_it(api, editor, reviewer, settings, tmp_path, monkeypatch):
     import threading
+    import time
 
     from django.db import connection
 
-    settings.FACTCHECK = {
-        **settings.FACTCHECK, "EXPORT_DIR": tmp_path, "EXPORT_ROW_DELAY": 0.2, "EXPORT_PROGRESS_SECONDS": 0.05,
-    }  # fmt: skip
+    from annotations.exports.csv import Progress
+
+    settings.FACTCHECK = {**settings.FACTCHECK, "EXPORT_DIR": tmp_path, "EXPORT_PROGRESS_SECONDS": 0.05}
+    row_delay = {"seconds": 0.2}  # the first attempt crawls; the redelivery runs at full speed
+    count = Progress.add
+
+    def slow_add(self, rows: int) -> None:
+        count(self, rows)
+        time.sleep(row_delay["seconds"] * rows)
+
+    monkeypatch.setattr(Progress, "add", slow_add)
     published_claims(editor, reviewer, 10)
     job = ExportJob.objects.create(format="csv", filters={}, created_by=editor)
 
@@ -287,7 +296,7 @@ def test_only_the_newest_attempt_of_a_job_may_finish_it(api, editor, reviewer, s
     overtaken = threading.Thread(target=first_attempt)
     overtaken.start()
     wait_for(lambda: (state := job_state(job.pk)).attempts == 1 and state.rows_done > 0)
-    settings.FACTCHECK = {**settings.FACTCHECK, "EXPORT_ROW_DELAY": 0}
+    row_delay["seconds"] = 0
     jobs.run_job(job.pk)  # a redelivery while the first run is still alive: attempt 2
     newest = job_state(job.pk)
     overtaken.join()

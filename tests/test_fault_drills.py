@@ -40,7 +40,7 @@ def free_base_port() -> int:
 @pytest.fixture(scope="module")
 def desk():
     # 20 published verdicts at 0.1 s a row: an export job runs ~2 s, long enough to be cut off.
-    stack = Desk(free_base_port(), extra_env={"FACTCHECK_EXPORT_ROW_DELAY": "0.1"})
+    stack = Desk(free_base_port(), extra_env={"FACTCHECK_TEST_ROW_DELAY": "0.1"})
     try:
         stack.start(claims=20, reviewers=3, editors=1, exporters=1)
         yield stack

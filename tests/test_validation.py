@@ -1,5 +1,7 @@
 """Every kind of bad input is answered with a 4xx naming the field, and nothing is written."""
 
+import datetime
+
 import pytest
 
 from annotations.models import Article, Claim
@@ -184,3 +186,14 @@ def test_bad_filter_values_are_refused_with_400_naming_them(api, viewer, path, p
 @pytest.mark.parametrize("path", ["/api/v1/articles/abc/", "/api/v1/articles/abc/claims/", "/api/v1/claims/abc/"])
 def test_non_numeric_ids_are_404(api, editor, path):
     assert api(editor).get(path).status_code == 404
+
+
+def test_instant_with_an_offset_postgresql_refuses_is_compared_in_utc(api, viewer):
+    """Python accepts offsets up to 24 hours, PostgreSQL only up to 15:59: found by schemathesis as a 500."""
+    ArticleFactory(published_at=datetime.datetime(2026, 3, 15, 12, tzinfo=datetime.UTC))
+
+    later = api(viewer).get("/api/v1/articles/", {"published_after": "2026-03-14T11:14:39-21:17"})
+    csv = api(viewer).get("/api/v1/exports/verdicts.csv", {"as_of": "2026-03-14T11:14:39-21:17"})
+
+    assert (later.status_code, len(later.json()["results"])) == (200, 1)
+    assert csv.status_code == 200

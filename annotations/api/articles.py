@@ -1,12 +1,9 @@
 """API for articles and claims: serializers that shape and validate input, and thin views."""
 
-import datetime
-
-import langcodes
 from django.contrib.postgres.expressions import ArraySubquery
-from django.utils import timezone
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
@@ -16,11 +13,12 @@ from rest_framework.response import Response
 from .. import articles as article_services
 from .. import claims as claim_services
 from .. import same_claims, search, selectors
-from ..anchoring import Anchor, normalise
+from ..anchoring import Anchor
 from ..fetching import jobs as fetch_jobs
 from ..importing import ImportFailed, import_articles, parse_payload, records_from_items
 from ..instants import parse_instant
 from ..models import AnchorStatus, Article, ArticleRevision, Claim, FetchJob
+from .errors import error_responses
 from .filters import ArticleFilter, ClaimFilter
 from .parsers import JSONLinesParser, PlainTextParser, TextParser
 from .permissions import ReadByRoleWriteByEditor, ReadByRoleWriteByReviewer
@@ -39,6 +37,9 @@ class DateOrDateTimeField(serializers.DateTimeField):
 
 
 class ArticleSerializer(serializers.ModelSerializer):
+    """An article. Types only: the rules (blank titles, language tags, dates) are checked by
+    annotations.articles.clean_article_fields when the service saves it."""
+
     published_at = DateOrDateTimeField(required=False, allow_null=True)
     claim_count = serializers.IntegerField(read_only=True)
     unreviewed_count = serializers.IntegerField(read_only=True, help_text="Claims without a published verdict")
@@ -50,30 +51,6 @@ class ArticleSerializer(serializers.ModelSerializer):
             "claim_count", "unreviewed_count", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = ["id", "created_at", "updated_at"]
-
-    def validate_title(self, value: str) -> str:
-        value = normalise(value).strip()
-        if not value:
-            raise serializers.ValidationError("The title must not be blank.")
-        return value
-
-    def validate_body(self, value: str) -> str:
-        value = normalise(value)
-        if not value.strip():
-            raise serializers.ValidationError("The body must not be blank.")
-        return value
-
-    def validate_language(self, value: str) -> str:
-        if not langcodes.tag_is_valid(value):
-            raise serializers.ValidationError(
-                f"{value!r} is not a valid BCP 47 language tag (e.g. 'en', 'it', 'pt-BR')."
-            )
-        return langcodes.standardize_tag(value)
-
-    def validate_published_at(self, value):
-        if value and value > timezone.now() + datetime.timedelta(days=1):
-            raise serializers.ValidationError("The publication date is in the future.")
-        return value
 
 
 class ReanchoredSerializer(serializers.Serializer):
@@ -121,7 +98,13 @@ class FetchRequestSerializer(serializers.Serializer):
     publisher = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
     def validate_language(self, value: str) -> str:
-        return ArticleSerializer().validate_language(value) if value else ""
+        # The article rules' one home is the service; the job is refused before it is queued.
+        if not value:
+            return ""
+        try:
+            return article_services.clean_article_fields({"language": value}, partial=True)["language"]
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.message_dict["language"]) from None
 
 
 class FetchJobSerializer(serializers.ModelSerializer):
@@ -151,6 +134,20 @@ class ImportReportSerializer(serializers.Serializer):
     ids = serializers.ListField(child=serializers.IntegerField())
 
 
+class ImportErrorSerializer(serializers.Serializer):
+    line = serializers.IntegerField(help_text="1-based line (JSON Lines) or array position; 0: the whole payload")
+    field = serializers.CharField()
+    message = serializers.CharField()
+    source = serializers.CharField(required=False)
+
+
+class ImportFailedSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    errors = ImportErrorSerializer(
+        many=True, required=False, help_text="Each bad record's line and field; absent when the body is unreadable"
+    )
+
+
 class SelectorField(serializers.JSONField):
     """A list of W3C selector objects (TextPositionSelector and/or TextQuoteSelector).
 
@@ -161,27 +158,15 @@ class SelectorField(serializers.JSONField):
         return Anchor(claim.start, claim.end, claim.exact, claim.prefix, claim.suffix).as_selectors()
 
 
-@extend_schema_field(OpenApiTypes.OBJECT)
-class PublishedVerdictField(serializers.Field):
-    """The claim's published verdict in brief, or null."""
+class PublishedVerdictSerializer(serializers.Serializer):
+    """A claim's published verdict in brief: the approved version and its verdict."""
 
-    def __init__(self, **kwargs):
-        kwargs.setdefault("source", "*")
-        kwargs["read_only"] = True
-        super().__init__(**kwargs)
-
-    def to_representation(self, claim: Claim):
-        version = claim.published_version
-        if version is None:
-            return None
-        return {
-            "annotation": version.annotation_id,
-            "version": version.number,
-            "verdict": version.verdict.key,
-            "label": version.verdict.label,
-            "colour": version.verdict.colour,
-            "rating_value": version.verdict.rating_value,
-        }
+    annotation = serializers.IntegerField(source="annotation_id")
+    version = serializers.IntegerField(source="number")
+    verdict = serializers.CharField(source="verdict.key")
+    label = serializers.CharField(source="verdict.label")
+    colour = serializers.CharField(source="verdict.colour")
+    rating_value = serializers.IntegerField(source="verdict.rating_value", allow_null=True)
 
 
 class AnchorSerializer(serializers.Serializer):
@@ -200,7 +185,9 @@ class ClaimSerializer(serializers.ModelSerializer):
         help_text="W3C selectors: a TextQuoteSelector {exact, prefix, suffix}, a TextPositionSelector "
         "{start, end} (code points), or both. Responses carry both."
     )
-    published_verdict = PublishedVerdictField()
+    published_verdict = PublishedVerdictSerializer(
+        source="published_version", read_only=True, allow_null=True, help_text="null until an editor approves one"
+    )
     anchor = AnchorSerializer(source="*", read_only=True)
     matches = serializers.ListField(
         child=serializers.IntegerField(), source="match_ids", read_only=True, help_text="Ids of the same claims"
@@ -218,12 +205,6 @@ class ClaimSerializer(serializers.ModelSerializer):
         if not isinstance(value, list | dict):
             raise serializers.ValidationError("Expected a list of W3C selector objects.")
         return value
-
-    def validate_claimant(self, value: str) -> str:
-        return normalise(value).strip()
-
-    def validate_statement(self, value: str) -> str:
-        return normalise(value).strip()
 
 
 ERROR_RESPONSE = OpenApiTypes.OBJECT  # {"<field>": ["reason"]} or {"detail": "reason"}
@@ -263,6 +244,10 @@ class MatchSerializer(serializers.Serializer):
     linked_at = serializers.DateTimeField()
 
 
+@extend_schema_view(
+    partial_update=extend_schema(responses={200: ArticleSerializer, **error_responses(409)}),
+    destroy=extend_schema(responses={204: None, **error_responses(409)}),
+)
 class ArticleViewSet(viewsets.ModelViewSet):
     """News articles. Editors create, edit and delete; everyone with a role reads."""
 
@@ -282,7 +267,8 @@ class ArticleViewSet(viewsets.ModelViewSet):
         return ArticleListSerializer if self.action == "list" else ArticleSerializer
 
     def perform_create(self, serializer):
-        serializer.instance = article_services.create_article(created_by=self.request.user, **serializer.validated_data)
+        article = article_services.create_article(created_by=self.request.user, **serializer.validated_data)
+        serializer.instance = self.get_queryset().get(pk=article.pk)  # with its claim_count
 
     def perform_update(self, serializer):
         serializer.instance = article_services.update_article(
@@ -350,7 +336,7 @@ class ArticleViewSet(viewsets.ModelViewSet):
 
     @extend_schema(
         request={"application/json": ArticleSerializer(many=True), "application/x-ndjson": str},
-        responses={201: ImportReportSerializer},
+        responses={201: ImportReportSerializer, 400: ImportFailedSerializer},
         description="Import many articles from a JSON array or JSON Lines, all or nothing. "
         "On error nothing is written and `errors` lists each bad record's line and field.",
     )
@@ -376,7 +362,8 @@ class ArticleViewSet(viewsets.ModelViewSet):
             )
         return Response({"created": len(created), "ids": [a.pk for a in created]}, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ClaimSerializer, responses={200: ClaimSerializer(many=True), 201: ClaimSerializer})
+    @extend_schema(methods=["GET"], responses=ClaimSerializer(many=True))
+    @extend_schema(methods=["POST"], request=ClaimSerializer, responses={201: ClaimSerializer})
     @action(detail=True, methods=["get", "post"], permission_classes=[ReadByRoleWriteByReviewer])
     def claims(self, request, pk=None):
         """List an article's claims, or mark a new claim in it by W3C selectors."""
@@ -393,6 +380,7 @@ class ArticleViewSet(viewsets.ModelViewSet):
         return Response(ClaimSerializer(claim).data, status=status.HTTP_201_CREATED)
 
 
+@extend_schema_view(destroy=extend_schema(responses={204: None, **error_responses(409)}))
 class ClaimViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -446,6 +434,9 @@ class ClaimViewSet(
     )
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
+
+    def perform_update(self, serializer):
+        serializer.instance = claim_services.update_claim(serializer.instance, **serializer.validated_data)
 
     def perform_destroy(self, instance):
         claim_services.delete_claim(instance)

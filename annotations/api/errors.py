@@ -1,16 +1,24 @@
-"""API errors: every refused request gets a 4xx with a JSON body naming the field and the reason."""
+"""API errors: every refused request gets a 4xx with a JSON body naming the field and the reason.
+
+One exception mapping (`exception_handler`) turns the domain's errors into their 4xx, and one
+vocabulary documents them in the OpenAPI schema: `error_responses(409, 412)` in an
+`extend_schema(responses={200: X, **error_responses(409)})`. The codes every operation can answer
+(400, 403, 404, 413, 415) are added by `annotations.api.schema.ContractSchema` without a line.
+"""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError
-from django.http import HttpRequest, JsonResponse
-from rest_framework import exceptions, status
+from django.http import JsonResponse
+from django.views import defaults
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from factcheck.availability import is_database_unavailable, retry_after, unavailable_body
 
 from ..anchoring import SelectorError
-from ..exceptions import DomainConflict, NotAllowed, TaskQueueUnavailable
+from ..exceptions import DomainConflict, NotAllowed, StaleVersion, TaskQueueUnavailable
 from ..fetching.policy import Refused
 
 
@@ -26,9 +34,61 @@ class PreconditionRequired(exceptions.APIException):
     default_code = "precondition_required"
 
 
+class ErrorSerializer(serializers.Serializer):
+    """A refusal: `detail` says why; some carry more keys naming what is in the way
+    (409: `field`, `status`, `claim_ids`...)."""
+
+    detail = serializers.CharField()
+
+
+class ValidationErrorSerializer(serializers.Serializer):
+    """Bad input (400): each key is a field of the request (`title`, `evidence[0].url`, `If-Match`,
+    a query parameter) with its messages; `non_field_errors` for the request as a whole, `detail`
+    when the body could not be read at all."""
+
+    detail = serializers.CharField(required=False)
+    non_field_errors = serializers.ListField(child=serializers.CharField(), required=False)
+
+
+ERROR_DESCRIPTIONS = {
+    400: "Bad input: the body names each field and what is wrong with it.",
+    401: "Not authenticated.",
+    403: "Not allowed: not authenticated, or the user's role does not allow this.",
+    404: "No such resource (or not visible to this user), or no such page.",
+    405: "Method not allowed.",
+    406: "The Accept header asks for a type this endpoint cannot give.",
+    409: "Valid, but in conflict with the current state of the resource.",
+    410: "Gone: the resource existed but its content has expired.",
+    412: "If-Match names a version that is no longer current; nothing was saved.",
+    413: "The request body is too large.",
+    415: "The request body's media type is not accepted here.",
+    428: "If-Match is required to change this resource.",
+    429: "Too many requests (or too many failed logins): wait and retry.",
+}
+
+
+def error_responses(*codes: int, **serializers_by_code) -> dict:
+    """`responses` entries for extend_schema documenting error codes with the error shape.
+
+    `error_responses(409, 428)` -> {409: OpenApiResponse(ErrorSerializer, ...), 428: ...};
+    400 gets ValidationErrorSerializer; pass `_412=MySerializer` to give a code its own shape.
+    """
+    responses = {}
+    for code in codes:
+        default = ValidationErrorSerializer if code == status.HTTP_400_BAD_REQUEST else ErrorSerializer
+        shape = serializers_by_code.get(f"_{code}", default)
+        responses[code] = OpenApiResponse(shape, description=ERROR_DESCRIPTIONS.get(code, ""))
+    return responses
+
+
 def exception_handler(exc, context):
-    """DRF's handler, plus the domain errors raised by services, mapped to their 4xx; an unreachable
-    database or task broker to 503 with Retry-After (factcheck.availability)."""
+    """DRF's handler, plus the domain errors raised by services, mapped to their 4xx, and an unreachable
+    database or task broker to 503 with Retry-After (factcheck.availability): the one place they are
+    translated (views do not catch them)."""
+    view = context.get("view")
+    if isinstance(exc, StaleVersion) and hasattr(view, "stale"):
+        # 412 with the current state and its ETag, as the view represents it.
+        return view.stale(exc.annotation.pk, exc.based_on)
     if isinstance(exc, TaskQueueUnavailable):
         return Response(
             {"detail": str(exc), "retry_after": retry_after()},
@@ -61,6 +121,9 @@ def exception_handler(exc, context):
     return drf_exception_handler(exc, context)
 
 
-def not_found(request: HttpRequest) -> JsonResponse:
-    """A path under /api/v1/ that names no resource."""
-    return JsonResponse({"detail": f"No API resource at {request.path}."}, status=404)
+def not_found(request, exception):
+    """handler404: an API path that matches no route (`/api/v1/claims/1.5/`) is answered in JSON
+    like any other API 404; pages keep Django's page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": f"No API resource at {request.path}."}, status=status.HTTP_404_NOT_FOUND)
+    return defaults.page_not_found(request, exception)

@@ -28,7 +28,7 @@ from ..exports import jobs, slots
 from ..exports.csv import stream_csv
 from ..exports.query import FILTER_NAMES, parse_filters, restrict_for
 from ..models import ExportJob
-from .errors import Conflict
+from .errors import Conflict, ErrorSerializer, error_responses
 from .permissions import HasRole
 
 _TRUE, _FALSE = ("1", "true", "yes"), ("", "0", "false", "no")
@@ -223,9 +223,16 @@ class ExportJobViewSet(
 
     @extend_schema(
         request=ExportJobRequestSerializer,
+        parameters=[
+            OpenApiParameter(
+                "Location", str, OpenApiParameter.HEADER, response=[202], required=True, description="The job's URL"
+            )
+        ],
         responses={
             202: ExportJobSerializer,
-            503: OpenApiResponse(description="The task queue is unreachable; the job is failed. Retry-After."),
+            503: OpenApiResponse(
+                ErrorSerializer, description="The task queue is unreachable; the job is failed. Retry-After."
+            ),
         },
     )
     def create(self, request, *args, **kwargs):
@@ -237,7 +244,12 @@ class ExportJobViewSet(
         body = ExportJobSerializer(job, context={"request": request}).data
         return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": body_location(request, job)})
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(
+        responses={
+            **{(200, content_type): OpenApiTypes.BINARY for _, content_type in jobs.FILE_TYPES.values()},
+            **error_responses(409, 410),
+        }
+    )
     @action(detail=True, methods=["get"], url_path="download", url_name="download")
     def download(self, request, pk=None):
         job = self.get_object()

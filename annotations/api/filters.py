@@ -1,7 +1,11 @@
 """Query-string filters for the list endpoints; each one is served by an index (see migration 0007)."""
 
+import datetime
+
 import django_filters
+from django import forms
 from django.db.models import Q
+from django_filters.fields import IsoDateTimeField
 from rest_framework.exceptions import ValidationError
 
 from ..models import Article, Claim
@@ -28,14 +32,32 @@ def substring(queryset, fields: tuple[str, ...], value: str, *, param: str, exac
     return queryset.filter(condition)
 
 
+class UTCInstantField(IsoDateTimeField):
+    """An ISO 8601 instant, handed to the database in UTC: Python accepts offsets up to 24 hours,
+    PostgreSQL only up to 15:59, so `...T11:14-21:17` is an instant to compare, not a server error."""
+
+    def to_python(self, value):
+        instant = super().to_python(value)
+        if instant is None or instant.tzinfo is None:
+            return instant
+        try:
+            return instant.astimezone(datetime.UTC)
+        except OverflowError:
+            raise forms.ValidationError("The instant is out of range.", code="invalid") from None
+
+
+class InstantFilter(django_filters.IsoDateTimeFilter):
+    field_class = UTCInstantField
+
+
 class ArticleFilter(django_filters.FilterSet):
     search = django_filters.CharFilter(
         method="filter_search", label="Substring of the title or publisher (at least 3 characters)"
     )
     language = django_filters.CharFilter(method="filter_language")
     publisher = django_filters.CharFilter(method="filter_publisher")
-    published_after = django_filters.IsoDateTimeFilter(field_name="published_at", lookup_expr="gte")
-    published_before = django_filters.IsoDateTimeFilter(field_name="published_at", lookup_expr="lt")
+    published_after = InstantFilter(field_name="published_at", lookup_expr="gte")
+    published_before = InstantFilter(field_name="published_at", lookup_expr="lt")
 
     class Meta:
         model = Article

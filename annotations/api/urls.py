@@ -1,9 +1,9 @@
 """REST API routes under /api/v1/."""
 
-from django.urls import path, re_path
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from . import annotations, articles, auth, errors, exports, stats
+from . import annotations, articles, auth, exports, stats
 
 # Namespaced: the browser pages use the plain names (article-list, export-list, ...).
 app_name = "api"
@@ -24,6 +24,4 @@ urlpatterns = [
     # Before the router: its exports/{id} must not see "verdicts.csv".
     path("exports/verdicts.csv", exports.VerdictsCsvView.as_view(), name="export-verdicts-csv"),
     *router.urls,
-    # Anything else under /api/v1/ is a JSON 404, not the HTML page.
-    re_path(r"^.*$", errors.not_found, name="not-found"),
 ]

@@ -23,8 +23,6 @@ def iso_instant(value) -> str | None:
     """ISO 8601 in UTC with microseconds, e.g. 2024-05-01T12:00:00.000000Z."""
     if value is None:
         return None
-    if isinstance(value, str):  # SQLite hands back text for computed columns
-        value = datetime.datetime.fromisoformat(value)
     if value.tzinfo is None:
         value = value.replace(tzinfo=datetime.UTC)
     return value.astimezone(datetime.UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"

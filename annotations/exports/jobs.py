@@ -18,7 +18,6 @@ import hashlib
 import logging
 import os
 import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -30,6 +29,7 @@ from kombu.exceptions import OperationalError as KombuOperationalError
 
 from ..exceptions import TaskQueueUnavailable
 from ..models import ExportJob
+from ..tasks import run_export_job
 from .claimreview import write_claimreview
 from .csv import Progress, write_csv
 from .jsonl import write_jsonl
@@ -71,8 +71,6 @@ def file_path(job: ExportJob) -> Path | None:
 
 def start_export(*, user, export_format: str, filters: ExportFilters, bom: bool = False) -> ExportJob:
     """Record a queued job and hand it to a worker once the record is committed."""
-    from ..tasks import run_export_job  # the task module imports this one
-
     stored = {**filters.params, **({"bom": "1"} if bom else {})}
     with transaction.atomic():
         job = ExportJob.objects.create(format=export_format, filters=stored, as_of=filters.as_of, created_by=user)
@@ -110,7 +108,7 @@ def run_job(job_id) -> None:
         filters = parse_filters(job.filters, as_of=job.as_of)
         _update(job, attempt, rows_total=count_rows(filters, connection))
         write = writer_for(job.format, bom=job.filters.get("bom") in ("1", "true"))
-        progress = _JobProgress()
+        progress = Progress()
         digest = hashlib.sha256()
         with open(partial, "wb") as out, _reporting(job, attempt, progress):
 
@@ -193,19 +191,6 @@ def _reason(error: Exception) -> str:
     if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
         return "; ".join(f"{field}: {' '.join(messages)}" for field, messages in error.message_dict.items())
     return f"{type(error).__name__}: {error}"[:2000]
-
-
-class _JobProgress(Progress):
-    """Row counter; FACTCHECK['EXPORT_ROW_DELAY'] (tests only) slows each row down to make a job observable."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.delay = settings.FACTCHECK.get("EXPORT_ROW_DELAY", 0)
-
-    def add(self, rows: int) -> None:
-        self.rows += rows
-        if self.delay:
-            time.sleep(self.delay * rows)
 
 
 @contextlib.contextmanager

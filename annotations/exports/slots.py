@@ -27,8 +27,8 @@ def slot_limit() -> int:
 def acquire_slot(connection: BaseDatabaseWrapper) -> int | None:
     """Take a free slot on `connection` and return its number, or None when all are taken."""
     limit = slot_limit()
-    if connection.vendor != "postgresql" or limit <= 0:
-        return None if limit <= 0 else -1  # other databases: no cross-process limit (development only)
+    if limit <= 0:
+        return None
     with connection.cursor() as cursor:
         for slot in range(limit):
             cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [LOCK_CLASS, slot])
@@ -39,8 +39,6 @@ def acquire_slot(connection: BaseDatabaseWrapper) -> int | None:
 
 def release_slot(connection: BaseDatabaseWrapper, slot: int) -> None:
     """Give the slot back; if the connection is broken, close it (PostgreSQL then frees the lock)."""
-    if slot < 0:
-        return
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [LOCK_CLASS, slot])

@@ -109,9 +109,8 @@ def _store(job: FetchJob, page, extracted) -> int | None:
         return result.revision.number if result.created else None
     # Two jobs for one URL: the second waits here and then sees the first one's article.
     key = policy.normalise_url(extracted.canonical_url or page.url)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [key])
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [key])
     for url in {job.url, page.url, extracted.canonical_url}:
         existing = already_imported(url) if url else None
         if existing is not None:

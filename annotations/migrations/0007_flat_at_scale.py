@@ -16,18 +16,6 @@ UPDATE annotations_article AS a
 """
 
 
-class AddIndexOnPostgres(migrations.AddIndex):
-    """A pg_trgm index: built on PostgreSQL only (the SQLite of `make run` has no GIN; it scans)."""
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("annotations", "0006_desk_stats"),
@@ -101,7 +89,7 @@ class Migration(migrations.Migration):
             model_name="article",
             index=models.Index(fields=["published_at"], name="article_published_at"),
         ),
-        AddIndexOnPostgres(
+        migrations.AddIndex(
             model_name="article",
             index=django.contrib.postgres.indexes.GinIndex(
                 django.contrib.postgres.indexes.OpClass(
@@ -110,7 +98,7 @@ class Migration(migrations.Migration):
                 name="article_title_trgm",
             ),
         ),
-        AddIndexOnPostgres(
+        migrations.AddIndex(
             model_name="article",
             index=django.contrib.postgres.indexes.GinIndex(
                 django.contrib.postgres.indexes.OpClass(
@@ -125,7 +113,7 @@ class Migration(migrations.Migration):
                 condition=models.Q(("published_version__isnull", True)), fields=["id"], name="claim_unpublished_id"
             ),
         ),
-        AddIndexOnPostgres(
+        migrations.AddIndex(
             model_name="claim",
             index=django.contrib.postgres.indexes.GinIndex(
                 django.contrib.postgres.indexes.OpClass(

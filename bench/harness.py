@@ -1,0 +1,80 @@
+"""What the gunicorn benchmarks share: a bench database made and seeded once, manage.py against it,
+an editor's API token, and waiting for the server to listen."""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psycopg2
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def env(url: str) -> dict:
+    return {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DEBUG": "0",
+        "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "CELERY_BROKER_URL": "",
+        "PYTHONPATH": str(ROOT),
+    }
+
+
+def manage(url: str, *arguments: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "manage.py", *arguments], cwd=ROOT, env=env(url), check=True, capture_output=True, text=True
+    )
+    return result.stdout
+
+
+def prepare(server_url: str, url: str, claims: int) -> None:
+    name = url.rsplit("/", 1)[1]
+    admin = psycopg2.connect(f"{server_url.rstrip('/')}/postgres")
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if not cursor.fetchone():
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    admin.close()
+    manage(url, "migrate", "--no-input", "-v", "0")
+    with psycopg2.connect(url) as db, db.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM annotations_claim")
+        existing = cursor.fetchone()[0]
+    if existing < claims:
+        started = time.perf_counter()
+        manage(url, "seed_benchmark", "--claims", str(claims - existing))
+        print(f"# seeded {claims - existing} claims into {name} in {time.perf_counter() - started:.1f} s", flush=True)
+        db = psycopg2.connect(url)
+        db.autocommit = True
+        db.cursor().execute("VACUUM ANALYZE")
+        db.close()
+
+
+def editor_token(url: str) -> str:
+    return manage(
+        url,
+        "shell",
+        "-c",
+        "from knox.models import AuthToken; from django.contrib.auth import get_user_model; "
+        "print(AuthToken.objects.create(user=get_user_model().objects.get(username='bench-editor'))[1])",
+    ).split()[-1]
+
+
+def wait_for_port(port: int, server: subprocess.Popen, timeout: float = 60) -> None:
+    import socket
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"gunicorn exited: {server.stderr.read().decode()[-2000:]}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("gunicorn did not start")
