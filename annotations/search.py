@@ -116,8 +116,10 @@ class _Matches(Func):
     output_field = BooleanField()
 
 
-def _rank(query) -> Func:
-    return Func(F("search_vector"), query, function="ts_rank", output_field=FloatField())
+def _rank(query) -> Cast:
+    # ts_rank gives a float4; as float8 the value a cursor carries compares equal to itself again
+    # (float4 text round-trips short, and PostgreSQL compares it with the cursor's value in float8).
+    return Cast(Func(F("search_vector"), query, function="ts_rank", output_field=FloatField()), FloatField())
 
 
 def search_claims(queryset: QuerySet, q: str) -> QuerySet:

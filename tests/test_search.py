@@ -219,3 +219,22 @@ def test_articles_are_searched_each_in_its_language(api, editor, article_texts):
     assert ids(search(api(editor), english_query)) == [vote.pk]
     assert ids(search(api(editor), italian_query)) == [spent.pk]
     assert ids(search(api(editor), both)) == [vote.pk, spent.pk]
+
+
+def test_ranked_search_pages_best_first_through_cursor_links(api, editor):
+    # Claims that mention "tram" once, twice or three times rank apart; 53 of them need two pages.
+    sentences = [f"Line {n:03d}: " + " ".join(["tram"] * (1 + n % 3)) + " funding." for n in range(53)]
+    article = ArticleFactory(body=" ".join(sentences), language="en")
+    claims = [ClaimFactory(article=article, exact=sentence) for sentence in sentences]
+    client = api(editor)
+
+    pages, url = [], "/api/v1/claims/?q=tram&page_size=50"
+    while url:
+        body = client.get(url).json()
+        pages.append(body["results"])
+        url = body["next"]
+
+    assert [len(page) for page in pages] == [50, 3]
+    results = [result for page in pages for result in page]
+    assert sorted(ids(results)) == sorted(claim.pk for claim in claims)
+    assert [result["rank"] for result in results] == sorted((result["rank"] for result in results), reverse=True)
