@@ -208,6 +208,13 @@ def pg_connection_count():
 
 
 @pytest.fixture(autouse=True)
+def streamed_export_slots_for_the_suite(settings):
+    """The suite's threads and processes share one database, so the streamed-export cap (two slots,
+    advisory locks held per session) is raised here; tests/test_export_limits.py sets and tests it."""
+    settings.FACTCHECK = {**settings.FACTCHECK, "STREAMED_EXPORTS_MAX": 50}
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """PBKDF2 at full strength costs ~0.3 s per user; tests that create users need no real hashing."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
