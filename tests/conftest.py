@@ -209,8 +209,10 @@ def pg_connection_count():
 
 @pytest.fixture(autouse=True)
 def streamed_export_slots_for_the_suite(settings):
-    """The suite's threads and processes share one database, so the streamed-export cap (two slots,
-    advisory locks held per session) is raised here; tests/test_export_limits.py sets and tests it."""
+    """A streamed export holds its slot (a session-level advisory lock) until its response is closed.
+    Servers always close responses; the test client does not close one nobody reads, and the slot then
+    stays with that database session, stranded if the session is later replaced. The cap is raised
+    here so one such test cannot fail others; tests/test_export_limits.py sets and tests the cap."""
     settings.FACTCHECK = {**settings.FACTCHECK, "STREAMED_EXPORTS_MAX": 50}
 
 

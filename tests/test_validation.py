@@ -197,3 +197,4 @@ def test_instant_with_an_offset_postgresql_refuses_is_compared_in_utc(api, viewe
 
     assert (later.status_code, len(later.json()["results"])) == (200, 1)
     assert csv.status_code == 200
+    csv.close()  # a streamed export holds its slot until closed
