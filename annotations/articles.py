@@ -223,19 +223,7 @@ def _reanchor_claims(article: Article, old_body: str, revision: ArticleRevision,
             anchor = result.anchor
             claim.start, claim.end, claim.exact = anchor.start, anchor.end, anchor.exact
             claim.prefix, claim.suffix = anchor.prefix, anchor.suffix
-        history.append(
-            ClaimAnchor(
-                claim=claim,
-                revision=revision,
-                status=claim.anchor_status,
-                score=claim.anchor_score,
-                needs_review=claim.needs_review,
-                start=claim.start,
-                end=claim.end,
-                exact=claim.exact,
-                created_at=now,
-            )
-        )
+        history.append(ClaimAnchor.of(claim, revision, at=now))
     # See _SHIFT: clear every old span (a claim orphaned now still counts in the index until it is
     # written) before the new ones are written, in whatever order the rows are updated.
     Claim.objects.filter(article=article).update(start=F("start") + _SHIFT, end=F("end") + _SHIFT)

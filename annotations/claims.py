@@ -21,18 +21,7 @@ def _span_taken(article: Article, anchor: Anchor, *, other_than: int | None = No
 
 
 def _record(claim: Claim, *, created_by=None) -> None:
-    ClaimAnchor.objects.create(
-        claim=claim,
-        revision=current_revision(claim.article),
-        status=claim.anchor_status,
-        score=claim.anchor_score,
-        needs_review=claim.needs_review,
-        start=claim.start,
-        end=claim.end,
-        exact=claim.exact,
-        created_by=created_by,
-        created_at=timezone.now(),
-    )
+    ClaimAnchor.of(claim, current_revision(claim.article), at=timezone.now(), created_by=created_by).save()
 
 
 TEXT_FIELDS = ("claimant", "statement")

@@ -422,6 +422,22 @@ class ClaimAnchor(models.Model):
     def __str__(self) -> str:
         return f"claim {self.claim_id} r{self.revision_id}: {self.status}"
 
+    @classmethod
+    def of(cls, claim: Claim, revision: "ArticleRevision", *, at, created_by=None) -> "ClaimAnchor":
+        """The history row (unsaved) for where `claim` points now, decided against `revision`."""
+        return cls(
+            claim=claim,
+            revision=revision,
+            status=claim.anchor_status,
+            score=claim.anchor_score,
+            needs_review=claim.needs_review,
+            start=claim.start,
+            end=claim.end,
+            exact=claim.exact,
+            created_by=created_by,
+            created_at=at,
+        )
+
 
 class FetchJob(models.Model):
     """Adding (or refreshing) an article from its URL, run by a Celery worker."""

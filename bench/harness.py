@@ -32,8 +32,8 @@ def manage(url: str, *arguments: str) -> str:
     return result.stdout
 
 
-def prepare(server_url: str, url: str, claims: int) -> None:
-    name = url.rsplit("/", 1)[1]
+def ensure_database(name: str, server_url: str = "postgres://postgres@127.0.0.1:5432") -> str:
+    """Create the bench database `name` on the server if it is missing; its URL."""
     admin = psycopg2.connect(f"{server_url.rstrip('/')}/postgres")
     admin.autocommit = True
     with admin.cursor() as cursor:
@@ -41,6 +41,12 @@ def prepare(server_url: str, url: str, claims: int) -> None:
         if not cursor.fetchone():
             cursor.execute(f'CREATE DATABASE "{name}"')
     admin.close()
+    return f"{server_url.rstrip('/')}/{name}"
+
+
+def prepare(server_url: str, url: str, claims: int) -> None:
+    name = url.rsplit("/", 1)[1]
+    ensure_database(name, server_url)
     manage(url, "migrate", "--no-input", "-v", "0")
     with psycopg2.connect(url) as db, db.cursor() as cursor:
         cursor.execute("SELECT COUNT(*) FROM annotations_claim")

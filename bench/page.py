@@ -27,6 +27,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import harness
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -44,19 +46,6 @@ def parse_args():
     parser.add_argument("--db", default="factcheck_bench_page")
     parser.add_argument("--port", type=int, default=8310)
     return parser.parse_args()
-
-
-def ensure_database(name: str) -> str:
-    import psycopg2
-
-    connection = psycopg2.connect(host="127.0.0.1", port=5432, user="postgres", dbname="postgres")
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone() is None:
-            cursor.execute(f'CREATE DATABASE "{name}"')
-    connection.close()
-    return f"postgres://postgres@127.0.0.1:5432/{name}"
 
 
 def sentence(n: int) -> tuple[str, str]:
@@ -230,7 +219,7 @@ def wait_for(url: str, timeout: float = 30) -> None:
 
 def main() -> None:
     args = parse_args()
-    database_url = ensure_database(args.db)
+    database_url = harness.ensure_database(args.db)
     os.environ["DATABASE_URL"] = database_url
     os.environ.pop("CELERY_BROKER_URL", None)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")

@@ -41,9 +41,9 @@ def parse_args():
 
 
 def database_url(claims: int) -> str:
-    from page import ensure_database  # bench/page.py
+    import harness  # bench/harness.py
 
-    return ensure_database(f"bench_scale_{claims}")
+    return harness.ensure_database(f"bench_scale_{claims}")
 
 
 # ---------------------------------------------------------------- fixtures (in the child)

@@ -143,16 +143,9 @@ def measure_service(name: str, old: str, new: str, anchors, runs: int) -> list[f
     import os
 
     import django
-    import psycopg2
+    import harness
 
-    connection = psycopg2.connect(host="127.0.0.1", port=5432, user="postgres", dbname="postgres")
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone() is None:
-            cursor.execute(f'CREATE DATABASE "{name}"')
-    connection.close()
-    os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{name}"
+    os.environ["DATABASE_URL"] = harness.ensure_database(name)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
     django.setup()
     from django.core.management import call_command

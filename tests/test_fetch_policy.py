@@ -1,4 +1,10 @@
-"""The address policy of article fetching, as pure functions: every spelling of a private address is refused."""
+"""The address policy of article fetching, as pure functions: every spelling of a private address is refused.
+
+The addresses below are only ever parsed: this module forbids opening any socket, so a policy that
+tried to connect to (or look up) an address would fail here instead of sending traffic anywhere.
+"""
+
+import socket
 
 import pytest
 
@@ -7,6 +13,17 @@ from annotations.fetching.policy import Refused, check_url, normalise_url, parse
 
 def no_dns(host, port):
     raise AssertionError(f"no name lookup expected for {host}")
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("the address policy must not open a connection or look a name up")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
 
 
 @pytest.mark.parametrize(
