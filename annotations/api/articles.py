@@ -2,7 +2,6 @@
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -205,9 +204,6 @@ class ClaimSerializer(serializers.ModelSerializer):
         if not isinstance(value, list | dict):
             raise serializers.ValidationError("Expected a list of W3C selector objects.")
         return value
-
-
-ERROR_RESPONSE = OpenApiTypes.OBJECT  # {"<field>": ["reason"]} or {"detail": "reason"}
 
 
 class ClaimListSerializer(ClaimSerializer):
@@ -430,7 +426,7 @@ class ClaimViewSet(
                 "refused with 400, stop words alone find nothing.",
             )
         ],
-        responses={200: ClaimListSerializer(many=True), 400: ERROR_RESPONSE},
+        responses={200: ClaimListSerializer(many=True), **error_responses(400)},
     )
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
@@ -456,7 +452,7 @@ class ClaimViewSet(
         return Response(ClaimSerializer(selectors.claim_queryset().get(pk=claim.pk)).data)
 
     @extend_schema(
-        responses={200: SimilarClaimSerializer(many=True), 404: ERROR_RESPONSE},
+        responses={200: SimilarClaimSerializer(many=True), **error_responses(404)},
         description=f"Claims from other articles that may be the same claim, best first, at most "
         f"{search.SIMILAR_LIMIT}; suggestions only. Viewers get claims with a published verdict only.",
     )
@@ -468,13 +464,13 @@ class ClaimViewSet(
 
     @extend_schema(
         methods=["GET"],
-        responses={200: MatchSerializer(many=True), 404: ERROR_RESPONSE},
+        responses={200: MatchSerializer(many=True), **error_responses(404)},
         description="The claims linked to this one as the same claim, with who linked them and when.",
     )
     @extend_schema(
         methods=["POST"],
         request=MatchInputSerializer,
-        responses={201: MatchSerializer, 400: ERROR_RESPONSE, 403: ERROR_RESPONSE, 404: ERROR_RESPONSE},
+        responses={201: MatchSerializer, **error_responses(400, 403, 404)},
         description="Link `claim` to this claim as the same claim (reviewers, editors). Their groups merge. "
         "Refused with 400 naming `claim`: itself, the same article, already linked.",
     )
@@ -494,7 +490,7 @@ class ClaimViewSet(
         return Response(MatchSerializer(membership).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        responses={204: None, 400: ERROR_RESPONSE, 403: ERROR_RESPONSE, 404: ERROR_RESPONSE},
+        responses={204: None, **error_responses(400, 403, 404)},
         description="Unlink `other` from this claim's group of same claims.",
     )
     @action(detail=True, methods=["delete"], url_path=r"matches/(?P<other>\d+)", url_name="match-detail")
