@@ -15,6 +15,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Upper
 
+from .exports.cells import sql_article_cells, sql_claim_cells
+
 
 class RegConfigField(models.CharField):
     """A PostgreSQL `regconfig` (a text-search configuration name such as 'english').
@@ -32,6 +34,19 @@ class RegConfigField(models.CharField):
 
     def cast_db_type(self, connection) -> str:
         return "regconfig"
+
+
+def _export_cells_follow(name: str, key: str, fields: tuple[str, ...], cells: dict[str, str]) -> pgtrigger.Trigger:
+    """A trigger that rewrites the published export rows' copies of this row's cells when `fields` change,
+    within the UPDATE's own transaction. `key`: the rows' column naming this row; `cells`: column -> SQL over NEW."""
+    assignments = ", ".join(f"{column} = {expression}" for column, expression in cells.items())
+    return pgtrigger.Trigger(
+        name=name,
+        when=pgtrigger.After,
+        operation=pgtrigger.UpdateOf(*fields),
+        condition=pgtrigger.AnyChange(*fields),
+        func=f"UPDATE annotations_publishedexportrow SET {assignments} WHERE {key} = NEW.id; RETURN NULL;",
+    )
 
 
 def _claim_search_vector():
@@ -112,6 +127,14 @@ class Article(models.Model):
             GinIndex(OpClass(Upper("publisher"), name="gin_trgm_ops"), name="article_publisher_trgm"),
             models.Index(fields=["normalized_url"], name="article_normalized_url"),
         ]
+        triggers = [
+            _export_cells_follow(
+                "export_rows_follow_article",
+                "article_id",
+                ("title", "url", "publisher", "language", "published_at"),
+                sql_article_cells("NEW"),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -189,6 +212,11 @@ class Claim(models.Model):
             models.Index(fields=["id"], condition=Q(published_version__isnull=True), name="claim_unpublished_id"),
             GinIndex(OpClass(Upper("claimant"), name="gin_trgm_ops"), name="claim_claimant_trgm"),
             GinIndex(fields=["search_vector"], name="claim_search_vector"),
+        ]
+        triggers = [
+            _export_cells_follow(
+                "export_rows_follow_claim", "claim_id", ("exact", "claimant", "claim_date"), sql_claim_cells("NEW")
+            )
         ]
 
     def __str__(self) -> str:
@@ -330,11 +358,14 @@ class PublishedExportRow(models.Model):
     """The CSV export's row of a claim's published verdict, one per claim, kept in step with review.
 
     Written in the same transaction as every approve, reject and withdrawal
-    (exports/published_rows.py, called from review.py). Holds what never changes
-    for a publication: the version's cells and the approval. What can change later
-    (claim text, article title/URL/publisher/language, verdict key, user names) is
-    joined at export time by primary key, so a rename is seen at once and writes
-    nothing here. The primary key is the claim id: the export reads in its order.
+    (exports/published_rows.py, called from review.py), with the row's CSV cells
+    formatted: the version's and the approval's (which never change), and the
+    claim's and the article's, which triggers on those tables rewrite within any
+    UPDATE that changes them (`_export_cells_follow`: one row for a claim, an
+    article's claims for an article). The verdict key and rating and the user
+    names are joined at export time instead: a handful of rows each, memoized in
+    the export's plan, where a rename would otherwise rewrite up to every row.
+    The primary key is the claim id: the export reads in its order, with no sort.
     """
 
     claim = models.OneToOneField(Claim, primary_key=True, on_delete=models.CASCADE, related_name="+")
@@ -353,6 +384,14 @@ class PublishedExportRow(models.Model):
     evidence_urls_cell = models.TextField(null=True, blank=True)
     annotated_at_cell = models.CharField(max_length=32)
     approved_at_cell = models.CharField(max_length=32)
+    claim_text_cell = models.TextField(null=True, blank=True)
+    claimant_cell = models.TextField(null=True, blank=True)
+    claim_date_cell = models.CharField(max_length=10, null=True, blank=True)
+    article_title_cell = models.TextField(null=True, blank=True)
+    article_url_cell = models.TextField(null=True, blank=True)
+    publisher_cell = models.TextField(null=True, blank=True)
+    language_cell = models.TextField(null=True, blank=True)
+    published_at_cell = models.CharField(max_length=32, null=True, blank=True)
 
     class Meta:
         ordering = ["claim_id"]

@@ -2,7 +2,7 @@
 
     python bench/export.py --claims 1000000 [--port 8400] [--database-url postgres://postgres@127.0.0.1:5432]
 
-Seeds (or reuses) two databases, bench_export_<N/10> and bench_export_<N>, with
+Seeds (or reuses) two databases, bench_scale_<N/10> and bench_scale_<N> (shared with search.py and pages.py), with
 `manage.py seed_benchmark` (which also analyses what it wrote). For each, it
 first writes a flat table, bench_flat_export, holding exactly the rows the export
 sends (its formatted cells, in its order). Then, interleaved `--repeat` times so
@@ -45,7 +45,7 @@ def main() -> None:
     args = parser.parse_args()
     print(f"{'claims':>10} {'http s':>8} {'flat copy s':>11} {'ratio':>6} {'MB':>7} {'worker peak RSS MB':>19}")
     for claims in (max(1, args.claims // 10), args.claims):
-        url = f"{args.database_url.rstrip('/')}/bench_export_{claims}"
+        url = harness.scale_database(args.database_url, claims)
         harness.prepare(args.database_url, url, claims)
         token = harness.editor_token(url)
         _flat_table(url)

@@ -44,6 +44,11 @@ def ensure_database(name: str, server_url: str = "postgres://postgres@127.0.0.1:
     return f"{server_url.rstrip('/')}/{name}"
 
 
+def scale_database(server_url: str, claims: int) -> str:
+    """The URL of the bench database with N seeded claims, shared by export.py, search.py and pages.py."""
+    return f"{server_url.rstrip('/')}/bench_scale_{claims}"
+
+
 def prepare(server_url: str, url: str, claims: int) -> None:
     name = url.rsplit("/", 1)[1]
     ensure_database(name, server_url)

@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+SERVER_URL = "postgres://postgres@127.0.0.1:5432"
 QUEUE_REVIEWERS = 2
 EXPORT_JOBS = 30
 
@@ -43,7 +44,9 @@ def parse_args():
 def database_url(claims: int) -> str:
     import harness  # bench/harness.py
 
-    return harness.ensure_database(f"bench_scale_{claims}")
+    url = harness.scale_database(SERVER_URL, claims)
+    harness.ensure_database(url.rsplit("/", 1)[1], SERVER_URL)
+    return url
 
 
 # ---------------------------------------------------------------- fixtures (in the child)
@@ -122,6 +125,8 @@ def deep_cursor(queryset, ordering: tuple[str, ...], fraction: float = 0.9) -> s
 
 
 def cases(user, article) -> list[tuple[str, str]]:
+    import stats  # bench/stats.py
+
     from annotations.models import Annotation, Article, Claim
     from annotations.selectors import ARTICLE_ORDER
 
@@ -178,6 +183,7 @@ def cases(user, article) -> list[tuple[str, str]]:
         ("page review queue, later", f"/review/?cursor={deep_cursor(queue, ('updated_at', 'id'), 0.8)}"),
         ("page reader, 1,000 claims", f"/articles/{article.pk}/"),
         ("page exports", "/exports/"),
+        *stats.stats_paths(article.pk),
     ]
 
 

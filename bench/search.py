@@ -3,15 +3,15 @@
     python bench/search.py --claims 1000000 [--port 8301] [--requests 300]
         [--database-url postgres://postgres@127.0.0.1:5432]
 
-Seeds (or reuses) the database bench_search_<N> with `manage.py seed_benchmark` (claims with varied
-words in English, Italian and Russian, names and figures; the search vectors are generated columns,
-filled as the rows go in), runs VACUUM ANALYZE, starts gunicorn (one sync worker) and, with token
-auth, sends in turn: the baseline (GET /api/v1/verdicts/, a one-query list through the same
-middleware and auth), a search (GET /api/v1/claims/?q=) from a mix of rare words, common words and
-two-word queries, and similar claims (GET /api/v1/claims/{id}/similar/) of a random claim.
-Interleaved, so all three see the same background load; prints p50/p95 in ms and the ratio to the
-baseline. Asserts nothing. The host is shared: read the ratios.
-"""
+Seeds (or reuses) the database bench_scale_<N> (shared with export.py and pages.py) with `manage.py
+seed_benchmark` (claims with varied words in English, Italian and Russian, names and figures; the
+search vectors are generated columns, filled as the rows go in), runs VACUUM ANALYZE, starts
+gunicorn (one sync worker) and, with token auth, sends in turn: the baseline (GET /api/v1/verdicts/,
+a one-query list through the same middleware and auth), a search (GET /api/v1/claims/?q=) from a mix
+of rare words, common words and two-word queries, and similar claims (GET
+/api/v1/claims/{id}/similar/) of a random claim. Interleaved, so all three see the same background
+load; prints p50/p95 in ms and the ratio to the baseline. Asserts nothing. The host is shared: read
+the ratios."""
 
 import argparse
 import http.client
@@ -38,7 +38,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=300, help="Requests of each kind.")
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432")
     args = parser.parse_args()
-    url = f"{args.database_url.rstrip('/')}/bench_search_{args.claims}"
+    url = harness.scale_database(args.database_url, args.claims)
     harness.prepare(args.database_url, url, args.claims)
     rng = random.Random(7)
     rare, claim_ids = _sample(url, rng)

@@ -13,7 +13,7 @@ Then prints server time (Django's test client, in process: no network) p50/p95
 over --runs of each request next to a trivial response measured in the same run
 (/verdicts.css), as ratios: the machine is shared, absolute times drift.
 Target (DESIGN.md): p95 under 100 ms, the same at 100,000 claims as at 1,000,000.
-`stats_rows()` returns the rows for a combined table (bench/pages.py).
+bench/pages.py measures the same requests (`stats_paths`) beside every list and page.
 """
 
 import argparse
@@ -101,6 +101,20 @@ def p95(samples: list[float]) -> float:
     return statistics.quantiles(samples, n=20)[-1]
 
 
+def stats_paths(article: int) -> list[tuple[str, str]]:
+    """The desk's figures: (name, path) of the stats requests and the dashboard, `article` for the one-article
+    figures (bench/pages.py measures these too)."""
+    year_ago = (datetime.datetime.now(datetime.UTC).date() - datetime.timedelta(days=365)).isoformat()
+    return [
+        ("api stats, last 30 days", "/api/v1/stats/"),
+        ("api stats, 366 days", f"/api/v1/stats/?date_from={year_ago}"),
+        ("api stats, 366 days, language=it", f"/api/v1/stats/?date_from={year_ago}&language=it"),
+        ("api stats, one article, 366 days", f"/api/v1/stats/?article={article}&date_from={year_ago}"),
+        ("page dashboard, last 30 days", "/dashboard/"),
+        ("page dashboard, 366 days", f"/dashboard/?date_from={year_ago}"),
+    ]
+
+
 def stats_rows(runs: int = 50) -> list[tuple[str, float, float]]:
     """(name, p50 ms, p95 ms) of the stats requests and the trivial baseline, on the current database."""
     from django.contrib.auth import get_user_model
@@ -113,18 +127,9 @@ def stats_rows(runs: int = 50) -> list[tuple[str, float, float]]:
     editor.groups.add(Group.objects.get(name="editor"))
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(editor)
-    year_ago = (datetime.datetime.now(datetime.UTC).date() - datetime.timedelta(days=365)).isoformat()
     article = Article.objects.order_by("-pk").values_list("pk", flat=True)[Article.objects.count() // 2]
-    paths = [
-        ("baseline /verdicts.css", "/verdicts.css"),
-        ("stats, last 30 days", "/api/v1/stats/"),
-        ("stats, 366 days", f"/api/v1/stats/?date_from={year_ago}"),
-        ("stats, 366 days, language=it", f"/api/v1/stats/?date_from={year_ago}&language=it"),
-        ("stats, one article", f"/api/v1/stats/?article={article}&date_from={year_ago}"),
-        ("dashboard page, 366 days", f"/dashboard/?date_from={year_ago}"),
-    ]
     rows = []
-    for name, path in paths:
+    for name, path in [("baseline /verdicts.css", "/verdicts.css"), *stats_paths(article)]:
         samples = timed_gets(client, path, runs)
         rows.append((name, statistics.median(samples), p95(samples)))
     return rows

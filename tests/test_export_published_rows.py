@@ -1,6 +1,7 @@
 """The published-rows export (issue 11): the same bytes as before, rows that follow the history, one snapshot."""
 
 import csv
+import datetime
 import io
 import threading
 from pathlib import Path
@@ -12,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from annotations import articles, review, versioning
+from annotations import claims as claims_service
 from annotations.exceptions import DomainConflict, NotAllowed
 from annotations.exports.csv import stream_csv
 from annotations.exports.query import parse_filters
@@ -67,6 +69,21 @@ def test_article_and_user_renamed_after_approval_show_their_new_names(api, edito
     assert row["approved_by"] == "'@chief"
 
 
+@pytest.mark.django_db
+def test_claim_edited_and_reanchored_after_approval_shows_its_new_text(api, editor, reviewer):
+    article = ArticleFactory(body="The council voted 31 to 12 on Tuesday. The mayor said the project is funded.")
+    claim = ClaimFactory(article=article, exact="voted 31 to 12")
+    publish(make_annotation(claim, reviewer), editor)
+    claims_service.update_claim(claim, claimant="=Council clerk", claim_date=datetime.date(2024, 5, 2))
+    articles.add_revision(article, article.body.replace("31", "32"), source="typed")  # a fuzzy re-anchoring
+    (row,) = rows(fetch(api(editor)))
+    assert (row["claim_text"], row["claimant"], row["claim_date"]) == (
+        "voted 32 to 12",
+        "'=Council clerk",
+        "2024-05-02",
+    )
+
+
 def _expected_rows() -> dict[int, dict]:
     """The published rows recomputed from the history alone: each claim's newest publication decides.
     Cells are formatted here by hand, independently of the export code."""
@@ -77,10 +94,10 @@ def _expected_rows() -> dict[int, dict]:
         return "'" + text if text[0] in "=+-@\t\r" else text
 
     def instant(value):
-        return value.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        return value.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ") if value else None
 
     expected = {}
-    for claim in Claim.objects.all():
+    for claim in Claim.objects.select_related("article"):
         newest = Publication.objects.filter(claim=claim).order_by("-id").select_related("version__annotation").first()
         if newest is None or newest.version is None:
             continue
@@ -99,6 +116,14 @@ def _expected_rows() -> dict[int, dict]:
             "evidence_urls_cell": cell(" ".join(item["url"] for item in version.evidence)),
             "annotated_at_cell": instant(version.created_at),
             "approved_at_cell": instant(newest.created_at),
+            "claim_text_cell": cell(claim.exact),
+            "claimant_cell": cell(claim.claimant),
+            "claim_date_cell": claim.claim_date.isoformat() if claim.claim_date else None,
+            "article_title_cell": cell(claim.article.title),
+            "article_url_cell": cell(claim.article.url),
+            "publisher_cell": cell(claim.article.publisher),
+            "language_cell": cell(claim.article.language),
+            "published_at_cell": instant(claim.article.published_at),
         }
     return expected
 
@@ -109,12 +134,19 @@ def _maintained_rows() -> dict[int, dict]:
         for row in PublishedExportRow.objects.values(
             "claim_id", "article_id", "annotation_id", "version_id", "verdict_id", "reviewer_id", "approved_by_id",
             "approved_at", "version_number", "confidence", "rationale_cell", "evidence_urls_cell",
-            "annotated_at_cell", "approved_at_cell",
+            "annotated_at_cell", "approved_at_cell", "claim_text_cell", "claimant_cell", "claim_date_cell",
+            "article_title_cell", "article_url_cell", "publisher_cell", "language_cell", "published_at_cell",
         )
     }  # fmt: skip
 
 
 RATIONALES = ["", "=SUM(A1)", "plain", "-minus", "@at", "\ttab", "line\nbreak 🙂"]
+# Revisions of the article: the first claim is found again exactly, moved, or changed (a fuzzy re-anchoring).
+BODIES = [
+    "The council voted 31 to 12 on Tuesday. The mayor said the project is funded.",
+    "Late news. The council voted 31 to 12 on Tuesday. The mayor said the project is funded.",
+    "The council voted 32 to 12 on Tuesday. The mayor said the project is funded.",
+]
 EVIDENCE = [
     [],
     [{"url": "https://a.example.org/1", "stance": "supports"}],
@@ -131,6 +163,10 @@ step = st.one_of(
         st.integers(0, len(EVIDENCE) - 1),
     ),
     st.tuples(st.just("revert"), *ANNOTATION, st.integers(1, 4)),
+    # What the export shows of the claim and the article, changed after (or before) the approval.
+    st.tuples(st.just("claim"), *ANNOTATION, st.sampled_from(["", "=Mayor", "Council"]), st.integers(0, 2)),
+    st.tuples(st.just("article"), *ANNOTATION, st.sampled_from(["+Renamed", "Plain"]), st.sampled_from(["en", "it"])),
+    st.tuples(st.just("body"), *ANNOTATION, st.integers(0, len(BODIES) - 1)),
 )
 
 
@@ -140,9 +176,10 @@ step = st.one_of(
 def test_maintained_rows_equal_a_recomputation_from_the_history(editor, steps):
     with transaction.atomic():
         reviewers = [UserFactory(role="reviewer", username=name) for name in ("-first", "second")]
-        article = ArticleFactory(body="The council voted 31 to 12 on Tuesday. The mayor said the project is funded.")
+        article = ArticleFactory(body=BODIES[0])
         claims = [ClaimFactory(article=article, exact=exact) for exact in ("voted 31 to 12", "The mayor said")]
         notes = {(c, r): make_annotation(claims[c], reviewers[r]) for c in range(2) for r in range(2)}
+        publish(notes[0, 0], editor)  # so that the steps change a claim and an article with a published verdict
         for kind, c, r, *more in steps:
             annotation = Annotation.objects.get(pk=notes[c, r].pk)
             try:
@@ -158,6 +195,15 @@ def test_maintained_rows_equal_a_recomputation_from_the_history(editor, steps):
                     versioning.append_version(annotation, based_on=annotation.version, author=reviewers[r],
                                               verdict=verdict(key), rationale=RATIONALES[rationale],
                                               evidence=EVIDENCE[evidence])  # fmt: skip
+                elif kind == "claim":
+                    claimant, days = more
+                    claim_date = datetime.date(2024, 5, 1) + datetime.timedelta(days=days) if days else None
+                    claims_service.update_claim(claims[c], claimant=claimant, claim_date=claim_date)
+                elif kind == "article":
+                    title, language = more
+                    articles.update_article(article, title=title, language=language, publisher=title[1:])
+                elif kind == "body":
+                    articles.add_revision(article, BODIES[more[0]], source="typed")
                 elif more[0] <= annotation.version:
                     versioning.revert(annotation, to=more[0], based_on=annotation.version, author=reviewers[r])
             except (DomainConflict, NotAllowed):

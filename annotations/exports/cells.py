@@ -1,8 +1,10 @@
 """CSV cells as the export writes them: formula-looking text neutralised, instants in ISO 8601 UTC.
 
-Pure functions, used when a version is written (its cells are stored with it)
-and by the chunked export path; the COPY path formats the cells it cannot store
-(mutable article, claim, verdict and user fields) in SQL with the same rules.
+The Python functions format the cells a version alone decides when it is written
+(they are stored with it). The `sql_*` functions write the same rules as SQL
+expressions: for the published-rows table (exports/published_rows.py, and the
+triggers that keep its claim and article cells in step, models.py) and for the
+history exports, which format their rows in the COPY itself.
 """
 
 import datetime
@@ -44,4 +46,41 @@ def version_cells(*, rationale: str, evidence, created_at: datetime.datetime) ->
         "rationale_cell": neutralise(rationale),
         "evidence_urls_cell": neutralise(" ".join(evidence_urls(evidence))),
         "annotated_at_cell": iso_instant(created_at),
+    }
+
+
+ISO_INSTANT_SQL = '\'YYYY-MM-DD"T"HH24:MI:SS.US"Z"\''
+
+
+def sql_neutralised(expression: str) -> str:
+    """`neutralise` as SQL over a text expression."""
+    prefixes = ", ".join(f"chr({ord(c)})" if c in "\t\r" else f"'{c}'" for c in FORMULA_PREFIXES)
+    return (
+        f"CASE WHEN {expression} = '' THEN NULL "
+        f"WHEN substr({expression}, 1, 1) IN ({prefixes}) THEN '''' || {expression} ELSE {expression} END"
+    )
+
+
+def sql_instant(expression: str) -> str:
+    """`iso_instant` as SQL over a timestamptz expression."""
+    return f"to_char({expression} AT TIME ZONE 'UTC', {ISO_INSTANT_SQL})"
+
+
+def sql_claim_cells(row: str) -> dict[str, str]:
+    """The export's cells of a claim row (`row`: its alias, or NEW in a trigger), by stored column."""
+    return {
+        "claim_text_cell": sql_neutralised(f"{row}.exact"),
+        "claimant_cell": sql_neutralised(f"{row}.claimant"),
+        "claim_date_cell": f"to_char({row}.claim_date, 'YYYY-MM-DD')",
+    }
+
+
+def sql_article_cells(row: str) -> dict[str, str]:
+    """The export's cells of an article row, by stored column."""
+    return {
+        "article_title_cell": sql_neutralised(f"{row}.title"),
+        "article_url_cell": sql_neutralised(f"{row}.url"),
+        "publisher_cell": sql_neutralised(f"{row}.publisher"),
+        "language_cell": sql_neutralised(f"{row}.language"),
+        "published_at_cell": sql_instant(f"{row}.published_at"),
     }

@@ -3,37 +3,48 @@
 `refresh_claim` runs inside the transaction of every approve, reject and
 withdrawal (review._transition), after the claim's publication log and
 `published_version` are written, while the claim row is locked: the table
-always equals what `rebuild` would compute from the history. The rows hold
-only what cannot change after the publication (the version's stored cells,
-who approved it and when); see models.PublishedExportRow.
+always equals what `rebuild` would compute from the history. The rows hold the
+export's cells formatted; the claim's and the article's are rewritten by
+triggers when those rows change (see models.PublishedExportRow).
 """
 
 from django.db import connection
 
-from ..models import Annotation, AnnotationVersion, Claim, Publication, PublishedExportRow
+from ..models import Annotation, AnnotationVersion, Article, Claim, Publication, PublishedExportRow
+from .cells import sql_article_cells, sql_claim_cells, sql_instant
 
-ISO_INSTANT = '\'YYYY-MM-DD"T"HH24:MI:SS.US"Z"\''
-
-_COLUMNS = (
-    "claim_id, article_id, annotation_id, version_id, verdict_id, reviewer_id, approved_by_id, approved_at, "
-    "version_number, confidence, rationale_cell, evidence_urls_cell, annotated_at_cell, approved_at_cell"
-)
+_CELLS = {
+    "claim_id": "c.id",
+    "article_id": "c.article_id",
+    "annotation_id": "a.id",
+    "version_id": "v.id",
+    "verdict_id": "v.verdict_id",
+    "reviewer_id": "a.reviewer_id",
+    "approved_by_id": "p.actor_id",
+    "approved_at": "p.created_at",
+    "version_number": "v.number",
+    "confidence": "v.confidence",
+    "rationale_cell": "v.rationale_cell",
+    "evidence_urls_cell": "v.evidence_urls_cell",
+    "annotated_at_cell": "v.annotated_at_cell",
+    "approved_at_cell": sql_instant("p.created_at"),
+    **sql_claim_cells("c"),
+    **sql_article_cells("ar"),
+}
 
 
 def _insert_sql(where: str) -> str:
-    table = PublishedExportRow._meta.db_table
     publication = Publication._meta.db_table
     return (
-        f"INSERT INTO {table} ({_COLUMNS}) "
-        "SELECT c.id, c.article_id, a.id, v.id, v.verdict_id, a.reviewer_id, p.actor_id, p.created_at, "
-        "v.number, v.confidence, v.rationale_cell, v.evidence_urls_cell, v.annotated_at_cell, "
-        f"to_char(p.created_at AT TIME ZONE 'UTC', {ISO_INSTANT}) "
+        f"INSERT INTO {PublishedExportRow._meta.db_table} ({', '.join(_CELLS)}) "
+        f"SELECT {', '.join(_CELLS.values())} "
         f"FROM {Claim._meta.db_table} c "
         f"JOIN (SELECT claim_id, MAX(id) AS id FROM {publication} {where.replace('c.id', 'claim_id')} "
         "GROUP BY claim_id) lp ON lp.claim_id = c.id "
         f"JOIN {publication} p ON p.id = lp.id "
         f"JOIN {AnnotationVersion._meta.db_table} v ON v.id = c.published_version_id "
         f"JOIN {Annotation._meta.db_table} a ON a.id = v.annotation_id "
+        f"JOIN {Article._meta.db_table} ar ON ar.id = c.article_id "
         f"{where} ORDER BY c.id"
     )
 

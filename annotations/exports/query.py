@@ -2,10 +2,11 @@
 
 One SELECT gives the raw rows every format reads. For CSV `copy_sql` gives
 formatted cells instead, so `COPY ... TO STDOUT` produces the file with no
-Python per cell: the published verdicts now are read from the
-PublishedExportRow table in its key order (no sort); `as_of` and `versions=all`
-wrap the raw SELECT and format in SQL. Either way the cells a version alone
-decides were formatted when it was written (`AnnotationVersion.*_cell`).
+Python per cell: the published verdicts now are read, already formatted, from
+the PublishedExportRow table in its key order (no sort); `as_of` and
+`versions=all` wrap the raw SELECT and format in SQL. Either way the cells a
+version alone decides were formatted when it was written
+(`AnnotationVersion.*_cell`).
 
 Which rows:
 
@@ -56,7 +57,7 @@ from ..models import (
     ReviewTransition,
     Verdict,
 )
-from .cells import FORMULA_PREFIXES
+from .cells import sql_instant, sql_neutralised
 
 COLUMNS = (
     "claim_id", "claim_text", "claimant", "claim_date", "article_id", "article_title", "article_url",
@@ -160,8 +161,9 @@ def copy_sql(filters: ExportFilters, connection: BaseDatabaseWrapper) -> str:
     (`AnnotationVersion.*_cell`).
 
     The published verdicts now (no `as_of`, no `versions=all`) come from the
-    published-rows table, read in its primary key order (no sort); the history
-    paths reconstruct their rows from the logs.
+    published-rows table, whose rows hold their cells formatted, read in its
+    primary key order (no sort); the history paths reconstruct their rows from
+    the logs.
     """
     if _reads_published_rows(filters):
         query, params = _published_rows_select(filters, connection)
@@ -177,7 +179,6 @@ _TEXT_CELLS = {
     "claim_text", "claimant", "article_title", "article_url", "publisher", "language", "verdict", "reviewer",
     "approved_by",
 }  # fmt: skip
-_INSTANT = '\'YYYY-MM-DD"T"HH24:MI:SS.US"Z"\''
 
 
 def _reads_published_rows(filters: ExportFilters) -> bool:
@@ -188,15 +189,15 @@ def _published_rows_select(filters: ExportFilters, connection) -> tuple[str, lis
     """The formatted cells of the published verdicts now, from PublishedExportRow, in claim order."""
     expressions = {
         "claim_id": "e.claim_id",
-        "claim_text": _neutralised("c.exact"),
-        "claimant": _neutralised("c.claimant"),
-        "claim_date": "to_char(c.claim_date, 'YYYY-MM-DD')",
+        "claim_text": "e.claim_text_cell",
+        "claimant": "e.claimant_cell",
+        "claim_date": "e.claim_date_cell",
         "article_id": "e.article_id",
-        "article_title": "ar.title_cell",
-        "article_url": "ar.url_cell",
-        "publisher": "ar.publisher_cell",
-        "language": "ar.language_cell",
-        "published_at": "ar.published_at_cell",
+        "article_title": "e.article_title_cell",
+        "article_url": "e.article_url_cell",
+        "publisher": "e.publisher_cell",
+        "language": "e.language_cell",
+        "published_at": "e.published_at_cell",
         "verdict": "vd.key_cell",
         "rating_value": "vd.rating_value",
         "confidence": "e.confidence",
@@ -217,30 +218,28 @@ def _published_rows_select(filters: ExportFilters, connection) -> tuple[str, lis
 def _published_rows_from(filters: ExportFilters, connection) -> tuple[str, list]:
     """FROM ... WHERE for the published rows, in the table's primary key order (no sort).
 
-    The claim (one per row) is merge-joined on its primary key. What can change
-    after a publication and repeats across rows (article, verdict, user names) is
-    read through LATERAL subqueries that format its cells: the planner memoizes
-    them (one lookup and one formatting per article, verdict or user, not per row)
-    and nested loops keep the rows in claim order. `OFFSET 0` keeps each subquery
-    whole, so its formatting is not pulled up into the per-row projection.
+    The rows carry their claim's and article's cells. The verdict and the user names
+    (a few rows each, which a rename may change) are read through LATERAL subqueries
+    that format their cells: the planner memoizes them (one lookup and one formatting
+    per verdict or user, not per row) and the nested loops keep the rows in claim
+    order. `OFFSET 0` keeps each subquery whole, so its formatting is not pulled up
+    into the per-row projection. The language filter reads the article the same way.
     """
     user_table = get_user_model()._meta.db_table
     source = (
         f"FROM {_table(PublishedExportRow)} e "
-        f"JOIN {_table(Claim)} c ON c.id = e.claim_id "
-        f"CROSS JOIN LATERAL (SELECT language, {_neutralised('title')} AS title_cell, "
-        f"{_neutralised('url')} AS url_cell, {_neutralised('publisher')} AS publisher_cell, "
-        f"{_neutralised('language')} AS language_cell, "
-        f"to_char(published_at AT TIME ZONE 'UTC', {_INSTANT}) AS published_at_cell "
-        f"FROM {_table(Article)} WHERE id = e.article_id OFFSET 0) ar "
-        f"CROSS JOIN LATERAL (SELECT key, rating_value, {_neutralised('key')} AS key_cell "
+        f"CROSS JOIN LATERAL (SELECT key, rating_value, {sql_neutralised('key')} AS key_cell "
         f"FROM {_table(Verdict)} WHERE id = e.verdict_id OFFSET 0) vd "
-        f"CROSS JOIN LATERAL (SELECT username, {_neutralised('username')} AS username_cell "
+        f"CROSS JOIN LATERAL (SELECT username, {sql_neutralised('username')} AS username_cell "
         f"FROM {user_table} WHERE id = e.reviewer_id OFFSET 0) ru "
-        f"CROSS JOIN LATERAL (SELECT {_neutralised('username')} AS username_cell "
+        f"CROSS JOIN LATERAL (SELECT {sql_neutralised('username')} AS username_cell "
         f"FROM {user_table} WHERE id = e.approved_by_id OFFSET 0) pu"
     )
-    where, params = _where(filters, connection, status=("'approved'", []), date_column="e.approved_at")
+    if filters.language:
+        source += f" CROSS JOIN LATERAL (SELECT language FROM {_table(Article)} WHERE id = e.article_id OFFSET 0) ar"
+    where, params = _where(
+        filters, connection, status=("'approved'", []), date_column="e.approved_at", article_column="e.article_id"
+    )
     return source + (" WHERE " + " AND ".join(where) if where else ""), params
 
 
@@ -253,9 +252,9 @@ def _history_copy_select(filters: ExportFilters, connection) -> tuple[str, list]
         if name in stored:
             cells.append(f"r.{stored[name]} AS {name}")
         elif name in _TEXT_CELLS:
-            cells.append(f"{_neutralised(f'r.{name}')} AS {name}")
+            cells.append(f"{sql_neutralised(f'r.{name}')} AS {name}")
         elif name in ("published_at", "approved_at"):
-            cells.append(f"to_char(r.{name} AT TIME ZONE 'UTC', {_INSTANT}) AS {name}")
+            cells.append(f"{sql_instant(f'r.{name}')} AS {name}")
         elif name == "claim_date":
             cells.append("to_char(r.claim_date, 'YYYY-MM-DD') AS claim_date")
         else:
@@ -282,14 +281,6 @@ def count_rows(filters: ExportFilters, connection: BaseDatabaseWrapper) -> int:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone()[0]
-
-
-def _neutralised(expression: str) -> str:
-    prefixes = ", ".join(f"chr({ord(c)})" if c in "\t\r" else f"'{c}'" for c in FORMULA_PREFIXES)
-    return (
-        f"CASE WHEN {expression} = '' THEN NULL "
-        f"WHEN substr({expression}, 1, 1) IN ({prefixes}) THEN '''' || {expression} ELSE {expression} END"
-    )
 
 
 def _table(model) -> str:
@@ -361,11 +352,18 @@ def _select(filters: ExportFilters, connection: BaseDatabaseWrapper) -> tuple[st
     return sql, select_params + from_params + where_params
 
 
-def _where(filters: ExportFilters, connection, *, status: tuple[str, list], date_column: str) -> tuple[list[str], list]:
+def _where(
+    filters: ExportFilters,
+    connection,
+    *,
+    status: tuple[str, list],
+    date_column: str,
+    article_column: str = "c.article_id",
+) -> tuple[list[str], list]:
     where: list[str] = []
     params: list = []
     if filters.article is not None:
-        where.append("c.article_id = %s")
+        where.append(f"{article_column} = %s")
         params.append(filters.article)
     if filters.language:
         # "en" also matches "en-GB": a desk filters by language, not by region.
