@@ -39,14 +39,38 @@ def page(queryset: QuerySet, ordering: tuple[str, ...], *, cursor: str | None, s
     # Two steps: the page's keys from the ordering's index alone, then the rows with all their joins for
     # those keys only (a planner handed the joins and a LIMIT may merge-join a whole table first).
     ids = list(keys.values_list("pk", flat=True)[: size + 1])
-    by_id = queryset.order_by().in_bulk(ids)
+    return _page(ids, queryset.order_by().in_bulk(ids), ordering, size=size, came_from=values, backwards=backwards)
+
+
+def page_of_keys(keys: list[tuple], ordering: tuple[str, ...], *, cursor: str | None, size: int, fetch) -> Page:
+    """One page of rows whose ordering values are known beforehand, for an order no index serves (a
+    ranked search's candidates, `keys` one tuple of numbers per row in `ordering`, the last the pk).
+    The page is picked here; `fetch(pks)` returns its rows by pk, carrying the ordering's fields."""
+    values, backwards = decode_cursor(cursor, len(ordering))
+    if values is not None and not all(isinstance(value, int | float) for value in values):
+        raise InvalidCursor("not numbers")
+    signs = [-1 if name.startswith("-") else 1 for name in ordering]
+
+    def position(key) -> tuple:
+        return tuple(sign * value for sign, value in zip(signs, key, strict=True))
+
+    ordered = sorted(keys, key=position, reverse=backwards)
+    if values is not None:
+        edge = position(values)
+        ordered = [key for key in ordered if (position(key) < edge if backwards else position(key) > edge)]
+    ids = [key[-1] for key in ordered[: size + 1]]
+    return _page(ids, fetch(ids), ordering, size=size, came_from=values, backwards=backwards)
+
+
+def _page(ids: list, by_id: dict, ordering: tuple[str, ...], *, size: int, came_from, backwards: bool) -> Page:
+    """The Page of the rows `ids` (size + 1 of them when there is more), in page order."""
     rows = [by_id[pk] for pk in ids if pk in by_id]
     more = len(rows) > size
     rows = rows[:size]
     if backwards:
         rows.reverse()
     # Forwards, there is a page before whenever we came from a cursor; backwards, one after.
-    has_next, has_previous = (True, more) if backwards else (more, values is not None)
+    has_next, has_previous = (True, more) if backwards else (more, came_from is not None)
     return Page(
         rows=rows,
         next_cursor=encode_cursor(_edge(rows[-1], ordering), backwards=False) if rows and has_next else None,

@@ -21,10 +21,21 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchQueryField, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import BooleanField, Case, F, FloatField, Func, Q, QuerySet, TextField, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    F,
+    FloatField,
+    Func,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast, NullIf
 
-from .models import Claim, RegConfigField
+from .models import Claim
 
 # BCP 47 primary language subtag -> PostgreSQL text-search configuration (those shipped with PostgreSQL 13+).
 LANGUAGE_CONFIGS = {
@@ -40,6 +51,7 @@ CONFIGS = sorted({*LANGUAGE_CONFIGS.values(), SIMPLE})
 
 MAX_QUERY_LENGTH = 500
 SEARCH_CANDIDATES = 2000
+SEARCH_ORDER = ("-rank", "id")  # best first; `rank` of RankedSearch.keys
 # ts_headline marks each match with these two private-use characters; clients split on them and
 # render the parts as text (never as HTML).
 HEADLINE_START = "\ue000"
@@ -116,29 +128,62 @@ class _Matches(Func):
     output_field = BooleanField()
 
 
+class _AnyOf(Func):
+    """`expression = ANY(values)` as a condition, the values passed as one array parameter (psycopg2
+    adapts the list): the SQL and its preparation stay the same size however many values there are."""
+
+    output_field = BooleanField()
+
+    def __init__(self, expression, values: list, *, array_type: str) -> None:
+        super().__init__(expression)
+        self.values, self.array_type = values, array_type
+
+    def as_sql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"{sql} = ANY(%s::{self.array_type})", (*params, self.values)
+
+
 def _rank(query) -> Cast:
-    # ts_rank gives a float4; as float8 the value a cursor carries compares equal to itself again
-    # (float4 text round-trips short, and PostgreSQL compares it with the cursor's value in float8).
+    # ts_rank gives a float4; as float8 it reaches Python exactly (float4 text is rounded short), so a
+    # cursor's rank, sent back, compares equal to the rank it came from.
     return Cast(Func(F("search_vector"), query, function="ts_rank", output_field=FloatField()), FloatField())
 
 
-def search_claims(queryset: QuerySet, q: str) -> QuerySet:
-    """`queryset` narrowed to the claims matching `q`, with `rank` and `headline`, best first (-rank, id).
+@dataclass(frozen=True)
+class RankedSearch:
+    """A search's candidates, ranked: `keys` holds (rank, pk) for each; `rows` reads their rows, with a
+    `headline` (`rows_for` adds the rank). Pages are picked from `keys` (keyset.page_of_keys)."""
+
+    keys: list[tuple[float, int]]
+    rows: QuerySet
+
+    def rows_for(self, pks: list[int]) -> dict[int, Claim]:
+        ranks = {pk: rank for rank, pk in self.keys}
+        found = self.rows.filter(_AnyOf(F("pk"), list(pks), array_type="bigint[]")).in_bulk()
+        for pk, claim in found.items():
+            claim.rank = ranks[pk]
+        return found
+
+
+def search_claims(queryset: QuerySet, q: str) -> RankedSearch:
+    """The claims of `queryset` matching `q`, ranked (ordering `(-rank, id)`), their rows with `headline`.
 
     Ranking reads every candidate's vector, so a word found in a large share of a million claims would
-    cost seconds: the candidates are the first SEARCH_CANDIDATES matches (in index order) of `queryset`,
-    ranked. A query matching fewer claims (nearly all real searches) is ranked in full. A query of stop
-    words only matches nothing (an empty result, not an error).
+    cost seconds: the candidates are the first SEARCH_CANDIDATES matches (in index order) of `queryset`.
+    A query matching fewer claims (nearly all real searches) is ranked in full. One query finds and ranks
+    them (the rank is computed on the rows the index scan reads anyway); the page is picked from those
+    keys, and only its rows are read again, for the headline. A query of stop words only matches
+    nothing (an empty result, not an error).
     """
     q = clean_query(q)
     groups = _parsed_queries(q)
     if not groups:
-        return queryset.none().annotate(rank=Value(0.0), headline=Value(""))
+        return RankedSearch([], queryset.none())
     matching = Q()
     whens = []
     for configs, tsquery in groups:
         match = Q(_Matches(F("search_vector"), _TsQuery(tsquery)))
-        in_configs = Q(search_config__in=[Cast(Value(config), RegConfigField()) for config in configs])
+        in_configs = Q(_AnyOf(F("search_config"), configs, array_type="regconfig[]"))
         if len(configs) < len(CONFIGS):
             match &= in_configs
         matching |= match
@@ -148,22 +193,11 @@ def search_claims(queryset: QuerySet, q: str) -> QuerySet:
         Value(" … "), "exact", NullIf("statement", Value("")), NullIf("published_rationale", Value("")),
         function="concat_ws", output_field=TextField(),
     )  # fmt: skip
-    candidates = queryset.filter(matching).order_by().values("pk")[:SEARCH_CANDIDATES]
-    return (
-        queryset.filter(pk__in=candidates)
-        .annotate(
-            rank=_rank(query),
-            headline=Func(
-                F("search_config"),
-                text,
-                query,
-                Value(HEADLINE_OPTIONS),
-                function="ts_headline",
-                output_field=TextField(),
-            ),
-        )
-        .order_by("-rank", "id")
+    candidates = queryset.filter(matching).order_by().annotate(rank=_rank(query)).values_list("rank", "pk")
+    headline = Func(
+        F("search_config"), text, query, Value(HEADLINE_OPTIONS), function="ts_headline", output_field=TextField()
     )
+    return RankedSearch(keys=list(candidates[:SEARCH_CANDIDATES]), rows=queryset.annotate(headline=headline))
 
 
 # ---------------------------------------------------------------- similar claims

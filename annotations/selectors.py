@@ -6,7 +6,7 @@ kept by annotations.counters, pages are keyset pages (annotations.keyset), and a
 either exact up to a cap or a labelled estimate from the planner's statistics.
 """
 
-from dataclasses import dataclass
+import dataclasses
 
 import langcodes
 from django.contrib.postgres.expressions import ArraySubquery
@@ -41,7 +41,7 @@ SELECT language FROM tags WHERE language IS NOT NULL
 """
 
 
-@dataclass
+@dataclasses.dataclass
 class Total:
     """How many rows a list holds, as the page should say it: exact, "more than", or "about"."""
 
@@ -150,13 +150,11 @@ def claims_findable_by(user, queryset: QuerySet) -> QuerySet:
     return queryset
 
 
-def search_claims(user, queryset: QuerySet, q: str) -> QuerySet:
-    """`queryset` (already filtered) searched for `q` as `user` may: ranked, with headlines, (-rank, id).
-
-    The published verdict is prefetched and the article title a subquery, not joins: PostgreSQL then
-    sorts the ranked candidates first and fetches the rest for the page's rows only.
-    """
-    return _light(search.search_claims(claims_findable_by(user, queryset), q))
+def search_claims(user, queryset: QuerySet, q: str) -> search.RankedSearch:
+    """`queryset` (already filtered) searched for `q` as `user` may: ranked candidates, and their rows with
+    headlines, the published verdict (prefetched), the article's title and the same-claim matches."""
+    found = search.search_claims(claims_findable_by(user, queryset), q)
+    return dataclasses.replace(found, rows=with_matches(_light(found.rows)))
 
 
 def similar_claims(user, claim: Claim) -> list[search.Suggestion]:

@@ -238,3 +238,45 @@ def test_ranked_search_pages_best_first_through_cursor_links(api, editor):
     results = [result for page in pages for result in page]
     assert sorted(ids(results)) == sorted(claim.pk for claim in claims)
     assert [result["rank"] for result in results] == sorted((result["rank"] for result in results), reverse=True)
+
+
+def _tram_claims(count: int) -> list[Claim]:
+    sentences = [f"Line {n:03d}: " + " ".join(["tram"] * (1 + n % 3)) + " funding." for n in range(count)]
+    article = ArticleFactory(body=" ".join(sentences), language="en")
+    return [ClaimFactory(article=article, exact=sentence) for sentence in sentences]
+
+
+def test_a_previous_link_goes_back_to_the_same_ranked_page(api, editor):
+    _tram_claims(9)
+    client = api(editor)
+    first = client.get("/api/v1/claims/?q=tram&page_size=4").json()
+    second = client.get(first["next"]).json()
+    back = client.get(second["previous"]).json()
+
+    assert ids(back["results"]) == ids(first["results"])
+    assert back["previous"] is None and set(ids(second["results"])).isdisjoint(ids(first["results"]))
+
+
+def test_a_common_word_ranks_the_first_candidates_only_and_pages_them_without_repeats(api, editor, monkeypatch):
+    monkeypatch.setattr("annotations.search.SEARCH_CANDIDATES", 7)
+    _tram_claims(10)
+    client = api(editor)
+
+    pages, url = [], "/api/v1/claims/?q=tram&page_size=3"
+    while url:
+        body = client.get(url).json()
+        pages.append(ids(body["results"]))
+        url = body["next"]
+
+    assert [len(page) for page in pages] == [3, 3, 1]
+    assert len({pk for page in pages for pk in page}) == 7
+
+
+def test_a_ranked_search_refuses_a_cursor_of_another_list(api, editor):
+    _tram_claims(2)
+    ArticleFactory()
+    # The article list's cursor holds (created_at, id): a date where a search's holds a rank.
+    cursor = api(editor).get("/api/v1/articles/?page_size=1").json()["next"].split("cursor=")[1]
+    response = api(editor).get(f"/api/v1/claims/?q=tram&cursor={cursor}")
+
+    assert response.status_code == 400 and "cursor" in response.json()

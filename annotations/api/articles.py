@@ -392,21 +392,16 @@ class ClaimViewSet(
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_keyset_ordering(self) -> tuple[str, ...]:
-        # A ranked search pages best first, by (rank, id); every other list by id.
+        # A ranked search pages best first; every other list by id.
         if self.action == "list" and self.request.query_params.get("q") is not None:
-            return ("-rank", "id")
+            return search.SEARCH_ORDER
         return ("id",)
 
     def get_queryset(self):
         return selectors.claims()
 
     def filter_queryset(self, queryset):
-        # The search comes after the other filters: it ranks what they leave, and orders by rank.
-        queryset = super().filter_queryset(queryset)
-        q = self.request.query_params.get("q")
-        if self.action == "list" and q is not None:
-            queryset = selectors.search_claims(self.request.user, queryset, q)
-        return selectors.with_matches(queryset)
+        return selectors.with_matches(super().filter_queryset(queryset))
 
     def get_serializer_class(self):
         return ClaimListSerializer if self.action == "list" else ClaimSerializer
@@ -429,7 +424,14 @@ class ClaimViewSet(
         responses={200: ClaimListSerializer(many=True), **error_responses(400)},
     )
     def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
+        q = request.query_params.get("q")
+        if q is None:
+            return super().list(request, *args, **kwargs)
+        # The search comes after the other filters: it ranks what they leave; the page is picked from
+        # the ranked candidates (selectors.search_claims), then only its rows are read.
+        found = selectors.search_claims(request.user, super().filter_queryset(self.get_queryset()), q)
+        rows = self.paginator.paginate_keys(found.keys, search.SEARCH_ORDER, fetch=found.rows_for, request=request)
+        return self.get_paginated_response(self.get_serializer(rows, many=True).data)
 
     def perform_update(self, serializer):
         serializer.instance = claim_services.update_claim(serializer.instance, **serializer.validated_data)

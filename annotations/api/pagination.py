@@ -24,12 +24,19 @@ class KeysetPagination(BasePagination):
     default_ordering = ("id",)
 
     def paginate_queryset(self, queryset, request, view=None):
-        self.request = request
         ordering = self.ordering(view)
+        return self._paginate(request, lambda cursor, size: keyset.page(queryset, ordering, cursor=cursor, size=size))
+
+    def paginate_keys(self, keys: list[tuple], ordering: tuple[str, ...], *, fetch, request):
+        """A page of rows whose ordering values are known beforehand (keyset.page_of_keys: a ranked search)."""
+        return self._paginate(
+            request, lambda cursor, size: keyset.page_of_keys(keys, ordering, cursor=cursor, size=size, fetch=fetch)
+        )
+
+    def _paginate(self, request, read):
+        self.request = request
         try:
-            self.page = keyset.page(
-                queryset, ordering, cursor=request.query_params.get(self.cursor_query_param), size=self.size(request)
-            )
+            self.page = read(request.query_params.get(self.cursor_query_param), self.size(request))
         except keyset.InvalidCursor:
             raise ValidationError(
                 {self.cursor_query_param: ["Invalid cursor; follow the `next` or `previous` link of a list."]}
