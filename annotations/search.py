@@ -15,6 +15,7 @@ figures and names they share, which carry across languages, and by trigram simil
 
 import re
 import time
+import unicodedata
 from dataclasses import dataclass
 
 from django.contrib.postgres.fields import ArrayField
@@ -212,6 +213,7 @@ WORD_CANDIDATES = 600  # matches of the less common words that are ranked to pic
 # A word in more than this share of all claims does not pick candidates (it still counts in the score).
 COMMON_WORD_SHARE = 0.005
 WEIGHTS = {"words": 0.45, "figures": 0.3, "names": 0.15, "trigram": 0.1}
+COGNATE_LETTERS = 4
 
 
 @dataclass(frozen=True)
@@ -309,7 +311,7 @@ def similar_claims(
         found.update((c.pk, c) for c in _with_features(finish(by_words), claim.exact))
     scored = []
     for candidate in found.values():
-        score = _score(own_words, own_figures, own_names, candidate)
+        score = _score(own_words, own_figures, own_names, candidate, config=claim.search_config)
         if score >= MIN_SCORE:
             scored.append(Suggestion(candidate, round(score, 3)))
     scored.sort(key=lambda s: (-s.score, s.claim.pk))
@@ -331,14 +333,33 @@ def _with_features(queryset: QuerySet, exact: str) -> list[Claim]:
     )
 
 
-def _score(own_words: set, own_figures: set, own_names: set, candidate: Claim) -> float:
+def _score(own_words: set, own_figures: set, own_names: set, candidate: Claim, *, config: str) -> float:
     text = " ".join(part for part in (candidate.exact, candidate.statement) if part)
     parts = {"trigram": candidate.trigram}
     if own_words:
-        parts["words"] = len(own_words & set(candidate.words)) / len(own_words)
+        parts["words"] = _covered(own_words, set(candidate.words), same_language=candidate.search_config == config)
     if own_figures:
         parts["figures"] = len(own_figures & figures(text)) / len(own_figures)
     if own_names:
         parts["names"] = len(own_names & names(text)) / len(own_names)
     total = sum(WEIGHTS[name] for name in parts)
     return min(1.0, sum(WEIGHTS[name] * value for name, value in parts.items()) / total)
+
+
+def _covered(own: set[str], theirs: set[str], *, same_language: bool) -> float:
+    """The share of the claim's words (lexemes) a candidate has. Across languages the stems differ
+    ('agenc' / 'agenz'), so there a word counts when the two share a cognate's first letters
+    (agencies / agenzie, government / governo, federal / federali)."""
+    if not same_language:
+        own, theirs = _cognates(own), _cognates(theirs)
+    return len(own & theirs) / len(own) if own else 0.0
+
+
+def _cognates(lexemes: set[str]) -> set[str]:
+    """Each lexeme's first COGNATE_LETTERS letters, accents dropped (économie / economia)."""
+    prefixes = set()
+    for lexeme in lexemes:
+        letters = "".join(c for c in unicodedata.normalize("NFKD", lexeme) if not unicodedata.combining(c))
+        if len(letters) >= COGNATE_LETTERS:
+            prefixes.add(letters[:COGNATE_LETTERS])
+    return prefixes

@@ -10,14 +10,17 @@ both see the same background load: a fresh gunicorn (one sync worker, DEBUG off)
 one warm-up request, then GET /api/v1/exports/verdicts.csv with token auth reading
 the whole body (the worker's peak RSS, VmHWM, read after it); and
 `COPY bench_flat_export TO STDOUT WITH (FORMAT csv, HEADER)` through psycopg2 into
-a null sink. Prints the best of each, their ratio and the peak memory; asserts nothing.
+a null sink. Prints the best of each, their ratio and the peak memory, and the time of one
+`?as_of=now` export of the same rows (rebuilt from the publication log); asserts nothing.
 """
 
 import argparse
+import datetime
 import http.client
 import subprocess
 import sys
 import time
+import urllib.parse
 from pathlib import Path
 
 import harness
@@ -43,7 +46,8 @@ def main() -> None:
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--repeat", type=int, default=3, help="Runs of each; the best time counts (noisy hosts).")
     args = parser.parse_args()
-    print(f"{'claims':>10} {'http s':>8} {'flat copy s':>11} {'ratio':>6} {'MB':>7} {'worker peak RSS MB':>19}")
+    print(f"{'claims':>10} {'http s':>8} {'flat copy s':>11} {'ratio':>6} {'MB':>7} {'worker peak RSS MB':>19} "
+          f"{'as_of s':>8}")  # fmt: skip
     for claims in (max(1, args.claims // 10), args.claims):
         url = harness.scale_database(args.database_url, claims)
         harness.prepare(args.database_url, url, claims)
@@ -60,9 +64,14 @@ def main() -> None:
                 print(f"# WARNING: HTTP sent {size} bytes, the flat COPY {copy_size}: not the same rows", flush=True)
         print(f"# {claims}: http runs {_list(http_runs)}, copy runs {_list(copy_runs)}", flush=True)
         http_seconds, copy_seconds, peak_kb = min(http_runs), min(copy_runs), max(peaks)
+        # The same rows as of now, rebuilt from the publication log (the history path), once.
+        as_of = urllib.parse.urlencode({"as_of": datetime.datetime.now(datetime.UTC).isoformat()})
+        as_of_seconds, as_of_size, _ = _http_export(url, token, args.port, query=as_of)
+        if as_of_size != size:
+            print(f"# WARNING: as_of sent {as_of_size} bytes, the export {size}", flush=True)
         print(
             f"{claims:>10} {http_seconds:>8.2f} {copy_seconds:>11.2f} {http_seconds / copy_seconds:>6.2f} "
-            f"{size / 1e6:>7.1f} {peak_kb / 1024:>19.1f}",
+            f"{size / 1e6:>7.1f} {peak_kb / 1024:>19.1f} {as_of_seconds:>8.2f}",
             flush=True,
         )
 
@@ -71,7 +80,7 @@ def _list(values: list[float]) -> str:
     return " ".join(f"{value:.2f}" for value in values)
 
 
-def _http_export(url: str, token: str, port: int) -> tuple[float, int, int]:
+def _http_export(url: str, token: str, port: int, *, query: str = "") -> tuple[float, int, int]:
     command = [sys.executable, "-m", "gunicorn", "factcheck.wsgi", "-b", f"127.0.0.1:{port}", "-w", "1",
                "--worker-class", "sync", "--timeout", "600"]  # fmt: skip
     server = subprocess.Popen(
@@ -85,7 +94,8 @@ def _http_export(url: str, token: str, port: int) -> tuple[float, int, int]:
         connection.request("GET", "/api/v1/exports/", headers={"Authorization": f"Token {token}"})
         connection.getresponse().read()
         started = time.perf_counter()
-        connection.request("GET", "/api/v1/exports/verdicts.csv", headers={"Authorization": f"Token {token}"})
+        path = "/api/v1/exports/verdicts.csv" + (f"?{query}" if query else "")
+        connection.request("GET", path, headers={"Authorization": f"Token {token}"})
         response = connection.getresponse()
         if response.status != 200:
             raise SystemExit(f"HTTP {response.status}: {response.read()[:500]!r}")

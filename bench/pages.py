@@ -127,6 +127,7 @@ def deep_cursor(queryset, ordering: tuple[str, ...], fraction: float = 0.9) -> s
 def cases(user, article) -> list[tuple[str, str]]:
     import stats  # bench/stats.py
 
+    from annotations.management.commands.seed_benchmark import TAIL_WORDS, tail_word
     from annotations.models import Annotation, Article, Claim
     from annotations.selectors import ARTICLE_ORDER
 
@@ -153,6 +154,9 @@ def cases(user, article) -> list[tuple[str, str]]:
         ("api claims ?claimant=", "/api/v1/claims/?claimant=opposition"),
         ("api claims ?published=false", "/api/v1/claims/?published=false"),
         ("api claims ?language=ru", "/api/v1/claims/?language=ru"),
+        ("api claims ?q= (common word)", "/api/v1/claims/?q=minister"),
+        ("api claims ?q= (rare word)", f"/api/v1/claims/?q={tail_word(TAIL_WORDS - 7)}"),
+        ("api claim's similar claims", f"/api/v1/claims/{seeded.claim_id}/similar/"),
         ("api article's claims (1,000)", f"/api/v1/articles/{article.pk}/claims/"),
         ("api annotations, first page", "/api/v1/annotations/"),
         (

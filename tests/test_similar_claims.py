@@ -161,3 +161,39 @@ def test_similar_runs_the_same_number_of_queries_for_one_suggestion_as_for_many(
 
 def test_similar_of_an_unknown_claim_is_404(api, editor):
     assert api(editor).get("/api/v1/claims/999999/similar/").status_code == 404
+
+
+# Per text source: an English claim, and in the Italian article the same fact and two other claims. The
+# seeds report the same US order in both languages; the fixture texts tell different stories, so their
+# Italian article gets the English vote reported in Italian (appended, with its figures and names).
+SAME_FACT_ACROSS_LANGUAGES = {
+    "fixtures": {
+        "appended": " Il consiglio ha votato 31 a 12 per rifare la gara del tunnel di Whitlock Civil.",
+        "english": "The council this week voted 31 to 12 in favour of the motion",
+        "same": "Il consiglio ha votato 31 a 12 per rifare la gara del tunnel di Whitlock Civil",
+        "others": ("il progetto è già costato 94mil dollari", "Serra ha risposto che la società è pronta"),
+    },
+    "seeds": {
+        "appended": "",
+        "english": "All US government agencies were ordered to remove Kaspersky software last year",
+        "same": "ha ordinato alle agenzie federali di rimuovere e non utilizzare i prodotti Kaspersky",
+        "others": (
+            "Kaspersky Lab aveva respinto ogni accusa arrivata da Washington",
+            "nel 2017 sono stati spesi 94mil dollari",
+        ),
+    },
+}
+
+
+def test_the_same_fact_in_the_other_languages_article_is_suggested_first(api, editor, article_texts):
+    case = SAME_FACT_ACROSS_LANGUAGES[article_texts.name]
+    english_body = "\n".join(article_texts.read(article_texts.english))
+    italian_body = "\n".join(article_texts.read(article_texts.italian)) + case["appended"]
+    english = ClaimFactory(article=ArticleFactory(body=english_body, language="en"), exact=case["english"])
+    italian = ArticleFactory(body=italian_body, language="it")
+    same = ClaimFactory(article=italian, exact=case["same"])
+    others = [ClaimFactory(article=italian, exact=exact) for exact in case["others"]]  # ranked below, if at all
+
+    suggested = [s["claim"]["id"] for s in similar(api(editor), english)]
+
+    assert suggested[0] == same.pk, [c.exact for c in others if c.pk == suggested[0]]

@@ -87,6 +87,11 @@ RATIONALES = (
 )
 
 
+def tail_word(n: int) -> str:
+    """The n-th long-tail word (made of syllables, the same on every run); the higher n, the rarer."""
+    return "".join(random.Random(n).choices(SYLLABLES, k=3 + n % 2)) + ("" if n % 3 else "s")
+
+
 class Command(BaseCommand):
     help = "Create N claims with published verdicts (three versions each) for export benchmarks."
 
@@ -146,10 +151,7 @@ class _Plan:
             for model in (Article, Claim, Annotation, AnnotationVersion, Publication)
         }
         self.base = timezone.now() - datetime.timedelta(days=365)
-        self.tail = [
-            "".join(random.Random(n).choices(SYLLABLES, k=3 + n % 2)) + ("" if n % 3 else "s")
-            for n in range(TAIL_WORDS)
-        ]
+        self.tail = [tail_word(n) for n in range(TAIL_WORDS)]
         self.tail_weights = list(itertools.accumulate(1 / (rank + 10) for rank in range(TAIL_WORDS)))
 
     def instant(self, seconds: float) -> datetime.datetime:
