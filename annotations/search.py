@@ -51,7 +51,7 @@ SIMPLE = "simple"
 CONFIGS = sorted({*LANGUAGE_CONFIGS.values(), SIMPLE})
 
 MAX_QUERY_LENGTH = 500
-SEARCH_CANDIDATES = 2000
+SEARCH_CANDIDATES = 1000
 SEARCH_ORDER = ("-rank", "id")  # best first; `rank` of RankedSearch.keys
 # ts_headline marks each match with these two private-use characters; clients split on them and
 # render the parts as text (never as HTML).

@@ -127,8 +127,9 @@ def claim_queryset() -> QuerySet:
 
 
 def claims() -> QuerySet:
-    """Claims with their published verdict joined; filter and search this, then add `with_matches`."""
-    return Claim.objects.select_related("published_version__verdict")
+    """Claims with their published verdict joined; filter and search this, then add `with_matches`.
+    Without their search vectors, which only the database reads."""
+    return Claim.objects.select_related("published_version__verdict").defer("search_vector")
 
 
 def with_matches(queryset: QuerySet) -> QuerySet:

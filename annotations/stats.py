@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Count, F, Max, Min, OuterRef, Q, Subquery, Sum
+from django.db.models import Case, CharField, Count, F, Max, Min, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Lower, TruncDate
 from django.utils import timezone
 
@@ -327,7 +327,8 @@ def raw_daily_rows(
             queryset = queryset.filter(**{f"{instant}__lt": end})
         return queryset
 
-    def grouped(queryset, instant: str, language: str, reviewer: str | None, verdict: str | None, metric: str):
+    def grouped(queryset, instant: str, language: str, reviewer: str | None, verdict: str | None, metric):
+        """`metric`: a metric's name, or an expression naming each row's (None: not counted)."""
         fields = {"d": TruncDate(instant, tzinfo=UTC), "lang": Lower(language)}
         if reviewer:
             fields["who"] = F(reviewer)
@@ -335,9 +336,16 @@ def raw_daily_rows(
                 fields["name"] = F(reviewer.removesuffix("_id") + "__" + get_user_model().USERNAME_FIELD)
         if verdict:
             fields["what"] = F(verdict)
-        values = queryset.annotate(**fields).values(*fields).annotate(n=Count("pk")).order_by()
-        for row in values:
-            yield (row["d"], row["lang"], metric, row.get("who", 0), row.get("what", 0), row["n"], row.get("name"))
+        if not isinstance(metric, str):
+            fields["metric"] = metric
+        queryset = queryset.annotate(**fields)
+        if "metric" in fields:
+            queryset = queryset.filter(metric__isnull=False)
+        for row in queryset.values(*fields).annotate(n=Count("pk")).order_by():
+            yield (
+                row["d"], row["lang"], row.get("metric", metric), row.get("who", 0), row.get("what", 0), row["n"],
+                row.get("name"),
+            )  # fmt: skip
 
     annotations = window(Annotation.objects.all(), "created_at", "claim__article_id")
     transitions = window(ReviewTransition.objects.all(), "created_at", "annotation__claim__article_id")
@@ -350,32 +358,16 @@ def raw_daily_rows(
         "article_id",
     )
     lang = "claim__article__language"
+    # One pass over the transitions for the three metrics they count.
+    transition_metric = Case(
+        When(to_status=Status.SUBMITTED, from_status__in=(Status.DRAFT, Status.REJECTED), then=Value(SUBMITTED)),
+        When(to_status=Status.APPROVED, then=Value(APPROVED)),
+        When(to_status=Status.REJECTED, then=Value(REJECTED)),
+        output_field=CharField(),
+    )
     rows = [
         *grouped(annotations, "created_at", lang, "reviewer_id", None, ANNOTATED),
-        *grouped(
-            transitions.filter(to_status=Status.SUBMITTED, from_status__in=(Status.DRAFT, Status.REJECTED)),
-            "created_at",
-            "annotation__" + lang,
-            "annotation__reviewer_id",
-            None,
-            SUBMITTED,
-        ),
-        *grouped(
-            transitions.filter(to_status=Status.APPROVED),
-            "created_at",
-            "annotation__" + lang,
-            "annotation__reviewer_id",
-            None,
-            APPROVED,
-        ),
-        *grouped(
-            transitions.filter(to_status=Status.REJECTED),
-            "created_at",
-            "annotation__" + lang,
-            "annotation__reviewer_id",
-            None,
-            REJECTED,
-        ),
+        *grouped(transitions, "created_at", "annotation__" + lang, "annotation__reviewer_id", None, transition_metric),
         *grouped(published, "published_at", "article__language", None, "published_version__verdict_id", PUBLISHED),
     ]
     return rows if usernames else [row[:6] for row in rows]

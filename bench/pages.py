@@ -236,6 +236,8 @@ def measure(claims: int, runs: int) -> dict:
     from django.test import Client
 
     user, article = build(claims)
+    import factcheck.wsgi  # noqa: F401 - start as the server does (wsgi.py loads every view, then freezes them for gc)
+
     settings.DEBUG = False
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     client = Client()
