@@ -281,10 +281,10 @@ def similar_claims(
 ) -> list[Suggestion]:
     """Claims from other articles that may be the same claim as `claim`, best first, score 0..1.
 
-    `candidates` is what the asking user may see (a Claim queryset with what the answer needs joined);
-    `finish` adds to the two candidate queries what the answer needs besides.
-    Two bounded candidate searches (index scans with a LIMIT), then a re-score of at most
-    2 x CANDIDATES rows here.
+    `candidates` is what the asking user may see (a Claim queryset); `finish` adds to the query of the
+    chosen candidates what the answer needs besides. One bounded search finds and ranks up to
+    WORD_CANDIDATES matches of the claim's less common words (rank computed on the rows the index scan
+    reads anyway), the best CANDIDATES of them are read with their features and re-scored here.
     """
     text = " ".join(part for part in (claim.exact, claim.statement) if part)
     own_figures, own_names = figures(text), names(text)
@@ -302,13 +302,10 @@ def similar_claims(
     # words anyway; trigram similarity still scores every candidate.
     if picking:
         tsquery = _TsQuery(_tsquery_of(picking))
-        matching = others.filter(_Matches(F("search_vector"), tsquery))
-        by_words = (
-            others.filter(pk__in=matching.order_by().values("pk")[:WORD_CANDIDATES])
-            .annotate(pick=_rank(tsquery))
-            .order_by("-pick", "id")[:CANDIDATES]
-        )
-        found.update((c.pk, c) for c in _with_features(finish(by_words), claim.exact))
+        matching = others.filter(_Matches(F("search_vector"), tsquery)).order_by().annotate(pick=_rank(tsquery))
+        ranked = sorted(matching.values_list("pick", "pk")[:WORD_CANDIDATES], key=lambda key: (-key[0], key[1]))
+        chosen = others.filter(_AnyOf(F("pk"), [pk for _pick, pk in ranked[:CANDIDATES]], array_type="bigint[]"))
+        found.update((c.pk, c) for c in _with_features(finish(chosen), claim.exact))
     scored = []
     for candidate in found.values():
         score = _score(own_words, own_figures, own_names, candidate, config=claim.search_config)

@@ -161,7 +161,9 @@ def search_claims(user, queryset: QuerySet, q: str) -> search.RankedSearch:
 def similar_claims(user, claim: Claim) -> list[search.Suggestion]:
     """Suggestions for `claim` among the claims `user` may find."""
     return search.similar_claims(
-        claim, claims_findable_by(user, Claim.objects.all()), finish=lambda queryset: with_matches(_light(queryset))
+        claim,
+        claims_findable_by(user, Claim.objects.defer("search_vector")),
+        finish=lambda queryset: with_matches(_light(queryset)),
     )
 
 
