@@ -11,7 +11,7 @@ import dataclasses
 import langcodes
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
-from django.db.models import F, FilteredRelation, OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, FilteredRelation, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from . import keyset, roles, search
 from .models import Annotation, AnnotationVersion, Article, Claim
@@ -168,9 +168,12 @@ def similar_claims(user, claim: Claim) -> list[search.Suggestion]:
 
 
 def _light(queryset: QuerySet) -> QuerySet:
+    """For search results and suggestions: the published verdict in brief (one query for the page's rows,
+    without the versions' rationale and evidence) and the article's title."""
+    published = AnnotationVersion.objects.only("annotation_id", "number", "verdict").select_related("verdict")
     return (
         queryset.select_related(None)
-        .prefetch_related("published_version__verdict")
+        .prefetch_related(Prefetch("published_version", queryset=published))
         .annotate(article_title=Subquery(Article.objects.filter(pk=OuterRef("article_id")).values("title")[:1]))
     )
 
