@@ -22,18 +22,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchQueryField, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import (
-    BooleanField,
-    Case,
-    F,
-    FloatField,
-    Func,
-    Q,
-    QuerySet,
-    TextField,
-    Value,
-    When,
-)
+from django.db.models import BooleanField, Case, F, FloatField, Func, Q, QuerySet, TextField, Value, When
 from django.db.models.functions import Cast, NullIf
 
 from .models import Claim
