@@ -160,6 +160,17 @@ def default_rating_scale_and_roles(request):
 
 
 @pytest.fixture
+def browser_client(client):
+    """browser_client(user) -> Django's test client logged in as `user`."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
+
+
+@pytest.fixture
 def api():
     """api(user) -> an APIClient authenticated as `user` (None: anonymous)."""
 

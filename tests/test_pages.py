@@ -17,17 +17,6 @@ from .factories import ArticleFactory, ClaimFactory, UserFactory, make_annotatio
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def browser_client(client):
-    """browser_client(user) -> Django's test client logged in as `user`."""
-
-    def login(user):
-        client.force_login(user)
-        return client
-
-    return login
-
-
 class PageElements(HTMLParser):
     """What a browser would build from a page: every element's attributes, in order, and the
     text content of the reader's body element."""

@@ -138,15 +138,6 @@ def test_browser_invalid_page_link_is_a_400(browser_client, reviewer):
 # ---------------------------------------------------------------- the README says how lists page
 
 
-@pytest.fixture
-def browser_client(client):
-    def login(user):
-        client.force_login(user)
-        return client
-
-    return login
-
-
 def readme_cursor_lists() -> list[str]:
     """The paths listed in the README's "Paging" table."""
     text = README.read_text()
