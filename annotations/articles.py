@@ -23,9 +23,10 @@ from django.db import connection, transaction
 from django.db.models import F, ProtectedError
 from django.utils import timezone
 
-from . import search, stats
+from factcheck.lib.instants import parse_instant
+
+from . import derived
 from .anchoring import Anchor, normalise, reanchor
-from .instants import parse_instant
 from .models import AnchorStatus, Article, ArticleRevision, Claim, ClaimAnchor
 
 # Orphaned claims keep their old offsets; shifting the claims that move out of the way first lets
@@ -147,9 +148,7 @@ def update_article(article: Article, *, edited_by=None, **fields) -> Article:
         article.normalized_url = normalise_url(article.url) if article.url else ""
     article.save()
     if language_changed:
-        search.sync_article_language(article)
-        if article.language.lower() != old_language.lower():
-            stats.record_language_changed(article.pk, old_language)
+        derived.article_language_changed(article, old_language=old_language)
     if body is not None:
         result = add_revision(article, body, source=ArticleRevision.Source.TYPED, created_by=edited_by)
         article = result.article
@@ -273,4 +272,4 @@ def delete_article(article: Article) -> None:
     claims = article.claims.count()
     with pgtrigger.ignore("annotations.ArticleRevision:append_only_rows", "annotations.ClaimAnchor:append_only_rows"):
         article.delete()
-    stats.record_claims_deleted(article.language, claims)
+    derived.article_deleted(article, claims=claims)

@@ -5,7 +5,7 @@ import pgtrigger
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from . import counters, stats
+from . import derived
 from .anchoring import Anchor, SelectorError, normalise, resolve_selectors
 from .articles import current_revision
 from .exceptions import DomainConflict
@@ -22,6 +22,16 @@ def _span_taken(article: Article, anchor: Anchor, *, other_than: int | None = No
 
 def _record(claim: Claim, *, created_by=None) -> None:
     ClaimAnchor.of(claim, current_revision(claim.article), at=timezone.now(), created_by=created_by).save()
+
+
+def lock_article_of_claim(claim_id: int) -> None:
+    """Take the claim's article row lock before the claim's.
+
+    The lock order of every claim writer: the article row before its claims (create_claim and
+    add_revision lock the article first, so review transitions and deletes take it first too);
+    no two transactions wait on each other in opposite order.
+    """
+    list(Article.objects.select_for_update(of=("self",)).filter(claims=claim_id).values_list("pk", flat=True))
 
 
 TEXT_FIELDS = ("claimant", "statement")
@@ -62,8 +72,7 @@ def create_claim(article: Article, selectors: list[dict], *, created_by=None, **
             )
     except IntegrityError as error:  # a concurrent request created the same span first
         raise SelectorError("selector", "A claim already covers these characters.") from error
-    counters.claim_added(article.pk)
-    stats.record_claim_created(claim, article.language)
+    derived.claim_created(claim, article)
     _record(claim, created_by=created_by)
     return claim
 
@@ -104,9 +113,8 @@ def update_claim(claim: Claim, *, selectors: list[dict] | None = None, actor=Non
 
 @transaction.atomic
 def delete_claim(claim: Claim) -> None:
-    # The article row first (the lock order of every claim writer, see annotations.counters), then the
-    # claim as it stands under that lock.
-    counters.lock_article_of_claim(claim.pk)
+    # The article row first (the lock order of every claim writer), then the claim as it stands under that lock.
+    lock_article_of_claim(claim.pk)
     claim = Claim.objects.select_for_update().get(pk=claim.pk)
     if claim.annotations.exists():
         raise DomainConflict(f"Claim {claim.pk} has annotations and cannot be deleted.", claim_id=claim.pk)
@@ -114,5 +122,4 @@ def delete_claim(claim: Claim) -> None:
     # The anchor history is append-only; it goes only with the claim it describes.
     with pgtrigger.ignore("annotations.ClaimAnchor:append_only_rows"):
         claim.delete()
-    counters.claim_removed(claim.article_id, published=claim.published_version_id is not None)
-    stats.record_claims_deleted(language, 1)
+    derived.claim_deleted(claim, language=language)

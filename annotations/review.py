@@ -12,9 +12,9 @@ from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
-from . import counters, roles, search, stats
+from . import derived, roles
+from .claims import lock_article_of_claim
 from .exceptions import DomainConflict, NotAllowed, StaleVersion
-from .exports import published_rows
 from .models import Annotation, AnnotationVersion, Claim, Publication, ReviewTransition
 
 Status = Annotation.Status
@@ -57,7 +57,7 @@ def reject(
 
 @transaction.atomic
 def _transition(annotation, to_status, *, actor, comment, expected_version=None) -> ReviewTransition:
-    counters.lock_article_of_claim(annotation.claim_id)  # lock order: article, then claim
+    lock_article_of_claim(annotation.claim_id)  # lock order: article, then claim
     # Then the claim: approvals of the same claim are serialised there.
     claim = Claim.objects.select_for_update().get(pk=annotation.claim_id)
     annotation = Annotation.objects.select_for_update().get(pk=annotation.pk)
@@ -73,19 +73,10 @@ def _transition(annotation, to_status, *, actor, comment, expected_version=None)
         replaced = _publish(claim, annotation, actor=actor, now=now)
     elif annotation.status == Status.APPROVED:
         _withdraw(claim, annotation, actor=actor, now=now)
-    counters.publication_changed(
-        claim.article_id,
-        was_published=published_before is not None,
-        is_published=claim.published_version_id is not None,
-    )
-    if to_status == Status.APPROVED or annotation.status == Status.APPROVED:
-        published_rows.refresh_claim(claim.pk)  # the export's row follows the publication, in this transaction
-    search.sync_published_rationale(claim)
     transition = _record(annotation, annotation.status, to_status, actor=actor, comment=comment, now=now)
     annotation.status = to_status
     annotation.save(update_fields=["status", "updated_at"])
-    # The dashboard's counters, in this same transaction (annotations.stats).
-    stats.record_review(
+    derived.review_transition(
         claim, annotation, from_status=from_status, to_status=to_status,
         published_before=published_before, replaced=replaced, now=now,
     )  # fmt: skip

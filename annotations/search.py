@@ -55,21 +55,6 @@ def config_for_language(language: str) -> str:
     return LANGUAGE_CONFIGS.get(primary, SIMPLE)
 
 
-def sync_published_rationale(claim: Claim) -> None:
-    """Copy the claim's published verdict's rationale (or nothing) onto the claim, for its search vector.
-
-    Called by annotations.review inside the transaction that publishes or withdraws the verdict.
-    """
-    version = claim.published_version
-    claim.published_rationale = version.rationale if version is not None else ""
-    Claim.objects.filter(pk=claim.pk).update(published_rationale=claim.published_rationale)
-
-
-def sync_article_language(article) -> None:
-    """After an article's language changed: re-stem its claims in the new language."""
-    Claim.objects.filter(article=article).update(search_config=config_for_language(article.language))
-
-
 # ---------------------------------------------------------------- search
 
 

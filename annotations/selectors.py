@@ -2,7 +2,7 @@
 stay cheap, and what each role may find and see.
 
 Nothing here counts or groups the whole claims table: per-article numbers are the counters
-kept by annotations.counters, pages are keyset pages (annotations.keyset), and a total is
+kept by annotations.derived.counters, pages are keyset pages (factcheck.lib.keyset), and a total is
 either exact up to a cap or a labelled estimate from the planner's statistics.
 """
 
@@ -13,7 +13,9 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
 from django.db.models import F, FilteredRelation, OuterRef, Prefetch, Q, QuerySet, Subquery
 
-from . import keyset, roles, search
+from factcheck.lib import keyset
+
+from . import roles, search
 from .models import Annotation, AnnotationVersion, Article, Claim
 from .review import shows_published_only
 from .same_claims import match_ids_subquery

@@ -15,7 +15,7 @@ from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from . import review, stats
+from . import derived, review
 from .anchoring import normalise
 from .exceptions import DomainConflict, StaleVersion
 from .exports.cells import version_cells
@@ -115,8 +115,7 @@ def create_annotation(claim: Claim, *, reviewer, change_note: str = "", **conten
         **content,
         **version_cells(rationale=content["rationale"], evidence=content["evidence"], created_at=now),
     )
-    # The dashboard's counters, in this same transaction (annotations.stats).
-    stats.record_annotation_started(annotation)
+    derived.annotation_started(annotation)
     return annotation
 
 
@@ -187,8 +186,7 @@ def append_version(
             actor=author,
             created_at=now,
         )
-        # The dashboard's counters, in this same transaction (annotations.stats).
-        stats.record_reopened(locked.claim_id, now)
+        derived.annotation_reopened(locked.claim_id, now)
     if isinstance(annotation, Annotation):
         annotation.version, annotation.updated_at = based_on + 1, now
         annotation.status = Annotation.Status.DRAFT if reopened_from else locked.status

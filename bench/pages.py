@@ -71,7 +71,7 @@ def fixtures():
     from django.db import transaction
     from django.utils import timezone
 
-    from annotations import counters
+    from annotations.derived import counters
     from annotations.models import Annotation, AnnotationVersion, ExportJob, Verdict
 
     user, article, empty = page.build_fixture()
@@ -117,7 +117,7 @@ def get_user(username: str):
 
 def deep_cursor(queryset, ordering: tuple[str, ...], fraction: float = 0.9) -> str:
     """A cursor 90% of the way down the list (found once with OFFSET, outside the timings)."""
-    from annotations import keyset
+    from factcheck.lib import keyset
 
     total = queryset.count()
     names = [name.lstrip("-") for name in ordering]

@@ -62,7 +62,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # A page whose database is unreachable answers 503 with Retry-After, not 500.
     "factcheck.availability.DatabaseUnavailableMiddleware",
-    "annotations.middleware.ApiBodyLimitMiddleware",
+    "factcheck.middleware.ApiBodyLimitMiddleware",
     # Last: turns a login attempt that axes flagged as locked out into lockout.lockout_response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -122,7 +122,7 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 # address, and a lockout by address would shut the whole desk out after a few colleagues' typos.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "annotations.lockout.lockout_response"
+AXES_LOCKOUT_CALLABLE = "factcheck.lockout.lockout_response"
 AXES_VERBOSE = False
 
 # API tokens (django-rest-knox): stored as hashes, expiring, sent as `Authorization: Token <token>`.

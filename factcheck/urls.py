@@ -18,7 +18,7 @@ urlpatterns = [
     path("api/v1/", include("annotations.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", swagger_ui, name="api-docs"),
-    path("", include("annotations.urls")),
+    path("", include("annotations.web.urls")),
 ]
 
 handler500 = "factcheck.availability.server_error"

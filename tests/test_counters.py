@@ -6,7 +6,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from annotations import claims, counters, review
+from annotations import claims, review
+from annotations.derived import counters
 from annotations.exceptions import DomainConflict
 from annotations.models import Annotation, Article
 

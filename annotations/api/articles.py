@@ -9,13 +9,14 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
+from factcheck.lib.instants import parse_instant
+
 from .. import articles as article_services
 from .. import claims as claim_services
 from .. import same_claims, search, selectors
 from ..anchoring import Anchor
 from ..fetching import jobs as fetch_jobs
 from ..importing import ImportFailed, import_articles, parse_payload, records_from_items
-from ..instants import parse_instant
 from ..models import AnchorStatus, Article, ArticleRevision, Claim, FetchJob
 from .errors import error_responses
 from .filters import ArticleFilter, ClaimFilter
@@ -247,7 +248,7 @@ class MatchSerializer(serializers.Serializer):
 class ArticleViewSet(viewsets.ModelViewSet):
     """News articles. Editors create, edit and delete; everyone with a role reads."""
 
-    # claim_count is a counter kept with the claims (annotations.counters), not a GROUP BY.
+    # claim_count is a counter kept with the claims (annotations.derived.counters), not a GROUP BY.
     queryset = Article.objects.all()
     permission_classes = [ReadByRoleWriteByEditor]
     filterset_class = ArticleFilter

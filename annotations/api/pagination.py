@@ -1,4 +1,4 @@
-"""Keyset (cursor) pagination for every API list (annotations.keyset): deep pages cost what the first costs.
+"""Keyset (cursor) pagination for every API list (factcheck.lib.keyset): deep pages cost what the first costs.
 
 A view names its order with `keyset_ordering` (or `get_keyset_ordering()`), non-null fields
 ending with a unique one; e.g. `("-created_at", "-id")`, or a ranked search's `("-rank", "id")`.
@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.utils.urls import replace_query_param
 
-from .. import keyset
+from factcheck.lib import keyset
 
 PAGE_SIZE = api_settings.PAGE_SIZE or 50
 MAX_PAGE_SIZE = 200

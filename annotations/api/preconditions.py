@@ -5,7 +5,8 @@ import datetime
 
 from rest_framework import exceptions
 
-from ..instants import parse_instant
+from factcheck.lib.instants import parse_instant
+
 from .errors import PreconditionRequired
 
 

@@ -1,4 +1,4 @@
-"""API for the desk's figures (editors): GET /api/v1/stats/. The figures come from annotations.stats."""
+"""API for the desk's figures (editors): GET /api/v1/stats/. The figures come from annotations.desk."""
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -6,7 +6,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .. import stats
+from ..desk import figures as stats
 from .permissions import IsEditor
 
 

@@ -2,7 +2,7 @@
 
 The Python functions format the cells a version alone decides when it is written
 (they are stored with it). The `sql_*` functions write the same rules as SQL
-expressions: for the published-rows table (exports/published_rows.py, and the
+expressions: for the published-rows table (derived/export_rows.py, and the
 triggers that keep its claim and article cells in step, models.py) and for the
 history exports, which format their rows in the COPY itself.
 """

@@ -44,9 +44,10 @@ from django.core.exceptions import ValidationError
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
+from factcheck.lib.instants import is_bare_date, parse_instant
+
 from .. import roles
 from ..exceptions import NotAllowed
-from ..instants import is_bare_date, parse_instant
 from ..models import (
     Annotation,
     AnnotationVersion,

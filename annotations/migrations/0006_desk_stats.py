@@ -6,9 +6,9 @@ from django.db import migrations, models
 
 def count_existing_work(apps, schema_editor):
     """Counters for a desk that already has work (the services keep them from here on)."""
-    from annotations import stats
+    from annotations.derived import tallies
 
-    stats.recount()
+    tallies.recount()
 
 
 class Migration(migrations.Migration):

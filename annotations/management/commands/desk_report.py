@@ -7,7 +7,7 @@ first rebuilds the counters from the rows (after a bulk load or an upgrade).
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from annotations import stats
+from annotations import derived, desk
 
 REVIEWER_COLUMNS = ("reviewer", "annotations", "submitted", "approved", "rejected")
 
@@ -24,19 +24,19 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if options["recount"]:
-            stats.recount()
+            derived.tallies.recount()
         params = {name: options[name] or "" for name in ("date_from", "date_to", "language", "article")}
         try:
-            filters = stats.parse_filters(params)
+            filters = desk.parse_filters(params)
         except ValidationError as error:
             flags = {"date_from": "--from", "date_to": "--to"}
             raise CommandError(
                 "; ".join(f"{flags.get(name, '--' + name)}: {' '.join(m)}" for name, m in error.message_dict.items())
             ) from error
-        self.stdout.write(render_report(stats.desk_stats(filters)))
+        self.stdout.write(render_report(desk.desk_stats(filters)))
 
 
-def render_report(figures: stats.DeskStats) -> str:
+def render_report(figures: desk.DeskStats) -> str:
     f = figures.filters
     scope = [f"{f.date_from} to {f.date_to} (UTC days)"]
     if f.language:

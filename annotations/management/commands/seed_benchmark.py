@@ -24,8 +24,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from annotations import counters, roles, stats
-from annotations.exports import published_rows
+from annotations import derived, roles
 from annotations.exports.cells import version_cells
 from annotations.models import (
     Annotation,
@@ -116,10 +115,8 @@ class Command(BaseCommand):
         plan = _Plan(claims, users, verdicts, articles=articles)
         with transaction.atomic():
             _copy_in(plan)
-            counters.recount_articles(range(plan.start[Article], plan.start[Article] + plan.articles))
-            published_rows.rebuild()
-            # The rows went in around the services: rebuild the dashboard's counters from them.
-            stats.recount()
+            # The rows went in around the services: rebuild what is derived from them.
+            derived.rebuild(range(plan.start[Article], plan.start[Article] + plan.articles))
         _analyze()
         self.stdout.write(f"Added {claims} claims over {plan.articles} articles.")
 

@@ -16,11 +16,12 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
-from . import keyset, roles, selectors, stats
-from .charts import daily_table_rows, dashboard_charts, day_columns_svg
-from .highlighting import Span, highlighted_body
-from .importing import ImportFailed, Record, RecordError, import_articles, parse_document
-from .models import (
+from factcheck.lib import keyset
+
+from .. import desk, roles, selectors
+from ..desk.charts import daily_table_rows, dashboard_charts, day_columns_svg
+from ..importing import ImportFailed, Record, RecordError, import_articles, parse_document
+from ..models import (
     AnchorStatus,
     Annotation,
     Article,
@@ -29,7 +30,8 @@ from .models import (
     ExportJob,
     Verdict,
 )
-from .revisions import revision_diff, revision_list
+from ..revisions import revision_diff, revision_list
+from .highlighting import Span, highlighted_body
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 _HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -283,11 +285,11 @@ def dashboard(request):
         raise PermissionDenied("The dashboard is for editors.")
     errors = {}
     try:
-        filters = stats.parse_filters(request.GET)
+        filters = desk.parse_filters(request.GET)
     except ValidationError as error:
         errors = {name: " ".join(messages) for name, messages in error.message_dict.items()}
-        filters = stats.parse_filters({})
-    figures = stats.desk_stats(filters)
+        filters = desk.parse_filters({})
+    figures = desk.desk_stats(filters)
     charts = dashboard_charts(figures)
     context = {
         "figures": figures,
@@ -296,7 +298,7 @@ def dashboard(request):
         "daily_rows": daily_table_rows(figures.daily),
         "errors": errors,
         "form": {name: request.GET.get(name, "") for name in ("date_from", "date_to", "language", "article")},
-        "languages": stats.languages(),
+        "languages": desk.languages(),
     }
     return render(request, "annotations/dashboard.html", context, status=400 if errors else 200)
 

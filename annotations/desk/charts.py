@@ -116,7 +116,7 @@ def gauge(alpha: float | None) -> Chart:
 
 
 def dashboard_charts(figures) -> dict[str, Chart]:
-    """The dashboard's charts from annotations.stats.DeskStats."""
+    """The dashboard's charts from desk.figures.DeskStats."""
     reviewers = figures.reviewers[:20]
     return {
         "verdicts": bar_rows([(row["label"], [(row["verdict"], row["count"])]) for row in figures.verdicts]),

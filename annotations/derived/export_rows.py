@@ -1,7 +1,7 @@
 """The published export rows: one row per claim with a published verdict, kept in step with review.
 
 `refresh_claim` runs inside the transaction of every approve, reject and
-withdrawal (review._transition), after the claim's publication log and
+withdrawal (through annotations.derived), after the claim's publication log and
 `published_version` are written, while the claim row is locked: the table
 always equals what `rebuild` would compute from the history. The rows hold the
 export's cells formatted; the claim's and the article's are rewritten by
@@ -10,8 +10,8 @@ triggers when those rows change (see models.PublishedExportRow).
 
 from django.db import connection
 
+from ..exports.cells import sql_article_cells, sql_claim_cells, sql_instant
 from ..models import Annotation, AnnotationVersion, Article, Claim, Publication, PublishedExportRow
-from .cells import sql_article_cells, sql_claim_cells, sql_instant
 
 _CELLS = {
     "claim_id": "c.id",

@@ -2,12 +2,10 @@
 
 `Article.claim_count` and `Article.unreviewed_count` change in the same transaction as the
 claim they count: the services that create or delete a claim, or publish or withdraw its
-verdict, call these functions inside their `transaction.atomic`. A list page then reads
+verdict, reach them through annotations.derived inside their `transaction.atomic`. A list page then reads
 twenty rows and their counters, never a GROUP BY over every claim.
 
-Lock order: the article row before its claims (create_claim and update_article lock the
-article first, so review transitions take the article lock first too, see
-`lock_article_of_claim`); no two transactions wait on each other in opposite order.
+Lock order: the article row before its claims (see claims.lock_article_of_claim).
 """
 
 from collections.abc import Iterable
@@ -15,12 +13,7 @@ from collections.abc import Iterable
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
-from .models import Article, Claim
-
-
-def lock_article_of_claim(claim_id: int) -> None:
-    """Take the claim's article row lock before the claim's, as the other writers do."""
-    list(Article.objects.select_for_update(of=("self",)).filter(claims=claim_id).values_list("pk", flat=True))
+from ..models import Article, Claim
 
 
 def claim_added(article_id: int, *, published: bool = False) -> None:

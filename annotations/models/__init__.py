@@ -1,0 +1,40 @@
+"""The domain's data: articles, claims anchored in them, verdict annotations and their history.
+
+Source data by concept (`articles`, `claims`, `reviews`, `scale`, `jobs`); the tables derived from
+it live apart in `derived` (kept by annotations.derived, rebuildable from the history).
+
+History tables (annotation versions, review transitions, publications, article revisions and claim
+anchorings) are append-only: PostgreSQL triggers make the database itself refuse UPDATE, DELETE and
+TRUNCATE on them.
+"""
+
+from .articles import Article, ArticleRevision
+from .claims import AnchorStatus, Claim, ClaimAnchor, ClaimGroup, ClaimGroupMember
+from .derived import BacklogTally, DailyTally, PairedClaim, PublishedExportRow, WaitingAnnotation
+from .jobs import ExportJob, FetchJob
+from .postgres import RegConfigField
+from .reviews import Annotation, AnnotationVersion, Publication, ReviewTransition
+from .scale import Verdict
+
+__all__ = [
+    "AnchorStatus",
+    "Annotation",
+    "AnnotationVersion",
+    "Article",
+    "ArticleRevision",
+    "BacklogTally",
+    "Claim",
+    "ClaimAnchor",
+    "ClaimGroup",
+    "ClaimGroupMember",
+    "DailyTally",
+    "ExportJob",
+    "FetchJob",
+    "PairedClaim",
+    "Publication",
+    "PublishedExportRow",
+    "RegConfigField",
+    "ReviewTransition",
+    "Verdict",
+    "WaitingAnnotation",
+]
