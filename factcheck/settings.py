@@ -143,7 +143,20 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en"
+# The interface's languages; a person picks one (annotations.people), else Accept-Language decides,
+# else FACTCHECK_DEFAULT_LANGUAGE.
+LANGUAGES = [
+    ("en", "English"),
+    ("it", "Italiano"),
+    ("es", "Español"),
+    ("fr", "Français"),
+    ("de", "Deutsch"),
+    ("pt", "Português"),
+    ("ar", "العربية"),
+]
+LANGUAGE_CODE = env("FACTCHECK_DEFAULT_LANGUAGE", default="en")
+if LANGUAGE_CODE not in dict(LANGUAGES):
+    raise ImproperlyConfigured(f"FACTCHECK_DEFAULT_LANGUAGE must be one of {', '.join(dict(LANGUAGES))}.")
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from . import annotations, articles, auth, exports, stats
+from . import annotations, articles, auth, exports, people, stats
 
 # Namespaced: the browser pages use the plain names (article-list, export-list, ...).
 app_name = "api"
@@ -21,6 +21,7 @@ urlpatterns = [
     path("claims/<int:claim_pk>/annotations/", annotations.ClaimAnnotationsView.as_view(), name="claim-annotations"),
     path("agreement/", annotations.AgreementView.as_view(), name="agreement-detail"),
     path("stats/", stats.StatsView.as_view(), name="stats-detail"),
+    path("me/", people.MeView.as_view(), name="me-detail"),
     # Before the router: its exports/{id} must not see "verdicts.csv".
     path("exports/verdicts.csv", exports.VerdictsCsvView.as_view(), name="export-verdicts-csv"),
     *router.urls,

@@ -1,6 +1,6 @@
 """The domain's data: articles, claims anchored in them, verdict annotations and their history.
 
-Source data by concept (`articles`, `claims`, `reviews`, `scale`, `jobs`); the tables derived from
+Source data by concept (`articles`, `claims`, `reviews`, `scale`, `jobs`, `people`); the tables derived from
 it live apart in `derived` (kept by annotations.derived, rebuildable from the history).
 
 History tables (annotation versions, review transitions, publications, article revisions and claim
@@ -12,6 +12,7 @@ from .articles import Article, ArticleRevision
 from .claims import AnchorStatus, Claim, ClaimAnchor, ClaimGroup, ClaimGroupMember
 from .derived import BacklogTally, DailyTally, PairedClaim, PublishedExportRow, WaitingAnnotation
 from .jobs import ExportJob, FetchJob
+from .people import Profile
 from .postgres import RegConfigField
 from .reviews import Annotation, AnnotationVersion, Publication, ReviewTransition
 from .scale import Verdict
@@ -31,6 +32,7 @@ __all__ = [
     "ExportJob",
     "FetchJob",
     "PairedClaim",
+    "Profile",
     "Publication",
     "PublishedExportRow",
     "RegConfigField",
