@@ -32,6 +32,7 @@ chromium:
 
 run: setup
 	mkdir -p var
+	$(BIN)/python manage.py compile_catalogues
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py runserver $(RUN_ADDRESS)

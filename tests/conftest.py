@@ -120,8 +120,15 @@ def _reachable(host: str, port: int) -> bool:
 
 
 def pytest_configure(config):
-    """Insist on PostgreSQL and Redis that answer: no silent fallback, a loud stop naming the address."""
+    """Insist on PostgreSQL and Redis that answer: no silent fallback, a loud stop naming the address.
+
+    Also compile the translation catalogues (.mo files are generated, not committed), as `make run` does.
+    """
     from django.conf import settings
+
+    from factcheck.catalogues import compile_catalogues
+
+    compile_catalogues()
 
     db = settings.DATABASES["default"]
     # The embedded server (DATABASE_URL unset) starts on the first connection; a configured one must answer.

@@ -2,8 +2,9 @@
 
 from django.contrib.auth import views as auth_views
 from django.urls import path
+from django.views.i18n import JavaScriptCatalog
 
-from . import views
+from . import language, views
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
@@ -15,5 +16,8 @@ urlpatterns = [
     path("review/", views.review_queue, name="review-queue"),
     path("exports/", views.exports, name="export-list"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("language/", language.set_language, name="language-set"),
+    # The scripts' translations in the page's language (window.gettext, used through js/i18n.js).
+    path("jsi18n/", JavaScriptCatalog.as_view(packages=["annotations"]), name="javascript-catalog"),
     path("verdicts.css", views.verdict_styles, name="verdict-styles"),
 ]
