@@ -3,13 +3,32 @@
 from django.contrib import admin
 
 from . import claims
-from .models import Annotation, AnnotationVersion, Article, Claim, ExportJob, Publication, ReviewTransition, Verdict
+from .models import (
+    Annotation,
+    AnnotationVersion,
+    Article,
+    Claim,
+    ExportJob,
+    Publication,
+    ReviewTransition,
+    Verdict,
+    VerdictTranslation,
+)
+
+
+class VerdictTranslationInline(admin.TabularInline):
+    """The verdict's label and description in each language, edited beside the verdict."""
+
+    model = VerdictTranslation
+    fields = ["language", "label", "description"]
+    extra = 1
 
 
 @admin.register(Verdict)
 class VerdictAdmin(admin.ModelAdmin):
     list_display = ["key", "label", "rating_value", "colour", "position"]
     list_editable = ["label", "rating_value", "colour", "position"]
+    inlines = [VerdictTranslationInline]
 
 
 @admin.register(Article)

@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import F, ProtectedError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from factcheck.lib.instants import parse_instant
 
@@ -58,7 +59,7 @@ def clean_article_fields(fields: dict, *, partial: bool = False) -> dict:
     if not partial:
         for name in REQUIRED_FIELDS:
             if name not in fields:
-                errors[name] = "This field is required."
+                errors[name] = _("This field is required.")
     for name in ARTICLE_FIELDS:
         if name not in fields or name in errors:
             continue
@@ -75,17 +76,19 @@ def _clean_field(name: str, value):
     if name == "published_at":
         return _clean_published_at(value)
     if not isinstance(value, str):
-        raise ValidationError("Expected a string.")
+        raise ValidationError(_("Expected a string."))
     value = Article._meta.get_field(name).clean(normalise(value), None) if value else value
     if name == "title":
         value = value.strip()
         if not value:
-            raise ValidationError("The title must not be blank.")
+            raise ValidationError(_("The title must not be blank."))
     elif name == "body" and not value.strip():
-        raise ValidationError("The body must not be blank.")
+        raise ValidationError(_("The body must not be blank."))
     elif name == "language":
         if not langcodes.tag_is_valid(value):
-            raise ValidationError(f"{value!r} is not a valid BCP 47 language tag (e.g. 'en', 'it', 'pt-BR').")
+            raise ValidationError(
+                _("%(value)s is not a valid BCP 47 language tag (e.g. 'en', 'it', 'pt-BR').") % {"value": repr(value)}
+            )
         value = langcodes.standardize_tag(value)
     return value
 
@@ -99,9 +102,9 @@ def _clean_published_at(value) -> datetime.datetime | None:
         except ValueError as error:
             raise ValidationError(str(error)) from None
     if not isinstance(value, datetime.datetime):
-        raise ValidationError("Expected YYYY-MM-DD or an ISO 8601 instant.")
+        raise ValidationError(_("Expected YYYY-MM-DD or an ISO 8601 instant."))
     if value > timezone.now() + datetime.timedelta(days=1):
-        raise ValidationError("The publication date is in the future.")
+        raise ValidationError(_("The publication date is in the future."))
     return value
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from .articles import clean_article_fields, create_article
 from .models import Article, ArticleRevision
@@ -56,7 +57,7 @@ def parse_payload(text: str, source: str = "") -> list[Record]:
         try:
             items = json.loads(text)
         except json.JSONDecodeError as error:
-            raise ImportFailed([RecordError(error.lineno, "json", f"Invalid JSON: {error.msg}", source)]) from error
+            raise ImportFailed([RecordError(error.lineno, "json", _("Invalid JSON: %(reason)s") % {"reason": error.msg}, source)]) from error
         return records_from_items(items if isinstance(items, list) else [items], source)
     records, errors = [], []
     for number, line in enumerate(text.splitlines(), start=1):
@@ -65,7 +66,7 @@ def parse_payload(text: str, source: str = "") -> list[Record]:
         try:
             records.append(Record(number, json.loads(line), source))
         except json.JSONDecodeError as error:
-            errors.append(RecordError(number, "json", f"Invalid JSON: {error.msg}", source))
+            errors.append(RecordError(number, "json", _("Invalid JSON: %(reason)s") % {"reason": error.msg}, source))
     if errors:
         raise ImportFailed(errors)
     return records
@@ -117,7 +118,7 @@ def parse_document(text: str, name: str, defaults: dict | None = None, *, source
         records = parse_payload(text, source)
     else:
         raise ImportFailed(
-            [RecordError(0, "file", f"Unsupported file type {suffix!r}; use .txt, .json or .jsonl.", source)]
+            [RecordError(0, "file", _("Unsupported file type %(suffix)s; use .txt, .json or .jsonl.") % {"suffix": repr(suffix)}, source)]
         )
     for record in records:
         if defaults and isinstance(record.data, dict):
@@ -139,7 +140,7 @@ def import_articles(
     validated, errors = [], []
     for record in records:
         if not isinstance(record.data, dict):
-            errors.append(RecordError(record.line, "record", "Expected a JSON object.", record.source))
+            errors.append(RecordError(record.line, "record", _("Expected a JSON object."), record.source))
             continue
         try:
             validated.append(clean_article_fields(record.data))
@@ -149,7 +150,7 @@ def import_articles(
     if errors:
         raise ImportFailed(errors)
     if not validated:
-        raise ImportFailed([RecordError(0, "records", "No articles to import.")])
+        raise ImportFailed([RecordError(0, "records", _("No articles to import."))])
     articles = []
     with transaction.atomic():
         for data in validated:

@@ -25,6 +25,11 @@ def format_date(value: date | datetime | None) -> str:
     return dates.format_date(value, format="medium", locale=current_locale())
 
 
+def format_day(value: date, skeleton: str = "yMMMEd") -> str:
+    """A day by a CLDR skeleton, each locale ordering it its own way: "Fri, Dec 4, 2026", "ven 4 dic 2026"."""
+    return dates.format_skeleton(skeleton, value, locale=current_locale())
+
+
 def format_datetime(value: datetime | None) -> str:
     """A moment, medium date and short time in the desk's time zone: "4 dic 2026, 14:02"."""
     if value is None:

@@ -164,6 +164,7 @@ def default_rating_scale_and_roles(request):
 
         migration = importlib.import_module("annotations.migrations.0002_default_verdicts_and_roles")
         migration.create(apps, None)
+        importlib.import_module("annotations.migrations.0010_verdict_translations").create(apps, None)
 
 
 @pytest.fixture

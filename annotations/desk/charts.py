@@ -11,6 +11,9 @@ from dataclasses import dataclass, field
 
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from factcheck.localformat import format_day, format_number
 
 LABEL_WIDTH = 150
 PLOT_WIDTH = 420
@@ -88,7 +91,7 @@ def day_columns(days: list[tuple[datetime.date, list[tuple[str, int]]]], *, heig
             column_x = round(x + 1 + position * width, 1)
             y = top + plot_height - bar_height
             bars.append(Bar(name, value, column_x, y, round(width, 1), bar_height, column_x, y - 2))
-        label = day.strftime("%d %b") if index % label_every == 0 else ""
+        label = format_day(day, "MMMd") if index % label_every == 0 else ""
         chart.rows.append(Row(label, height - 6, bars, label_x=x))
     for fraction in (0, 0.5, 1) if largest else ():
         value = largest * fraction
@@ -131,8 +134,8 @@ def dashboard_charts(figures) -> dict[str, Chart]:
         ),
         "backlog": bar_rows(
             [
-                ("Claims not annotated", [("unannotated", figures.backlog["unannotated_claims"])]),
-                ("Waiting for an editor", [("waiting", figures.backlog["waiting"])]),
+                (_("Claims not annotated"), [("unannotated", figures.backlog["unannotated_claims"])]),
+                (_("Waiting for an editor"), [("waiting", figures.backlog["waiting"])]),
             ]
         ),
         "agreement": gauge(figures.agreement["alpha"]),
@@ -164,7 +167,12 @@ def daily_table_rows(daily: list[dict]) -> SafeString:
         "",
         '<tr><th scope="row"><time datetime="{}">{}</time></th><td class="num">{}</td><td class="num">{}</td></tr>',
         (
-            (row["date"].isoformat(), row["date"].strftime("%a %-d %b %Y"), row["annotated"], row["published"])
+            (
+                row["date"].isoformat(),
+                format_day(row["date"], "yMMMEd"),
+                format_number(row["annotated"]),
+                format_number(row["published"]),
+            )
             for row in reversed(daily)
         ),
     )

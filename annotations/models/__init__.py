@@ -16,6 +16,7 @@ from .people import Profile
 from .postgres import RegConfigField
 from .reviews import Annotation, AnnotationVersion, Publication, ReviewTransition
 from .scale import Verdict
+from .translations import VerdictTranslation
 
 __all__ = [
     "AnchorStatus",
@@ -38,5 +39,6 @@ __all__ = [
     "RegConfigField",
     "ReviewTransition",
     "Verdict",
+    "VerdictTranslation",
     "WaitingAnnotation",
 ]

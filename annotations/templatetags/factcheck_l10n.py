@@ -31,3 +31,11 @@ def local_since(value) -> str:
 def text_direction(language_tag) -> str:
     """"rtl" or "ltr" for an article's language tag."""
     return language.direction_of(language_tag)
+
+
+@register.filter
+def revision_source(revision) -> str:
+    """How a revision's text came in ("typed in", "fetched"), in the interface language."""
+    from annotations.web.labels import REVISION_SOURCE_LABELS
+
+    return str(REVISION_SOURCE_LABELS.get(revision.source, revision.source))

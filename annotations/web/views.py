@@ -14,11 +14,14 @@ from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from factcheck.lib import keyset
 
-from .. import desk, roles, selectors
+from .. import desk, rating_scale, roles, selectors
 from ..desk.charts import daily_table_rows, dashboard_charts, day_columns_svg
 from ..importing import ImportFailed, Record, RecordError, import_articles, parse_document
 from ..models import (
@@ -32,6 +35,7 @@ from ..models import (
 )
 from ..revisions import revision_diff, revision_list
 from .highlighting import Span, highlighted_body
+from .labels import EXPORT_FORMAT_LABELS, REVIEW_STATUS_LABELS
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 _HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -43,9 +47,32 @@ _READER_CLAIM_FIELDS = (
 )
 
 
+# What the "Add article" page calls each field: its errors name the label a person sees, never the key.
+ARTICLE_FIELD_LABELS = {
+    "title": gettext_lazy("Title"),
+    "body": gettext_lazy("Text"),
+    "url": gettext_lazy("Source URL"),
+    "publisher": gettext_lazy("Publisher"),
+    "language": gettext_lazy("Language"),
+    "published_at": gettext_lazy("Published"),
+    "file": gettext_lazy("File"),
+    "json": gettext_lazy("File"),
+    "record": gettext_lazy("Article"),
+    "records": gettext_lazy("File"),
+}
+
+
+DASHBOARD_FIELD_LABELS = {
+    "date_from": gettext_lazy("From date"),
+    "date_to": gettext_lazy("To date"),
+    "language": gettext_lazy("Language"),
+    "article": gettext_lazy("Article"),
+}
+
+
 def _require_role(user) -> None:
     if not roles.is_viewer(user):
-        raise PermissionDenied("Your account has no role yet; ask an editor for one.")
+        raise PermissionDenied(_("Your account has no role yet; ask an editor for one."))
 
 
 def _user_context(user) -> dict:
@@ -74,7 +101,7 @@ def article_list(request):
         "annotations/article_list.html",
         {
             "page": page.rows,
-            "pager": _pager(params, page, newer="Newer", older="Older"),
+            "pager": _pager(params, page, newer=_("Newer"), older=_("Older")),
             "total": selectors.capped_total(rows) if filtered else selectors.estimated_total(Article),
             "query": query,
             "query_too_short": too_short,
@@ -91,7 +118,7 @@ def _keyset_page(request, reader, *args) -> keyset.Page:
     try:
         return reader(*args, request.GET.get("cursor"))
     except keyset.InvalidCursor:
-        raise BadRequest("Invalid page link; start again from the first page.") from None
+        raise BadRequest(_("Invalid page link; start again from the first page.")) from None
 
 
 def _pager(params: dict, page: keyset.Page, *, newer: str, older: str) -> dict:
@@ -120,7 +147,7 @@ def claim_search(request):
 def article_add(request):
     """Paste an article or upload a .txt (first line is the title) or .json/.jsonl file of articles."""
     if not roles.is_editor(request.user):
-        raise PermissionDenied("Only editors add articles.")
+        raise PermissionDenied(_("Only editors add articles."))
     errors: list[dict] = []
     fields = {name: request.POST.get(name, "") for name in ("title", "body", "url", "publisher", "language")}
     fields["published_at"] = request.POST.get("published_at", "")
@@ -130,12 +157,20 @@ def article_add(request):
             source = ArticleRevision.Source.TYPED if not request.FILES.get("file") else ArticleRevision.Source.IMPORTED
             created = import_articles(records, created_by=request.user, source=source)
         except ImportFailed as failure:
-            errors = [error.as_dict() for error in failure.errors]
+            errors = [_labelled(error) for error in failure.errors]
         else:
             if len(created) == 1:
                 return redirect("article-detail", pk=created[0].pk)
             return redirect("article-list")
-    return render(request, "annotations/article_add.html", {"fields": fields, "errors": errors})
+    # The pasted article's errors also stand next to their fields; a file's name their record.
+    field_errors = {error["field"]: error["message"] for error in errors if not error["line"]}
+    return render(
+        request, "annotations/article_add.html", {"fields": fields, "errors": errors, "field_errors": field_errors}
+    )
+
+
+def _labelled(error: RecordError) -> dict:
+    return {**error.as_dict(), "label": ARTICLE_FIELD_LABELS.get(error.field, error.field)}
 
 
 def _records_from_form(request, fields: dict) -> list[Record]:
@@ -144,11 +179,11 @@ def _records_from_form(request, fields: dict) -> list[Record]:
     if upload is None:
         return [Record(0, {**defaults, **{k: v for k, v in fields.items() if v or k in ("title", "body")}})]
     if upload.size > MAX_UPLOAD_BYTES:
-        raise ImportFailed([_error("file", "The file is larger than 5 MB.")])
+        raise ImportFailed([_error("file", _("The file is larger than 5 MB."))])
     try:
         text = upload.read().decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise ImportFailed([_error("file", "The file is not UTF-8 text.")]) from error
+        raise ImportFailed([_error("file", _("The file is not UTF-8 text."))]) from error
     return parse_document(text, upload.name, defaults)
 
 
@@ -194,6 +229,9 @@ def article_detail(request, pk: int):
         .exclude(anchor_status=AnchorStatus.ORPHANED)
         .values_list(*_READER_CLAIM_FIELDS)
     )
+    language = translation.get_language()
+    verdicts = rating_scale.scale_in(language)
+    labels = {row["key"]: row["label"] for row in verdicts}
     spans, claim_data = [], []
     for claim_id, start, end, exact, claimant, claim_date, statement, annotation, number, key, label in rows:
         spans.append(Span(claim_id, start, end, key or ""))
@@ -206,12 +244,11 @@ def article_detail(request, pk: int):
                 "claimant": claimant,
                 "claim_date": claim_date.isoformat() if claim_date else None,
                 "statement": statement,
-                "published": {"annotation": annotation, "version": number, "verdict": key, "label": label}
+                "published": {"annotation": annotation, "version": number, "verdict": key, "label": labels.get(key, label)}
                 if key
                 else None,
             }
         )
-    verdicts = list(Verdict.objects.values("key", "label", "colour", "rating_value"))
     page_data = {
         "article": {"id": article.pk, "title": article.title},
         "claims": claim_data,
@@ -249,14 +286,17 @@ def _int_or_none(value):
 def review_queue(request):
     """Submitted annotations waiting for an editor, oldest first, a keyset page at a time."""
     if not roles.is_editor(request.user):
-        raise PermissionDenied("The review queue is for editors.")
+        raise PermissionDenied(_("The review queue is for editors."))
     page = _keyset_page(request, selectors.review_queue_page)
+    labels = rating_scale.labels_in(translation.get_language())
+    for annotation in page.rows:
+        annotation.verdict_label = labels.get(annotation.verdict_key, annotation.verdict_label)
     return render(
         request,
         "annotations/review_queue.html",
         {
             "page": page.rows,
-            "pager": _pager({}, page, newer="Earlier", older="Later"),
+            "pager": _pager({}, page, newer=_("Earlier"), older=_("Later")),
             "total": selectors.capped_total(selectors.review_queue()),
         },
     )
@@ -265,14 +305,14 @@ def review_queue(request):
 @login_required
 def exports(request):
     if not roles.is_editor(request.user):
-        raise PermissionDenied("Exports are for editors.")
+        raise PermissionDenied(_("Exports are for editors."))
     return render(
         request,
         "annotations/exports.html",
         {
-            "formats": ExportJob.Format.choices,
-            "statuses": Annotation.Status.choices,
-            "verdicts": Verdict.objects.all(),
+            "formats": EXPORT_FORMAT_LABELS.items(),
+            "statuses": [(value, REVIEW_STATUS_LABELS[value]) for value in Annotation.Status.values],
+            "verdicts": rating_scale.scale_in(translation.get_language()),
             "languages": selectors.article_languages(),
         },
     )
@@ -282,7 +322,7 @@ def exports(request):
 def dashboard(request):
     """The desk at a glance (editors): charts drawn on the server, each with its numbers in a table."""
     if not roles.is_editor(request.user):
-        raise PermissionDenied("The dashboard is for editors.")
+        raise PermissionDenied(_("The dashboard is for editors."))
     errors = {}
     try:
         filters = desk.parse_filters(request.GET)
@@ -290,6 +330,9 @@ def dashboard(request):
         errors = {name: " ".join(messages) for name, messages in error.message_dict.items()}
         filters = desk.parse_filters({})
     figures = desk.desk_stats(filters)
+    labels = rating_scale.labels_in(translation.get_language())
+    for row in figures.verdicts:
+        row["label"] = labels.get(row["verdict"], row["label"])
     charts = dashboard_charts(figures)
     context = {
         "figures": figures,
@@ -297,6 +340,8 @@ def dashboard(request):
         "daily_svg": day_columns_svg(charts["daily"]),
         "daily_rows": daily_table_rows(figures.daily),
         "errors": errors,
+        # Shown by the field's label, not its key (the API keeps the keys).
+        "error_lines": [(DASHBOARD_FIELD_LABELS.get(name, name), message) for name, message in errors.items()],
         "form": {name: request.GET.get(name, "") for name in ("date_from", "date_to", "language", "article")},
         "languages": desk.languages(),
     }
