@@ -139,7 +139,12 @@ def claim_search(request):
     return render(
         request,
         "annotations/claim_search.html",
-        {"query": request.GET.get("q", ""), "language": request.GET.get("language", ""), "languages": list(languages)},
+        {
+            "query": request.GET.get("q", ""),
+            "language": request.GET.get("language", ""),
+            "languages": list(languages),
+            "verdict_labels": rating_scale.labels_in(translation.get_language()),
+        },
     )
 
 
@@ -250,7 +255,7 @@ def article_detail(request, pk: int):
             }
         )
     page_data = {
-        "article": {"id": article.pk, "title": article.title},
+        "article": {"id": article.pk, "title": article.title, "language": article.language},
         "claims": claim_data,
         "verdicts": verdicts,
         "user": _user_context(request.user),

@@ -1,12 +1,15 @@
 // fetch() for the REST API: JSON in and out, the CSRF token on every request, errors as readable lines.
 
+import { gettext, interpolate } from "./i18n.js";
+
 const csrfToken = () => document.querySelector('meta[name="csrf-token"]')?.content || "";
 
 export async function request(method, url, { body, headers = {} } = {}) {
   const init = {
     method,
     credentials: "same-origin",
-    headers: { Accept: "application/json", "X-CSRFToken": csrfToken(), ...headers },
+    // The API's human messages in the page's language; its codes and field names stay English.
+    headers: { Accept: "application/json", "Accept-Language": document.documentElement.lang || "en", "X-CSRFToken": csrfToken(), ...headers },
   };
   if (body !== undefined) {
     init.headers["Content-Type"] = "application/json";
@@ -16,7 +19,7 @@ export async function request(method, url, { body, headers = {} } = {}) {
   try {
     response = await fetch(url, init);
   } catch (error) {
-    return { ok: false, status: 0, data: { detail: "The server could not be reached." }, etag: null };
+    return { ok: false, status: 0, data: { detail: gettext("The server could not be reached.") }, etag: null };
   }
   let data = null;
   const type = response.headers.get("Content-Type") || "";
@@ -42,15 +45,60 @@ export async function getAll(url) {
   return { ok: true, status: 200, items };
 }
 
-// "field: reason" lines from a DRF error body (nested dicts and lists included).
+// Keys of an error body that describe the refusal for scripts (the field it names, the current version...),
+// not reasons a person reads.
+const NOT_REASONS = new Set(["current", "field", "code", "jobs_url"]);
+
+// What people call the API's fields; a key without a label here is shown as it is.
+const FIELD_LABELS = {
+  url: () => gettext("URL"),
+  title: () => gettext("Title"),
+  body: () => gettext("Text"),
+  language: () => gettext("Language"),
+  publisher: () => gettext("Publisher"),
+  claimant: () => gettext("Claimant"),
+  claim_date: () => gettext("Claim date"),
+  statement: () => gettext("Statement"),
+  selector: () => gettext("Selected text"),
+  verdict: () => gettext("Verdict"),
+  confidence: () => gettext("Confidence"),
+  rationale: () => gettext("Rationale"),
+  evidence: () => gettext("Evidence"),
+  change_note: () => gettext("Change note"),
+  comment: () => gettext("Comment"),
+  quote: () => gettext("Quote"),
+  stance: () => gettext("Stance"),
+  accessed: () => gettext("Accessed"),
+  format: () => gettext("Format"),
+  filters: () => gettext("Filters"),
+  as_of: () => gettext("As of"),
+  reviewer: () => gettext("Reviewer"),
+  date_from: () => gettext("From date"),
+  date_to: () => gettext("To date"),
+  q: () => gettext("Words to find"),
+};
+
+function fieldName(path) {
+  return path.split(".").map((part) => {
+    const [key, index] = part.split("[");
+    const label = FIELD_LABELS[key] ? FIELD_LABELS[key]() : key;
+    return index ? `${label} ${index.replace("]", "")}` : label;
+  }).join(" › ");
+}
+
+function line(prefix, text) {
+  return prefix ? interpolate(gettext("%(field)s: %(reason)s"), { field: fieldName(prefix), reason: text }, true) : text;
+}
+
+// "Field: reason" lines from a DRF error body (nested dicts and lists included), with the fields' labels.
 export function errorLines(data, prefix = "") {
-  if (data === null || data === undefined) return [prefix ? `${prefix}: request failed` : "The request failed."];
-  if (typeof data === "string") return [prefix ? `${prefix}: ${data}` : data];
+  if (data === null || data === undefined) return [line(prefix, gettext("The request failed."))];
+  if (typeof data === "string") return [line(prefix, data)];
   if (Array.isArray(data)) {
-    if (data.every((item) => typeof item === "string")) return [prefix ? `${prefix}: ${data.join(" ")}` : data.join(" ")];
+    if (data.every((item) => typeof item === "string")) return [line(prefix, data.join(" "))];
     return data.flatMap((item, index) => errorLines(item, `${prefix}[${index + 1}]`));
   }
   return Object.entries(data)
-    .filter(([key]) => key !== "current")
+    .filter(([key]) => !NOT_REASONS.has(key))
     .flatMap(([key, value]) => errorLines(value, key === "detail" || key === "non_field_errors" ? prefix : prefix ? `${prefix}.${key}` : key));
 }

@@ -38,10 +38,27 @@ export function linkOrText(url, label) {
   return h("a", { href, rel: "noopener noreferrer nofollow", target: "_blank", text: label || href });
 }
 
+// Dates and numbers in the page's language (html lang), as the server writes them (CLDR both sides);
+// Western digits everywhere, as the server's Babel formats write them.
+export function pageLocale() {
+  return `${document.documentElement.lang || "en"}-u-nu-latn`;
+}
+
 export function formatTime(iso) {
   if (!iso) return "";
   const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : date.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+  return Number.isNaN(date.getTime()) ? iso : date.toLocaleString(pageLocale(), { dateStyle: "medium", timeStyle: "short" });
+}
+
+export function formatDate(iso) {
+  if (!iso) return "";
+  // A calendar date ("2026-12-04") is read as that day wherever the browser is.
+  const date = /^\d{4}-\d{2}-\d{2}$/.test(iso) ? new Date(`${iso}T00:00:00Z`) : new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : date.toLocaleDateString(pageLocale(), { dateStyle: "medium", timeZone: "UTC" });
+}
+
+export function formatNumber(value) {
+  return new Intl.NumberFormat(pageLocale()).format(value);
 }
 
 const NOT_TYPED = new Set(["radio", "checkbox", "button", "submit", "reset", "range"]);

@@ -1,11 +1,21 @@
 // The exports page: start an export job, watch its progress, offer the file when it is done.
 
 import { errorLines, get, post } from "./api.js";
-import { $, formatTime, h } from "./dom.js";
+import { $, formatNumber, formatTime, h } from "./dom.js";
+import { gettext, interpolate, pgettext } from "./i18n.js";
 
 const POLL_MS = 500;
 const FINISHED = new Set(["succeeded", "failed", "expired"]);
-const FORMAT_LABELS = { csv: "CSV", jsonl: "JSON Lines", claimreview: "ClaimReview JSON-LD", webannotation: "Web Annotation JSON-LD" };
+// Format names are proper names; the page's format menu says them (the same words as here).
+const FORMAT_LABELS = Object.fromEntries([...document.querySelectorAll("#export-format option")].map((o) => [o.value, o.textContent]));
+const STATUS_LABELS = {
+  queued: () => pgettext("job status", "queued"),
+  running: () => pgettext("job status", "running"),
+  succeeded: () => pgettext("job status", "succeeded"),
+  failed: () => pgettext("job status", "failed"),
+  expired: () => pgettext("job status", "expired"),
+};
+const fill = (format, values) => interpolate(format, values, true);
 const rows = new Map();
 const form = $("#export-form");
 const message = $("#export-message");
@@ -31,20 +41,20 @@ function renderJob(job) {
   }
   const total = job.rows_total ?? 0;
   const done = job.rows_done ?? 0;
-  const progress = h("progress", { max: String(Math.max(total, 1)), "aria-label": `Export progress (${FORMAT_LABELS[job.format] || job.format})` });
+  const progress = h("progress", { max: String(Math.max(total, 1)), "aria-label": fill(gettext("Export progress (%(format)s)"), { format: FORMAT_LABELS[job.format] || job.format }) });
   if (job.status === "succeeded") progress.value = Math.max(total, 1);
   else if (total > 0 || job.status === "running") progress.value = Math.min(done, Math.max(total, 1));
   else progress.removeAttribute("value"); // queued: indeterminate
   const percent = job.status === "succeeded" ? 100 : total ? Math.floor((100 * done) / total) : 0;
-  progress.setAttribute("aria-valuetext", `${percent}% (${done} of ${total || "?"} rows)`);
+  progress.setAttribute("aria-valuetext", fill(gettext("%(percent)s%% (%(done)s of %(total)s rows)"), { percent: formatNumber(percent), done: formatNumber(done), total: total ? formatNumber(total) : "?" }));
   const href = job.status === "succeeded" ? sameOriginPath(job.download_url) : null;
   row.replaceChildren(
     h("td", { text: formatTime(job.created_at) }),
     h("td", { text: FORMAT_LABELS[job.format] || job.format }),
-    h("td", {}, h("span", { class: `status status-${job.status}`, text: job.status }), job.error ? h("span", { class: "error", text: ` ${job.error}` }) : null),
-    h("td", {}, progress, h("span", { class: "hint", text: ` ${percent}%` })),
-    h("td", { class: "num", text: String(job.row_count ?? done) }),
-    h("td", {}, href ? h("a", { href, download: "", class: "button small", text: "Download" }) : null),
+    h("td", {}, h("span", { class: `status status-${job.status}`, text: STATUS_LABELS[job.status] ? STATUS_LABELS[job.status]() : job.status }), job.error ? h("span", { class: "error", text: ` ${job.error}` }) : null),
+    h("td", {}, progress, h("span", { class: "hint", text: ` ${fill(gettext("%(percent)s%%"), { percent: formatNumber(percent) })}` })),
+    h("td", { class: "num", text: formatNumber(job.row_count ?? done) }),
+    h("td", {}, href ? h("a", { href, download: "", class: "button small", text: gettext("Download") }) : null),
   );
 }
 
@@ -70,9 +80,10 @@ function filters() {
 form.addEventListener("submit", async (event) => {
   event.preventDefault();
   const payload = { format: form.elements.format.value, filters: filters() };
+  if (form.elements.labels.value) payload.labels = form.elements.labels.value;
   const asOf = form.elements.as_of.value;
   if (asOf) payload.as_of = new Date(asOf).toISOString();
-  message.textContent = "Starting…";
+  message.textContent = gettext("Starting…");
   message.classList.remove("error");
   const response = await post("/api/v1/exports/", payload);
   if (!response.ok) {
@@ -80,7 +91,7 @@ form.addEventListener("submit", async (event) => {
     message.classList.add("error");
     return;
   }
-  message.textContent = "Export started.";
+  message.textContent = gettext("Export started.");
   renderJob(response.data);
   poll(response.data.id);
 });

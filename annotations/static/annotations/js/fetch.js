@@ -2,6 +2,7 @@
 
 import { errorLines, get, post } from "./api.js";
 import { $ } from "./dom.js";
+import { gettext, interpolate } from "./i18n.js";
 
 const POLL_MS = 400;
 const form = $("#fetch-form");
@@ -9,7 +10,7 @@ const progress = $("#fetch-progress");
 const status = $("#fetch-status");
 const failure = $("#fetch-error");
 const button = form.querySelector("button[type=submit]");
-const STATUS_WORDS = { queued: "Waiting for a worker…", running: "Fetching and reading the page…" };
+const STATUS_WORDS = { queued: () => gettext("Waiting for a worker…"), running: () => gettext("Fetching and reading the page…") };
 
 function fail(message, article = null) {
   progress.hidden = true;
@@ -18,7 +19,7 @@ function fail(message, article = null) {
     failure.append(" ");
     const link = document.createElement("a");
     link.href = `/articles/${article}/`;
-    link.textContent = `Open article ${article}`;
+    link.textContent = interpolate(gettext("Open article %(id)s"), { id: article }, true);
     failure.append(link);
   }
   failure.hidden = false;
@@ -27,18 +28,18 @@ function fail(message, article = null) {
 
 async function watch(job) {
   while (job.status === "queued" || job.status === "running") {
-    status.textContent = STATUS_WORDS[job.status];
+    status.textContent = STATUS_WORDS[job.status]();
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     const response = await get(`/api/v1/articles/fetches/${job.id}/`);
     if (!response.ok) return fail(errorLines(response.data).join(" "));
     job = response.data;
   }
   if (job.status === "succeeded") {
-    status.textContent = "Done. Opening the article…";
+    status.textContent = gettext("Done. Opening the article…");
     window.location.assign(`/articles/${job.article}/`);
     return;
   }
-  fail(`The article could not be added: ${job.error}.`, job.article);
+  fail(interpolate(gettext("The article could not be added: %(reason)s."), { reason: job.error }, true), job.article);
 }
 
 form.addEventListener("submit", async (event) => {
@@ -46,7 +47,7 @@ form.addEventListener("submit", async (event) => {
   failure.hidden = true;
   button.disabled = true;
   progress.hidden = false;
-  status.textContent = "Starting…";
+  status.textContent = gettext("Starting…");
   const response = await post("/api/v1/articles/fetch/", { url: $("#fetch-url").value.trim() });
   if (!response.ok) {
     const data = response.data || {};

@@ -19,3 +19,8 @@ export function interpolate(format, values, named = false) {
   const queue = [...values];
   return format.replace(/%s/g, () => String(queue.shift()));
 }
+
+// pgettext("review status", "Draft"): the same English word may need different words elsewhere.
+export function pgettext(context, text) {
+  return typeof window.pgettext === "function" ? window.pgettext(context, text) : text;
+}

@@ -2,10 +2,27 @@
 // Saves send If-Match; a save that loses the race shows the other version and keeps what was typed.
 
 import { errorLines, get, getAll, patch, post, request } from "./api.js";
-import { $, formatTime, h, linkOrText, safeHref } from "./dom.js";
+import { $, formatDate, formatNumber, formatTime, h, linkOrText, safeHref } from "./dom.js";
+import { gettext, interpolate, pgettext } from "./i18n.js";
 
 const STANCES = ["supports", "refutes", "context"];
-const FIELD_LABELS = { verdict: "Verdict", confidence: "Confidence", rationale: "Rationale", evidence: "Evidence", change_note: "Change note" };
+// Functions, not values: the catalogue is read when the words are shown.
+const STANCE_LABELS = { supports: () => gettext("supports"), refutes: () => gettext("refutes"), context: () => gettext("context") };
+const STATUS_LABELS = {
+  draft: () => pgettext("review status", "Draft"),
+  submitted: () => pgettext("review status", "Submitted"),
+  approved: () => pgettext("review status", "Approved"),
+  rejected: () => pgettext("review status", "Rejected"),
+};
+const FIELD_LABELS = {
+  verdict: () => gettext("Verdict"),
+  confidence: () => gettext("Confidence"),
+  rationale: () => gettext("Rationale"),
+  evidence: () => gettext("Evidence"),
+  change_note: () => gettext("Change note"),
+};
+const label = (labels, key) => (labels[key] ? labels[key]() : key);
+const fill = (format, values) => interpolate(format, values, true);
 const REOPENABLE = new Set(["draft", "rejected"]);
 let evidenceCounter = 0;
 
@@ -64,7 +81,7 @@ export class ClaimPanel {
     this.section.hidden = false;
     $("#claim-quote").textContent = claim.exact;
     $("#claim-claimant").textContent = claim.claimant || "—";
-    $("#claim-date").textContent = claim.claim_date || "—";
+    $("#claim-date").textContent = formatDate(claim.claim_date) || "—";
     this.renderPublished();
     $("#claim-statement").textContent = claim.statement || "";
     $("#history").hidden = true;
@@ -79,7 +96,7 @@ export class ClaimPanel {
   async loadChecks() {
     const claimId = this.claim.id;
     $("#match-message").textContent = "";
-    $("#similar-list").replaceChildren(h("li", { class: "hint", text: "Looking for similar claims…" }));
+    $("#similar-list").replaceChildren(h("li", { class: "hint", text: gettext("Looking for similar claims…") }));
     const [similar, matches] = await Promise.all([
       get(`/api/v1/claims/${claimId}/similar/`),
       get(`/api/v1/claims/${claimId}/matches/`),
@@ -93,9 +110,9 @@ export class ClaimPanel {
   claimLine(claim) {
     const verdict = claim.published_verdict;
     return [
-      h("span", { class: "verdict-chip", "data-verdict": verdict?.verdict || "none", text: verdict?.label || "Unreviewed" }),
-      h("a", { href: `/articles/${claim.article}/?claim=${claim.id}`, class: "claim-text", text: claim.exact }),
-      h("span", { class: "hint", text: claim.article_title || `Article ${claim.article}` }),
+      h("span", { class: "verdict-chip", "data-verdict": verdict?.verdict || "none", text: this.verdictLabel(verdict?.verdict, verdict?.label) || gettext("Unreviewed") }),
+      h("a", { href: `/articles/${claim.article}/?claim=${claim.id}`, class: "claim-text", dir: "auto", text: claim.exact }),
+      h("span", { class: "hint", dir: "auto", text: claim.article_title || fill(gettext("Article %(id)s"), { id: claim.article }) }),
     ];
   }
 
@@ -106,15 +123,15 @@ export class ClaimPanel {
       return;
     }
     if (!suggestions.length) {
-      list.replaceChildren(h("li", { class: "hint", text: "No similar claims in other articles." }));
+      list.replaceChildren(h("li", { class: "hint", text: gettext("No similar claims in other articles.") }));
       return;
     }
     list.replaceChildren(...suggestions.map(({ claim, score }) =>
       h("li", { class: "similar-item" },
         ...this.claimLine(claim),
-        h("span", { class: "score", text: `${Math.round(score * 100)}% alike` }),
+        h("span", { class: "score", text: fill(gettext("%(percent)s%% alike"), { percent: formatNumber(Math.round(score * 100)) }) }),
         this.user.is_reviewer
-          ? h("button", { type: "button", class: "small", text: "Same claim", "aria-label": `Same claim: ${claim.exact}`, onclick: () => this.link(claim.id) })
+          ? h("button", { type: "button", class: "small", text: gettext("Same claim"), "aria-label": fill(gettext("Same claim: %(claim)s"), { claim: claim.exact }), onclick: () => this.link(claim.id) })
           : null)));
   }
 
@@ -125,35 +142,35 @@ export class ClaimPanel {
       return;
     }
     if (!matches.length) {
-      list.replaceChildren(h("li", { class: "hint", text: "Not linked to any claim." }));
+      list.replaceChildren(h("li", { class: "hint", text: gettext("Not linked to any claim.") }));
       return;
     }
     list.replaceChildren(...matches.map((match) =>
       h("li", { class: "match-item" },
         ...this.claimLine(match.claim),
-        h("span", { class: "hint", text: `linked by ${match.linked_by || "—"}, ${formatTime(match.linked_at)}` }),
+        h("span", { class: "hint", text: fill(gettext("linked by %(person)s, %(when)s"), { person: match.linked_by || "—", when: formatTime(match.linked_at) }) }),
         this.user.is_reviewer
-          ? h("button", { type: "button", class: "small", text: "Unlink", "aria-label": `Unlink: ${match.claim.exact}`, onclick: () => this.unlink(match.claim.id) })
+          ? h("button", { type: "button", class: "small", text: gettext("Unlink"), "aria-label": fill(gettext("Unlink: %(claim)s"), { claim: match.claim.exact }), onclick: () => this.unlink(match.claim.id) })
           : null)));
   }
 
   async link(otherId) {
     const response = await post(`/api/v1/claims/${this.claim.id}/matches/`, { claim: otherId });
-    $("#match-message").textContent = response.ok ? "Linked as the same claim." : errorLines(response.data).join(" ");
+    $("#match-message").textContent = response.ok ? gettext("Linked as the same claim.") : errorLines(response.data).join(" ");
     if (response.ok) await this.loadChecks();
-    if (response.ok) $("#match-message").textContent = "Linked as the same claim.";
+    if (response.ok) $("#match-message").textContent = gettext("Linked as the same claim.");
   }
 
   async unlink(otherId) {
     const response = await request("DELETE", `/api/v1/claims/${this.claim.id}/matches/${otherId}/`);
     if (response.ok) await this.loadChecks();
-    $("#match-message").textContent = response.ok ? "Unlinked." : errorLines(response.data).join(" ");
+    $("#match-message").textContent = response.ok ? gettext("Unlinked.") : errorLines(response.data).join(" ");
   }
 
   renderPublished() {
     const published = this.claim.published;
     $("#claim-published").replaceChildren(
-      published ? h("span", { class: "verdict-chip", "data-verdict": published.verdict, text: published.label }) : "None yet",
+      published ? h("span", { class: "verdict-chip", "data-verdict": published.verdict, text: this.verdictLabel(published.verdict, published.label) }) : gettext("None yet"),
     );
   }
 
@@ -183,7 +200,7 @@ export class ClaimPanel {
       return;
     }
     if (this.annotations.length === 0) {
-      list.replaceChildren(h("li", { class: "hint", text: "No annotations you can see yet." }));
+      list.replaceChildren(h("li", { class: "hint", text: gettext("No annotations you can see yet.") }));
       return;
     }
     list.replaceChildren(...this.annotations.map((annotation) => this.card(annotation)));
@@ -195,14 +212,14 @@ export class ClaimPanel {
     const canOpen = !open && (mine || this.user.is_editor);
     return h("li", { class: open ? "annotation-card open" : "annotation-card", "data-annotation": annotation.id },
       h("div", { class: "card-head" },
-        h("span", { class: "verdict-chip", "data-verdict": annotation.verdict, text: annotation.verdict_label || annotation.verdict }),
-        h("span", { class: `status status-${annotation.status}`, text: annotation.status }),
-        h("span", { class: "who", text: `${annotation.reviewer}${mine ? " (you)" : ""}` }),
-        h("span", { class: "hint", text: `v${annotation.version} · ${annotation.confidence}%` }),
+        h("span", { class: "verdict-chip", "data-verdict": annotation.verdict, text: this.verdictLabel(annotation.verdict, annotation.verdict_label) }),
+        h("span", { class: `status status-${annotation.status}`, text: label(STATUS_LABELS, annotation.status) }),
+        h("span", { class: "who", text: mine ? fill(gettext("%(person)s (you)"), { person: annotation.reviewer }) : annotation.reviewer }),
+        h("span", { class: "hint", text: fill(gettext("v%(version)s · %(confidence)s%%"), { version: annotation.version, confidence: formatNumber(annotation.confidence) }) }),
       ),
-      annotation.rationale ? h("p", { class: "rationale", text: annotation.rationale }) : null,
+      annotation.rationale ? h("p", { class: "rationale", dir: "auto", text: annotation.rationale }) : null,
       this.evidenceView(annotation.evidence || []),
-      canOpen ? h("button", { type: "button", class: "small", text: "Open", "aria-label": `Open annotation by ${annotation.reviewer}`, onclick: () => this.edit(annotation) }) : null,
+      canOpen ? h("button", { type: "button", class: "small", text: gettext("Open"), "aria-label": fill(gettext("Open annotation by %(person)s"), { person: annotation.reviewer }), onclick: () => this.edit(annotation) }) : null,
     );
   }
 
@@ -212,8 +229,8 @@ export class ClaimPanel {
       evidence.map((item) => h("li", {},
         linkOrText(item.url, item.title || item.url),
         item.publisher ? h("span", { class: "hint", text: ` · ${item.publisher}` }) : null,
-        item.stance ? h("span", { class: `stance stance-${item.stance}`, text: item.stance }) : null,
-        item.quote ? h("q", { text: item.quote }) : null,
+        item.stance ? h("span", { class: `stance stance-${item.stance}`, text: label(STANCE_LABELS, item.stance) }) : null,
+        item.quote ? h("q", { dir: "auto", text: item.quote }) : null,
       )));
   }
 
@@ -225,7 +242,7 @@ export class ClaimPanel {
     this.form.hidden = false;
     this.hideConflict();
     const mine = !annotation || annotation.reviewer === this.user.username;
-    $("#form-heading").textContent = mine ? "Your verdict" : `Verdict by ${annotation.reviewer}`;
+    $("#form-heading").textContent = mine ? gettext("Your verdict") : fill(gettext("Verdict by %(person)s"), { person: annotation.reviewer });
     this.fillForm(annotation || { verdict: null, confidence: 50, rationale: "", evidence: [] });
     $("#change-note").value = "";
     this.renderStatus();
@@ -245,9 +262,11 @@ export class ClaimPanel {
     const mine = !annotation || annotation.reviewer === this.user.username;
     $("#form-status").replaceChildren(
       annotation
-        ? h("span", {}, h("span", { class: `status status-${annotation.status}`, text: annotation.status }),
-          ` version ${annotation.version}${annotation.author ? ` · last saved by ${annotation.author}` : ""}${annotation.updated_at ? ` · ${formatTime(annotation.updated_at)}` : ""}`)
-        : h("span", { class: "hint", text: "Not annotated by you yet." }),
+        ? h("span", {}, h("span", { class: `status status-${annotation.status}`, text: label(STATUS_LABELS, annotation.status) }),
+          " ", fill(gettext("version %(version)s"), { version: annotation.version }),
+          annotation.author ? ` · ${fill(gettext("last saved by %(person)s"), { person: annotation.author })}` : "",
+          annotation.updated_at ? ` · ${formatTime(annotation.updated_at)}` : "")
+        : h("span", { class: "hint", text: gettext("Not annotated by you yet.") }),
     );
     $("#submit-review").hidden = !(annotation && mine && REOPENABLE.has(annotation.status));
     $("#history-button").hidden = !annotation;
@@ -265,7 +284,7 @@ export class ClaimPanel {
     const field = (name, label, control) => h("div", { class: `field field-${name}` }, h("label", { for: id(name), text: label }), control);
     const li = h("li", { class: "evidence-item" });
     const legend = h("legend");
-    const stance = h("select", { id: id("stance"), name: "stance" }, STANCES.map((s) => h("option", { value: s, text: s })));
+    const stance = h("select", { id: id("stance"), name: "stance" }, STANCES.map((s) => h("option", { value: s, text: label(STANCE_LABELS, s) })));
     stance.value = STANCES.includes(item.stance) ? item.stance : "supports";
     const url = h("input", { id: id("url"), name: "url", type: "url", required: true, placeholder: "https://", autocomplete: "off" });
     url.value = item.url || "";
@@ -277,18 +296,18 @@ export class ClaimPanel {
     };
     const quote = h("textarea", { id: id("quote"), name: "quote", rows: 2 });
     quote.value = item.quote || "";
-    const remove = h("button", { type: "button", class: "small remove", text: "Remove" });
+    const remove = h("button", { type: "button", class: "small remove", text: gettext("Remove") });
     remove.addEventListener("click", () => {
       li.remove();
       this.renumberEvidence();
     });
     li.append(
       h("fieldset", {}, legend,
-        field("url", "URL", url),
+        field("url", gettext("URL"), url),
         h("p", { class: "field-error", id: id("url-error"), "aria-live": "polite" }),
-        field("title", "Title", input("title")),
-        h("div", { class: "row" }, field("publisher", "Publisher", input("publisher")), field("stance", "Stance", stance), field("accessed", "Accessed", input("accessed", "date"))),
-        field("quote", "Quote", quote),
+        field("title", gettext("Title"), input("title")),
+        h("div", { class: "row" }, field("publisher", gettext("Publisher"), input("publisher")), field("stance", gettext("Stance"), stance), field("accessed", gettext("Accessed"), input("accessed", "date"))),
+        field("quote", gettext("Quote"), quote),
         remove),
     );
     url.setAttribute("aria-describedby", id("url-error"));
@@ -299,14 +318,14 @@ export class ClaimPanel {
 
   renumberEvidence() {
     [...$("#evidence-list").children].forEach((li, index) => {
-      li.querySelector("legend").textContent = `Evidence ${index + 1}`;
-      li.querySelector("button.remove").setAttribute("aria-label", `Remove evidence ${index + 1}`);
+      li.querySelector("legend").textContent = fill(gettext("Evidence %(number)s"), { number: index + 1 });
+      li.querySelector("button.remove").setAttribute("aria-label", fill(gettext("Remove evidence %(number)s"), { number: index + 1 }));
     });
   }
 
   checkUrl(input) {
     const value = input.value.trim();
-    const problem = !value ? "Give the evidence's address." : safeHref(value) ? "" : "Use an http:// or https:// address.";
+    const problem = !value ? gettext("Give the evidence’s address.") : safeHref(value) ? "" : gettext("Use an http:// or https:// address.");
     input.setCustomValidity(problem);
     input.setAttribute("aria-invalid", problem ? "true" : "false");
     $(`#${input.getAttribute("aria-describedby")}`).textContent = problem;
@@ -328,9 +347,9 @@ export class ClaimPanel {
       for (const name of ["title", "publisher", "quote", "accessed"]) if (value(name)) item[name] = value(name);
       evidence.push(item);
     }
-    if (!valid) problems.push("Fix the evidence addresses marked above.");
-    if (!verdict) problems.push("Choose a verdict.");
-    if (confidenceText === "" || !Number.isInteger(confidence) || confidence < 0 || confidence > 100) problems.push("Confidence is a whole number from 0 to 100.");
+    if (!valid) problems.push(gettext("Fix the evidence addresses marked above."));
+    if (!verdict) problems.push(gettext("Choose a verdict."));
+    if (confidenceText === "" || !Number.isInteger(confidence) || confidence < 0 || confidence > 100) problems.push(gettext("Confidence is a whole number from 0 to 100."));
     return { content: { verdict, confidence, rationale: $("#rationale").value, evidence, change_note: $("#change-note").value.trim() }, problems };
   }
 
@@ -340,7 +359,7 @@ export class ClaimPanel {
       this.message(problems.join(" "), true);
       return;
     }
-    this.message("Saving…");
+    this.message(gettext("Saving…"));
     const response = this.editing
       ? await patch(`/api/v1/annotations/${this.editing.id}/`, content, { "If-Match": this.etag })
       : await post(`/api/v1/claims/${this.claim.id}/annotations/`, content);
@@ -349,7 +368,7 @@ export class ClaimPanel {
       return;
     }
     if (response.status === 409 && response.data?.annotation_id) {
-      this.message("You already annotate this claim; your existing annotation is open now. Your text is kept in the form.", true);
+      this.message(gettext("You already annotate this claim; your existing annotation is open now. Your text is kept in the form."), true);
       const existing = await get(`/api/v1/annotations/${response.data.annotation_id}/`);
       if (existing.ok) {
         this.editing = existing.data;
@@ -365,7 +384,7 @@ export class ClaimPanel {
     this.editing = response.data;
     this.etag = response.etag || `"${response.data.version}"`;
     $("#change-note").value = "";
-    this.message(`Saved version ${response.data.version}.`);
+    this.message(fill(gettext("Saved version %(version)s."), { version: response.data.version }));
     this.renderStatus();
     this.refreshAround();
   }
@@ -385,24 +404,25 @@ export class ClaimPanel {
 
   showConflict(current, mine) {
     const box = $("#conflict");
-    const label = (key) => this.verdicts.find((v) => v.key === key)?.label || key || "—";
+    const verdictName = (key) => this.verdictLabel(key, key) || "—";
     const column = (title, content) => h("section", { class: "conflict-side" },
       h("h4", { text: title }),
       h("dl", {},
-        h("dt", { text: "Verdict" }), h("dd", { text: label(content.verdict) }),
-        h("dt", { text: "Confidence" }), h("dd", { text: String(content.confidence) }),
-        h("dt", { text: "Rationale" }), h("dd", { class: "rationale", text: content.rationale || "—" }),
-        h("dt", { text: "Evidence" }), h("dd", { text: (content.evidence || []).map((e) => e.title || e.url).join("; ") || "—" })));
+        h("dt", { text: gettext("Verdict") }), h("dd", { text: verdictName(content.verdict) }),
+        h("dt", { text: gettext("Confidence") }), h("dd", { text: formatNumber(content.confidence) }),
+        h("dt", { text: gettext("Rationale") }), h("dd", { class: "rationale", dir: "auto", text: content.rationale || "—" }),
+        h("dt", { text: gettext("Evidence") }), h("dd", { text: (content.evidence || []).map((e) => e.title || e.url).join("; ") || "—" })));
+    const version = current.version;
     box.replaceChildren(
-      h("h4", { text: "Someone else saved first" }),
-      h("p", { text: `Version ${current.version} by ${current.author || current.reviewer} (${formatTime(current.updated_at || current.created_at)}) was saved while you were editing. Nothing of yours was saved, and your edits are still in the form.` }),
-      h("div", { class: "conflict-grid" }, column(`Their version (version ${current.version})`, current), column("Your unsaved edits", mine)),
+      h("h4", { text: gettext("Someone else saved first") }),
+      h("p", { text: fill(gettext("Version %(version)s by %(person)s (%(when)s) was saved while you were editing. Nothing of yours was saved, and your edits are still in the form."), { version, person: current.author || current.reviewer, when: formatTime(current.updated_at || current.created_at) }) }),
+      h("div", { class: "conflict-grid" }, column(fill(gettext("Their version (version %(version)s)"), { version }), current), column(gettext("Your unsaved edits"), mine)),
       h("div", { class: "actions" },
-        h("button", { type: "button", class: "primary", text: "Re-apply my edits", onclick: () => this.reapply(current) }),
-        h("button", { type: "button", text: "Use their version", onclick: () => this.useTheirs(current) })),
+        h("button", { type: "button", class: "primary", text: gettext("Re-apply my edits"), onclick: () => this.reapply(current) }),
+        h("button", { type: "button", text: gettext("Use their version"), onclick: () => this.useTheirs(current) })),
     );
     box.hidden = false;
-    this.message("Not saved: someone else saved first.", true);
+    this.message(gettext("Not saved: someone else saved first."), true);
   }
 
   hideConflict() {
@@ -416,13 +436,13 @@ export class ClaimPanel {
     this.etag = `"${current.version}"`;
     this.hideConflict();
     this.renderStatus();
-    this.message(`Your edits are kept and now apply on top of version ${current.version}. Press Save to save them.`);
+    this.message(fill(gettext("Your edits are kept and now apply on top of version %(version)s. Press Save to save them."), { version: current.version }));
     $("#rationale").focus();
   }
 
   useTheirs(current) {
     this.edit(current);
-    this.message(`Showing version ${current.version}.`);
+    this.message(fill(gettext("Showing version %(version)s."), { version: current.version }));
   }
 
   // ---------- review ----------
@@ -437,18 +457,18 @@ export class ClaimPanel {
       this.editing = response.data.current;
       this.etag = `"${this.editing.version}"`;
       this.renderStatus();
-      fail(`Version ${this.editing.version} was saved meanwhile; look at it, then try again.`);
+      fail(fill(gettext("Version %(version)s was saved meanwhile; look at it, then try again."), { version: this.editing.version }));
       return;
     }
     if (!response.ok) {
       fail(errorLines(response.data).join(" "));
       return;
     }
-    const verb = { submit: "Submitted for review", approve: "Approved", reject: "Rejected" }[action];
+    const done = { submit: () => gettext("Submitted for review."), approve: () => gettext("Approved."), reject: () => gettext("Rejected.") }[action];
     this.editing = { ...this.editing, ...response.data };
     if (response.etag) this.etag = response.etag;
     if (action !== "submit") $("#review-comment").value = "";
-    out(`${verb}.`);
+    out(done());
     this.renderStatus();
     this.refreshAround();
   }
@@ -490,22 +510,22 @@ export class ClaimPanel {
     const latest = Math.max(...versions.items.map((v) => v.number));
     list.replaceChildren(...versions.items.map((version) => h("li", { class: "version" },
       h("div", { class: "card-head" },
-        h("strong", { text: `Version ${version.number}` }),
-        h("span", { class: "verdict-chip", "data-verdict": version.verdict, text: version.verdict_label || version.verdict }),
+        h("strong", { text: fill(gettext("Version %(version)s"), { version: version.number }) }),
+        h("span", { class: "verdict-chip", "data-verdict": version.verdict, text: this.verdictLabel(version.verdict, version.verdict_label) }),
         h("span", { class: "hint", text: `${version.author} · ${formatTime(version.created_at)}` })),
-      version.change_note ? h("p", { class: "note", text: version.change_note }) : null,
-      version.number === latest ? h("span", { class: "hint", text: "Current" })
-        : h("button", { type: "button", class: "small", text: "Restore", "aria-label": `Restore version ${version.number}`, onclick: () => this.restore(version.number) }),
+      version.change_note ? h("p", { class: "note", dir: "auto", text: version.change_note }) : null,
+      version.number === latest ? h("span", { class: "hint", text: gettext("Current") })
+        : h("button", { type: "button", class: "small", text: gettext("Restore"), "aria-label": fill(gettext("Restore version %(version)s"), { version: version.number }), onclick: () => this.restore(version.number) }),
     )));
     const numbers = versions.items.map((v) => v.number);
     for (const [selectId, chosen] of [["#diff-from", Math.max(1, latest - 1)], ["#diff-to", latest]]) {
       const select = $(selectId);
-      select.replaceChildren(...numbers.map((n) => h("option", { value: String(n), text: `Version ${n}` })));
+      select.replaceChildren(...numbers.map((n) => h("option", { value: String(n), text: fill(gettext("Version %(version)s"), { version: n }) })));
       select.value = String(chosen);
     }
     $("#transition-list").replaceChildren(...(transitions.ok ? transitions.items : []).map((t) => h("li", {},
-      `${t.from_status} → ${t.to_status} by ${t.actor} · ${formatTime(t.created_at)}`,
-      t.comment ? h("q", { text: t.comment }) : null)));
+      fill(gettext("%(from)s → %(to)s by %(person)s · %(when)s"), { from: label(STATUS_LABELS, t.from_status), to: label(STATUS_LABELS, t.to_status), person: t.actor, when: formatTime(t.created_at) }),
+      t.comment ? h("q", { dir: "auto", text: t.comment }) : null)));
   }
 
   async showDiff() {
@@ -514,7 +534,7 @@ export class ClaimPanel {
     const response = await get(`/api/v1/annotations/${this.editing.id}/diff/?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`);
     const table = $("#diff-table");
     table.hidden = false;
-    $("#diff-caption").textContent = `Changes from version ${from} to version ${to}`;
+    $("#diff-caption").textContent = fill(gettext("Changes from version %(from)s to version %(to)s"), { from, to });
     const tbody = table.querySelector("tbody");
     if (!response.ok) {
       tbody.replaceChildren(h("tr", {}, h("td", { colspan: 3, class: "error", text: errorLines(response.data).join(" ") })));
@@ -522,19 +542,19 @@ export class ClaimPanel {
     }
     const changes = Object.entries(response.data.changes || {});
     if (!changes.length) {
-      tbody.replaceChildren(h("tr", {}, h("td", { colspan: 3, text: "No differences." })));
+      tbody.replaceChildren(h("tr", {}, h("td", { colspan: 3, text: gettext("No differences.") })));
       return;
     }
     tbody.replaceChildren(...changes.map(([field, change]) => h("tr", {},
-      h("th", { scope: "row", text: FIELD_LABELS[field] || field }),
+      h("th", { scope: "row", text: label(FIELD_LABELS, field) }),
       h("td", { class: "before", text: this.describe(field, change.from) }),
       h("td", { class: "after", text: this.describe(field, change.to) }))));
   }
 
   describe(field, value) {
     if (value === null || value === undefined || value === "") return "—";
-    if (field === "verdict") return this.verdicts.find((v) => v.key === value)?.label || String(value);
-    if (field === "evidence" && Array.isArray(value)) return value.map((e) => `${e.title || ""} <${e.url}> (${e.stance || ""})`).join("\n") || "—";
+    if (field === "verdict") return this.verdictLabel(value, String(value));
+    if (field === "evidence" && Array.isArray(value)) return value.map((e) => `${e.title || ""} <${e.url}> (${e.stance ? label(STANCE_LABELS, e.stance) : ""})`).join("\n") || "—";
     return typeof value === "string" ? value : JSON.stringify(value);
   }
 
@@ -550,8 +570,13 @@ export class ClaimPanel {
     }
     this.edit(response.data);
     if (response.etag) this.etag = response.etag;
-    this.message(`Restored version ${number} as version ${response.data.version}.`);
+    this.message(fill(gettext("Restored version %(old)s as version %(new)s."), { old: number, new: response.data.version }));
     this.refreshAround();
+  }
+
+  // The verdict's label in the page's language (the page's scale), else what the API said, else its key.
+  verdictLabel(key, fallback = "") {
+    return this.verdicts.find((v) => v.key === key)?.label || fallback || key || "";
   }
 
   // ---------- keyboard ----------

@@ -1,7 +1,8 @@
 // The article reader: highlights, the claim list, making claims from a selection, keyboard shortcuts.
 
 import { errorLines, get, post } from "./api.js";
-import { $, h, isTyping } from "./dom.js";
+import { $, formatNumber, h, isTyping } from "./dom.js";
+import { gettext, interpolate, ngettext } from "./i18n.js";
 import { ClaimPanel } from "./panel.js";
 import { buildIndex, indexHighlights, renderHighlights, selectionInside } from "./text.js";
 
@@ -41,13 +42,13 @@ function renderClaimList() {
         "aria-current": claim.id === current ? "true" : null,
         onclick: () => openClaim(claim.id),
       },
-      h("span", { class: "verdict-chip", "data-verdict": claim.published?.verdict || "none", text: claim.published?.label || "Unreviewed" }),
-      h("span", { class: "claim-text", text: claim.exact }),
-      claim.claimant ? h("span", { class: "claimant", text: claim.claimant }) : null)),
+      h("span", { class: "verdict-chip", "data-verdict": claim.published?.verdict || "none", text: panel.verdictLabel(claim.published?.verdict, claim.published?.label) || gettext("Unreviewed") }),
+      h("span", { class: "claim-text", lang: data.article.language, dir: "auto", text: claim.exact }),
+      claim.claimant ? h("span", { class: "claimant", dir: "auto", text: claim.claimant }) : null)),
   );
   list.replaceChildren(...items);
-  $("#claim-count").textContent = String(claims.size);
-  if (!items.length) list.append(h("li", { class: "hint", text: "No claims yet." }));
+  $("#claim-count").textContent = formatNumber(claims.size);
+  if (!items.length) list.append(h("li", { class: "hint", text: gettext("No claims yet.") }));
 }
 
 function markActive() {
@@ -123,7 +124,10 @@ function onSelectionChange() {
   if (!newClaimButton) return;
   const selection = selectionInside(body, text);
   newClaimButton.disabled = !selection;
-  status.textContent = selection ? `${selection.end - selection.start} characters selected` : "Select text to mark a claim.";
+  const count = selection ? selection.end - selection.start : 0;
+  status.textContent = selection
+    ? interpolate(ngettext("%(count)s character selected", "%(count)s characters selected", count), { count: formatNumber(count) }, true)
+    : gettext("Select text to mark a claim.");
 }
 
 function startClaim() {
@@ -150,7 +154,7 @@ async function createClaim(event) {
     statement: $("#new-statement").value.trim(),
   };
   if ($("#new-claim-date").value) payload.claim_date = $("#new-claim-date").value;
-  message.textContent = "Saving…";
+  message.textContent = gettext("Saving…");
   const response = await post(`/api/v1/articles/${data.article.id}/claims/`, payload);
   if (!response.ok) {
     message.textContent = errorLines(response.data).join(" ");

@@ -2,6 +2,7 @@
 
 import { errorLines, patch } from "./api.js";
 import { $ } from "./dom.js";
+import { gettext } from "./i18n.js";
 import { selectionInside } from "./text.js";
 
 const body = $("#article-body");
@@ -9,14 +10,14 @@ const text = body.textContent;
 
 async function send(item, selector) {
   const message = item.querySelector(".message");
-  message.textContent = "Saving…";
+  message.textContent = gettext("Saving…");
   const response = await patch(`/api/v1/claims/${item.dataset.claim}/`, { selector });
   if (!response.ok) {
     message.textContent = errorLines(response.data).join(" ");
     message.classList.add("error");
     return;
   }
-  message.textContent = "Re-attached.";
+  message.textContent = gettext("Re-attached.");
   window.location.reload();
 }
 
@@ -26,7 +27,7 @@ for (const item of document.querySelectorAll(".to-check-list li")) {
   reattach?.addEventListener("click", () => {
     const selection = selectionInside(body, text);
     if (!selection) {
-      item.querySelector(".message").textContent = "Select the claim's text in the article first, then press Re-attach.";
+      item.querySelector(".message").textContent = gettext("Select the claim’s text in the article first, then press Re-attach.");
       return;
     }
     send(item, [

@@ -2,8 +2,11 @@
 // Excerpts arrive with each match between U+E000 and U+E001; they are split there and put in as text.
 
 import { errorLines, get } from "./api.js";
-import { $, h, isTyping } from "./dom.js";
+import { $, formatNumber, h, isTyping } from "./dom.js";
+import { gettext, interpolate, ngettext } from "./i18n.js";
 
+// The verdicts' labels in the page's language, by key (the page writes them; the API gives the desk's own).
+const LABELS = JSON.parse(document.getElementById("verdict-labels")?.textContent || "{}");
 const START = "\ue000";
 const STOP = "\ue001";
 const form = $("#search-form");
@@ -32,11 +35,11 @@ function result(claim) {
   const verdict = claim.published_verdict;
   const href = `/articles/${claim.article}/?claim=${claim.id}`;
   return h("li", { class: "search-result" },
-    h("a", { href, class: "result-link" }, h("span", { class: "excerpt" }, headlineNodes(claim.headline || claim.exact))),
+    h("a", { href, class: "result-link" }, h("span", { class: "excerpt", dir: "auto" }, headlineNodes(claim.headline || claim.exact))),
     h("div", { class: "result-meta" },
-      h("span", { class: "verdict-chip", "data-verdict": verdict?.verdict || "none", text: verdict?.label || "Unreviewed" }),
-      claim.claimant ? h("span", { class: "claimant", text: claim.claimant }) : null,
-      h("span", { class: "hint", text: claim.article_title || `Article ${claim.article}` })));
+      h("span", { class: "verdict-chip", "data-verdict": verdict?.verdict || "none", text: LABELS[verdict?.verdict] || verdict?.label || gettext("Unreviewed") }),
+      claim.claimant ? h("span", { class: "claimant", dir: "auto", text: claim.claimant }) : null,
+      h("span", { class: "hint", dir: "auto", text: claim.article_title || interpolate(gettext("Article %(id)s"), { id: claim.article }, true) })));
 }
 
 function queryString() {
@@ -48,7 +51,7 @@ function queryString() {
 }
 
 async function load(url, append) {
-  message.textContent = "Searching…";
+  message.textContent = gettext("Searching…");
   const response = await get(url);
   if (!response.ok) {
     message.textContent = errorLines(response.data).join(" ");
@@ -62,13 +65,16 @@ async function load(url, append) {
   next = response.data.next;
   more.hidden = !next;
   const shown = results.children.length;
-  message.textContent = shown ? `${response.data.count ?? shown} claims found.` : "No claims found.";
+  const found = response.data.count ?? shown;
+  message.textContent = shown
+    ? interpolate(ngettext("%(count)s claim found.", "%(count)s claims found.", found), { count: formatNumber(found) }, true)
+    : gettext("No claims found.");
 }
 
 form.addEventListener("submit", (event) => {
   event.preventDefault();
   if (!input.value.trim()) {
-    message.textContent = "Enter words to search for.";
+    message.textContent = gettext("Enter words to search for.");
     input.focus();
     return;
   }
