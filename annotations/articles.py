@@ -163,7 +163,7 @@ def update_article(article: Article, *, edited_by=None, **fields) -> Article:
 def current_revision(article: Article) -> ArticleRevision:
     """The article's newest revision. Rows written around the services (bulk COPY of benchmark
     data) may lack one: it is recorded then from the body, as typed in."""
-    revision, _ = ArticleRevision.objects.get_or_create(
+    revision, _created = ArticleRevision.objects.get_or_create(
         article=article,
         number=article.revision,
         defaults={

@@ -35,6 +35,14 @@ class RecordError:
         return data
 
 
+def _invalid_json(error: json.JSONDecodeError) -> str:
+    return _("Invalid JSON: %(reason)s") % {"reason": error.msg}
+
+
+def _unsupported(suffix: str) -> str:
+    return _("Unsupported file type %(suffix)s; use .txt, .json or .jsonl.") % {"suffix": repr(suffix)}
+
+
 class ImportFailed(Exception):
     """Nothing was imported; `errors` names each bad record's line and field."""
 
@@ -57,7 +65,7 @@ def parse_payload(text: str, source: str = "") -> list[Record]:
         try:
             items = json.loads(text)
         except json.JSONDecodeError as error:
-            raise ImportFailed([RecordError(error.lineno, "json", _("Invalid JSON: %(reason)s") % {"reason": error.msg}, source)]) from error
+            raise ImportFailed([RecordError(error.lineno, "json", _invalid_json(error), source)]) from error
         return records_from_items(items if isinstance(items, list) else [items], source)
     records, errors = [], []
     for number, line in enumerate(text.splitlines(), start=1):
@@ -66,7 +74,7 @@ def parse_payload(text: str, source: str = "") -> list[Record]:
         try:
             records.append(Record(number, json.loads(line), source))
         except json.JSONDecodeError as error:
-            errors.append(RecordError(number, "json", _("Invalid JSON: %(reason)s") % {"reason": error.msg}, source))
+            errors.append(RecordError(number, "json", _invalid_json(error), source))
     if errors:
         raise ImportFailed(errors)
     return records
@@ -117,9 +125,7 @@ def parse_document(text: str, name: str, defaults: dict | None = None, *, source
     elif suffix in (".json", ".jsonl", ".ndjson"):
         records = parse_payload(text, source)
     else:
-        raise ImportFailed(
-            [RecordError(0, "file", _("Unsupported file type %(suffix)s; use .txt, .json or .jsonl.") % {"suffix": repr(suffix)}, source)]
-        )
+        raise ImportFailed([RecordError(0, "file", _unsupported(suffix), source)])
     for record in records:
         if defaults and isinstance(record.data, dict):
             record.data = {**defaults, **record.data}

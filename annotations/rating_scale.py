@@ -54,8 +54,6 @@ def translated_label(verdict_id: int, language: str) -> str | None:
     if not language:
         return None
     candidates = _candidates(language)
-    rows = dict(
-        VerdictTranslation.objects.filter(verdict_id=verdict_id).values_list("language", "label")
-    )
+    rows = dict(VerdictTranslation.objects.filter(verdict_id=verdict_id).values_list("language", "label"))
     by_tag = {tag.lower(): label for tag, label in rows.items()}
     return next((by_tag[c] for c in candidates if c in by_tag), None)

@@ -16,7 +16,7 @@ RTL_SCRIPTS = frozenset({"arab", "hebr", "thaa", "syrc", "nkoo", "adlm", "rohg"}
 
 
 def direction_of(language_tag: str | None) -> str:
-    """"rtl" for a BCP 47 tag of a right-to-left language or script ("ar", "he-IL", "pa-Arab"), else "ltr"."""
+    """ "rtl" for a BCP 47 tag of a right-to-left language or script ("ar", "he-IL", "pa-Arab"), else "ltr"."""
     parts = (language_tag or "").strip().lower().replace("_", "-").split("-")
     if parts[0] in RTL_LANGUAGES:
         return "rtl"

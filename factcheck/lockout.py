@@ -8,12 +8,17 @@ from axes.helpers import get_cool_off
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import ngettext
 
 
 def lockout_response(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
     seconds = int(get_cool_off(request).total_seconds())
     minutes = max(1, round(seconds / 60))
-    reason = f"Too many failed logins for this account: it is locked for {minutes} minutes."
+    reason = ngettext(
+        "Too many failed logins for this account: it is locked for %(minutes)s minute.",
+        "Too many failed logins for this account: it is locked for %(minutes)s minutes.",
+        minutes,
+    ) % {"minutes": minutes}
     if request.path.startswith("/api/"):
         response = JsonResponse({"detail": reason, "retry_after_seconds": seconds}, status=429)
     else:

@@ -33,6 +33,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Min, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from factcheck.lib.instants import is_bare_date, parse_instant
 
@@ -111,18 +112,18 @@ def parse_filters(params, *, today: datetime.date | None = None) -> StatsFilters
     date_to = days.get("date_to") or today
     date_from = days.get("date_from") or date_to - datetime.timedelta(days=DEFAULT_DAYS - 1)
     if not errors and date_to < date_from:
-        errors["date_to"] = "date_to is before date_from."
+        errors["date_to"] = _("The end date is before the start date.")
     elif not errors and (date_to - date_from).days + 1 > MAX_DAYS:
-        errors["date_from"] = f"The range covers more than {MAX_DAYS} days; choose a shorter one."
+        errors["date_from"] = _("The range covers more than %(days)s days; choose a shorter one.") % {"days": MAX_DAYS}
     language = (params.get("language") or "").strip().lower() or None
     if language is not None and len(language) > 35:
-        errors["language"] = "A BCP 47 language tag has at most 35 characters."
+        errors["language"] = _("A BCP 47 language tag has at most 35 characters.")
     article = (params.get("article") or "").strip() or None
     if article is not None:
         if not article.isdigit():
-            errors["article"] = "Expected an article id."
+            errors["article"] = _("Expected an article id.")
         elif not Article.objects.filter(pk=int(article)).exists():
-            errors["article"] = f"There is no article {article}."
+            errors["article"] = _("There is no article %(id)s.") % {"id": article}
     if errors:
         raise ValidationError(errors)
     return StatsFilters(date_from, date_to, language, int(article) if article else None)

@@ -29,7 +29,7 @@ def local_since(value) -> str:
 
 @register.filter
 def text_direction(language_tag) -> str:
-    """"rtl" or "ltr" for an article's language tag."""
+    """ "rtl" or "ltr" for an article's language tag."""
     return language.direction_of(language_tag)
 
 

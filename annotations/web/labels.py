@@ -3,7 +3,6 @@
 The API keeps the values ("submitted", "csv"); people read these words, in their language.
 """
 
-
 from django.utils.translation import pgettext_lazy
 
 REVIEW_STATUS_LABELS = {

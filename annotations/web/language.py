@@ -19,7 +19,10 @@ def set_language(request):
     if request.user.is_authenticated:
         people.update_profile(request.user, language=language)
     target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    safe = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    if not safe:
         target = "/"
     response = HttpResponseRedirect(target)
     if language:

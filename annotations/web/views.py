@@ -30,7 +30,6 @@ from ..models import (
     Article,
     ArticleRevision,
     Claim,
-    ExportJob,
     Verdict,
 )
 from ..revisions import revision_diff, revision_list
@@ -249,9 +248,11 @@ def article_detail(request, pk: int):
                 "claimant": claimant,
                 "claim_date": claim_date.isoformat() if claim_date else None,
                 "statement": statement,
-                "published": {"annotation": annotation, "version": number, "verdict": key, "label": labels.get(key, label)}
-                if key
-                else None,
+                "published": (
+                    {"annotation": annotation, "version": number, "verdict": key, "label": labels.get(key, label)}
+                    if key
+                    else None
+                ),
             }
         )
     page_data = {

@@ -8,6 +8,7 @@ import datetime
 
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 
 
 def parse_instant(text: str) -> datetime.datetime:
@@ -20,7 +21,7 @@ def parse_instant(text: str) -> datetime.datetime:
         try:
             day = datetime.date.fromisoformat(text)
         except ValueError:
-            raise ValueError(f"{text!r} is not a date; expected YYYY-MM-DD.") from None
+            raise ValueError(_("%(text)s is not a date; expected YYYY-MM-DD.") % {"text": repr(text)}) from None
         return datetime.datetime.combine(day, datetime.time(), tzinfo=datetime.UTC)
     # In a query string an unescaped "+01:00" arrives as " 01:00".
     if text.count(" ") == 1 and "T" in text:
@@ -30,14 +31,14 @@ def parse_instant(text: str) -> datetime.datetime:
     except ValueError:
         instant = None
     if instant is None:
-        raise ValueError(f"{text!r} is not an ISO 8601 instant, e.g. 2026-03-14T09:30:00Z.")
+        raise ValueError(_("%(text)s is not an ISO 8601 instant, e.g. 2026-03-14T09:30:00Z.") % {"text": repr(text)})
     if not timezone.is_aware(instant):
         return instant.replace(tzinfo=datetime.UTC)
     # In UTC: Python takes offsets up to 24 hours, PostgreSQL only up to 15:59.
     try:
         return instant.astimezone(datetime.UTC)
     except OverflowError:
-        raise ValueError(f"{text!r} is out of range.") from None
+        raise ValueError(_("%(text)s is out of range.") % {"text": repr(text)}) from None
 
 
 def is_bare_date(text: str) -> bool:
