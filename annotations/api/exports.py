@@ -70,6 +70,13 @@ FILTER_PARAMETERS = [
     OpenApiParameter("as_of", str, description="ISO 8601 instant: the verdicts as published then."),
     OpenApiParameter("versions", str, enum=["all"], description="One row per annotation version (not viewers)."),
     OpenApiParameter("bom", str, enum=["0", "1"], description="1: start with a UTF-8 byte order mark (Excel)."),
+    OpenApiParameter(
+        "labels",
+        str,
+        description="A language (e.g. 'it'): add a `verdict_label` column after `verdict`, the verdict's label "
+        "in that language (its own label where the scale has no translation). Interface languages, or any "
+        "language the rating scale has translations in; also a filter of export jobs.",
+    ),
 ]
 
 
@@ -166,7 +173,12 @@ class ExportJobSerializer(serializers.ModelSerializer):
 
 class ExportJobRequestSerializer(serializers.Serializer):
     format = serializers.ChoiceField(choices=ExportJob.Format.choices)
-    filters = serializers.DictField(required=False, default=dict)
+    filters = serializers.DictField(
+        required=False,
+        default=dict,
+        help_text="The export's filters by name, as the streamed CSV's query parameters (article, language, verdict, "
+        "status, reviewer, date_from, date_to, versions, bom), and `labels` (a language: a `verdict_label` column).",
+    )
     as_of = serializers.CharField(required=False, allow_null=True, allow_blank=True)
 
     def validate(self, data):

@@ -28,7 +28,8 @@ def claim_review(row: dict) -> dict:
     claim_date = row["claim_date"] or row["published_at"]
     rating = {
         "@type": "Rating",
-        "alternateName": row["verdict_label"],
+        # In the article's language when the scale has a translation for it (the review's inLanguage).
+        "alternateName": row.get("verdict_label_in_language") or row["verdict_label"],
         "bestRating": BEST_RATING,
         "worstRating": WORST_RATING,
     }

@@ -59,6 +59,7 @@ from ..models import (
     Verdict,
 )
 from .cells import sql_instant, sql_neutralised
+from .labels import label_in_column_language_sql, label_sql, parse_labels
 
 COLUMNS = (
     "claim_id", "claim_text", "claimant", "claim_date", "article_id", "article_title", "article_url",
@@ -67,7 +68,8 @@ COLUMNS = (
 )  # fmt: skip
 
 
-FILTER_NAMES = ("article", "language", "verdict", "status", "reviewer", "date_from", "date_to", "versions")
+# `labels` is an option, not a filter: a `verdict_label` column in that language (exports.labels).
+FILTER_NAMES = ("article", "language", "verdict", "status", "reviewer", "date_from", "date_to", "versions", "labels")
 _LANGUAGE = re.compile(r"^[A-Za-z0-9-]{1,35}$")
 
 
@@ -84,6 +86,7 @@ class ExportFilters:
     date_before: datetime.datetime | None = None  # exclusive upper bound
     as_of: datetime.datetime | None = None
     all_versions: bool = False
+    labels: str | None = None
     params: dict = dataclasses.field(default_factory=dict, compare=False)
 
 
@@ -101,6 +104,7 @@ def parse_filters(data: Mapping[str, Any], *, as_of: Any = None) -> ExportFilter
         "date_from": lambda value: _parse_instant(value, end_of_day=False),
         "date_to": lambda value: _parse_instant(value, end_of_day=True),
         "versions": _parse_versions,
+        "labels": parse_labels,
     }
     targets = {"verdict": "verdicts", "date_to": "date_before", "versions": "all_versions"}
     for name, value in params.items():
@@ -118,6 +122,14 @@ def parse_filters(data: Mapping[str, Any], *, as_of: Any = None) -> ExportFilter
     if errors:
         raise ValidationError(errors)
     return ExportFilters(**fields, params=params)
+
+
+def columns(filters: ExportFilters) -> tuple[str, ...]:
+    """The export's columns: COLUMNS, with `verdict_label` after `verdict` when labels were asked for."""
+    if not filters.labels:
+        return COLUMNS
+    at = COLUMNS.index("verdict") + 1
+    return (*COLUMNS[:at], "verdict_label", *COLUMNS[at:])
 
 
 def restrict_for(user, filters: ExportFilters) -> ExportFilters:
@@ -178,7 +190,7 @@ def copy_sql(filters: ExportFilters, connection: BaseDatabaseWrapper) -> str:
 
 _TEXT_CELLS = {
     "claim_text", "claimant", "article_title", "article_url", "publisher", "language", "verdict", "reviewer",
-    "approved_by",
+    "approved_by", "verdict_label",
 }  # fmt: skip
 
 
@@ -200,6 +212,7 @@ def _published_rows_select(filters: ExportFilters, connection) -> tuple[str, lis
         "language": "e.language_cell",
         "published_at": "e.published_at_cell",
         "verdict": "vd.key_cell",
+        "verdict_label": "vd.label_cell",
         "rating_value": "vd.rating_value",
         "confidence": "e.confidence",
         "rationale": "e.rationale_cell",
@@ -211,7 +224,7 @@ def _published_rows_select(filters: ExportFilters, connection) -> tuple[str, lis
         "approved_by": "pu.username_cell",
         "approved_at": "e.approved_at_cell",
     }
-    cells = [f"{expressions[name]} AS {name}" for name in COLUMNS]
+    cells = [f"{expressions[name]} AS {name}" for name in columns(filters)]
     sql, params = _published_rows_from(filters, connection)
     return f"SELECT {', '.join(cells)} {sql} ORDER BY e.claim_id", params
 
@@ -227,10 +240,14 @@ def _published_rows_from(filters: ExportFilters, connection) -> tuple[str, list]
     into the per-row projection. The language filter reads the article the same way.
     """
     user_table = get_user_model()._meta.db_table
+    # The translated label is computed once per verdict (its placeholders appear once), then formatted.
+    label, label_params = label_sql("vv.id", "vv.label", filters.labels) if filters.labels else ("vv.label", [])
     source = (
         f"FROM {_table(PublishedExportRow)} e "
-        f"CROSS JOIN LATERAL (SELECT key, rating_value, {sql_neutralised('key')} AS key_cell "
-        f"FROM {_table(Verdict)} WHERE id = e.verdict_id OFFSET 0) vd "
+        f"CROSS JOIN LATERAL (SELECT key, rating_value, {sql_neutralised('key')} AS key_cell, "
+        f"{sql_neutralised('label_text')} AS label_cell "
+        f"FROM (SELECT vv.key, vv.rating_value, {label} AS label_text FROM {_table(Verdict)} vv "
+        "WHERE vv.id = e.verdict_id OFFSET 0) vt OFFSET 0) vd "
         f"CROSS JOIN LATERAL (SELECT username, {sql_neutralised('username')} AS username_cell "
         f"FROM {user_table} WHERE id = e.reviewer_id OFFSET 0) ru "
         f"CROSS JOIN LATERAL (SELECT {sql_neutralised('username')} AS username_cell "
@@ -241,6 +258,7 @@ def _published_rows_from(filters: ExportFilters, connection) -> tuple[str, list]
     where, params = _where(
         filters, connection, status=("'approved'", []), date_column="e.approved_at", article_column="e.article_id"
     )
+    params = (label_params if filters.labels else []) + params
     return source + (" WHERE " + " AND ".join(where) if where else ""), params
 
 
@@ -249,7 +267,7 @@ def _history_copy_select(filters: ExportFilters, connection) -> tuple[str, list]
     inner, params = _select(filters, connection)
     stored = {"rationale": "rationale_cell", "evidence_urls": "evidence_urls_cell", "annotated_at": "annotated_at_cell"}
     cells = []
-    for name in COLUMNS:
+    for name in columns(filters):
         if name in stored:
             cells.append(f"r.{stored[name]} AS {name}")
         elif name in _TEXT_CELLS:
@@ -327,6 +345,7 @@ def _select(filters: ExportFilters, connection: BaseDatabaseWrapper) -> tuple[st
         )
         date_column = "p.created_at"
     user_table = get_user_model()._meta.db_table
+    label, label_params = label_sql("vd.id", "vd.label", filters.labels) if filters.labels else ("vd.label", [])
     source += (
         f"JOIN {_table(Verdict)} vd ON vd.id = v.verdict_id "
         f"JOIN {_table(Article)} ar ON ar.id = c.article_id "
@@ -338,7 +357,8 @@ def _select(filters: ExportFilters, connection: BaseDatabaseWrapper) -> tuple[st
         'c.start AS claim_start, c."end" AS claim_end, c.prefix AS claim_prefix, c.suffix AS claim_suffix, '
         "c.statement AS claim_statement, ar.id AS article_id, ar.title AS article_title, ar.url AS article_url, "
         "ar.publisher AS publisher, ar.language AS language, ar.published_at AS published_at, "
-        "vd.key AS verdict, vd.label AS verdict_label, vd.rating_value AS rating_value, "
+        f"vd.key AS verdict, {label} AS verdict_label, vd.rating_value AS rating_value, "
+        f"{label_in_column_language_sql('vd.id', 'NULL', 'ar.language')} AS verdict_label_in_language, "
         "v.confidence AS confidence, v.rationale AS rationale, v.evidence AS evidence, "
         "v.rationale_cell AS rationale_cell, v.evidence_urls_cell AS evidence_urls_cell, "
         "v.annotated_at_cell AS annotated_at_cell, "
@@ -350,7 +370,7 @@ def _select(filters: ExportFilters, connection: BaseDatabaseWrapper) -> tuple[st
         where.append("v.created_at <= %s")
         where_params.append(instant)
     sql = select + source + (" WHERE " + " AND ".join(where) if where else "")
-    return sql, select_params + from_params + where_params
+    return sql, label_params + select_params + from_params + where_params
 
 
 def _where(

@@ -70,7 +70,7 @@ async function poll(id) {
 
 function filters() {
   const values = {};
-  for (const name of ["article", "language", "verdict", "status", "reviewer", "date_from", "date_to"]) {
+  for (const name of ["article", "language", "verdict", "status", "reviewer", "date_from", "date_to", "labels"]) {
     const value = form.elements[name].value.trim();
     if (value) values[name] = value;
   }
@@ -80,7 +80,6 @@ function filters() {
 form.addEventListener("submit", async (event) => {
   event.preventDefault();
   const payload = { format: form.elements.format.value, filters: filters() };
-  if (form.elements.labels.value) payload.labels = form.elements.labels.value;
   const asOf = form.elements.as_of.value;
   if (asOf) payload.as_of = new Date(asOf).toISOString();
   message.textContent = gettext("Starting…");
