@@ -13,8 +13,8 @@ from annotations.exports.claimreview import write_claimreview
 from annotations.models import ExportJob, VerdictTranslation
 
 from .factories import ArticleFactory, ClaimFactory, make_annotation, publish, verdict
-from .test_export_formats import export
 from .test_export_csv import URL, fetch, rows
+from .test_export_formats import export
 
 pytestmark = pytest.mark.django_db
 
