@@ -93,7 +93,10 @@ def test_scripts_hold_no_words_outside_the_catalogue():
 
 
 def test_the_template_scan_points_at_an_unwrapped_word_and_its_line():
-    source = '{% load i18n %}\n<h1>{% translate "Claims" %}</h1>\n<p class="hint">Nothing here</p>\n<i aria-label="Close"></i>'
+    source = (
+        '{% load i18n %}\n<h1>{% translate "Claims" %}</h1>\n<p class="hint">Nothing here</p>\n'
+        '<i aria-label="Close"></i>'
+    )
     assert catalogue_scan.words_in_template(source, "x.html") == [
         "x.html:3: 'Nothing here'",
         "x.html:4: <i aria-label='Close'>",
@@ -101,7 +104,10 @@ def test_the_template_scan_points_at_an_unwrapped_word_and_its_line():
 
 
 def test_the_script_scan_points_at_an_unwrapped_message_and_its_line():
-    source = 'const a = gettext("Saved.");\nnode.textContent = "Saving…";\nh("span", { class: "hint", text: `${a} · ${b}` });'
+    source = (
+        'const a = gettext("Saved.");\nnode.textContent = "Saving…";\n'
+        'h("span", { class: "hint", text: `${a} · ${b}` });'
+    )
     assert catalogue_scan.words_in_script(source, "x.js") == ['x.js:2: "Saving…"']
 
 
