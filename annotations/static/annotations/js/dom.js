@@ -57,8 +57,9 @@ export function formatDate(iso) {
   return Number.isNaN(date.getTime()) ? iso : date.toLocaleDateString(pageLocale(), { dateStyle: "medium", timeZone: "UTC" });
 }
 
+// Grouping always, as the server writes numbers ("1.234,5" in Italian, where CLDR would leave 1234 ungrouped).
 export function formatNumber(value) {
-  return new Intl.NumberFormat(pageLocale()).format(value);
+  return new Intl.NumberFormat(pageLocale(), { useGrouping: "always" }).format(value);
 }
 
 const NOT_TYPED = new Set(["radio", "checkbox", "button", "submit", "reset", "range"]);
