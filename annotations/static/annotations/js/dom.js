@@ -70,3 +70,12 @@ export function isTyping(target) {
   if (target.isContentEditable || target.tagName === "TEXTAREA" || target.tagName === "SELECT") return true;
   return target.tagName === "INPUT" && !NOT_TYPED.has(target.type);
 }
+
+// "3 hours ago" / "3 ore fa" in the page's language, for an ISO instant.
+export function formatSince(iso, now = Date.now()) {
+  const seconds = Math.round((new Date(iso).getTime() - now) / 1000);
+  if (Number.isNaN(seconds)) return "";
+  const units = [["year", 31536000], ["month", 2592000], ["week", 604800], ["day", 86400], ["hour", 3600], ["minute", 60]];
+  const [unit, size] = units.find(([, length]) => Math.abs(seconds) >= length) || ["second", 1];
+  return new Intl.RelativeTimeFormat(pageLocale(), { numeric: "auto" }).format(Math.round(seconds / size), unit);
+}
