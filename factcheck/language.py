@@ -7,6 +7,7 @@ which the pages' scripts set to the page's language (js/api.js).
 """
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
@@ -38,7 +39,14 @@ class PersonLanguageMiddleware(LocaleMiddleware):
     answer), with the signed-in person's own choice first on the pages."""
 
     def process_request(self, request):
-        language = "" if request.path.startswith("/api/") else chosen_language(getattr(request, "user", None))
+        language = ""
+        if not request.path.startswith("/api/"):
+            try:
+                language = chosen_language(getattr(request, "user", None))
+            except DatabaseError:
+                # The database is away: the view will meet that too and answer 503 (factcheck.availability);
+                # the language is not worth a different answer.
+                language = ""
         if not language:
             return super().process_request(request)
         translation.activate(language)

@@ -103,3 +103,10 @@ def test_a_verdict_edited_in_the_admin_shows_its_translations_inline(client, dja
     client.force_login(admin)
     page = client.get(f"/admin/annotations/verdict/{verdict('false').pk}/change/").content.decode()
     assert "translations-TOTAL_FORMS" in page and "Falso" in page
+
+
+def test_reader_explains_each_verdict_in_the_persons_language(browser_client, reviewer):
+    people.update_profile(reviewer, language="it")
+    page = browser_client(reviewer).get(f"/articles/{ArticleFactory().pk}/").content.decode()
+    assert "La scala dei verdetti" in page
+    assert "I fatti possono essere giusti, ma l&#x27;affermazione dà un&#x27;impressione sbagliata." in page

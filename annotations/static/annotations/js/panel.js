@@ -49,7 +49,7 @@ export class ClaimPanel {
     const scale = $("#verdict-scale");
     this.verdicts.forEach((verdict, index) => {
       scale.append(
-        h("label", { class: "verdict-option" },
+        h("label", { class: "verdict-option", title: verdict.description || null },
           h("input", { type: "radio", name: "verdict", value: verdict.key, "aria-keyshortcuts": String(index + 1) }),
           h("span", { class: "verdict-chip", "data-verdict": verdict.key, text: verdict.label })),
       );
