@@ -4,6 +4,7 @@ while nobody has annotated it. Every anchoring is recorded in the claim's anchor
 import pgtrigger
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import derived
 from .anchoring import Anchor, SelectorError, normalise, resolve_selectors
@@ -54,7 +55,7 @@ def create_claim(article: Article, selectors: list[dict], *, created_by=None, **
     anchor = resolve_selectors(article.body, selectors)
     duplicate = _span_taken(article, anchor)
     if duplicate is not None:
-        raise SelectorError("selector", f"Claim {duplicate} already covers these characters.")
+        raise SelectorError("selector", _("Claim %(id)s already covers these characters.") % {"id": duplicate})
     try:
         with transaction.atomic():
             claim = Claim.objects.create(
@@ -71,7 +72,7 @@ def create_claim(article: Article, selectors: list[dict], *, created_by=None, **
                 **fields,
             )
     except IntegrityError as error:  # a concurrent request created the same span first
-        raise SelectorError("selector", "A claim already covers these characters.") from error
+        raise SelectorError("selector", _("A claim already covers these characters.")) from error
     derived.claim_created(claim, article)
     _record(claim, created_by=created_by)
     return claim
@@ -88,7 +89,7 @@ def reattach_claim(claim: Claim, selectors: list[dict], *, actor=None) -> Claim:
     anchor = resolve_selectors(article.body, selectors)
     duplicate = _span_taken(article, anchor, other_than=claim.pk)
     if duplicate is not None:
-        raise SelectorError("selector", f"Claim {duplicate} already covers these characters.")
+        raise SelectorError("selector", _("Claim %(id)s already covers these characters.") % {"id": duplicate})
     claim.start, claim.end, claim.exact = anchor.start, anchor.end, anchor.exact
     claim.prefix, claim.suffix = anchor.prefix, anchor.suffix
     claim.anchor_status, claim.anchor_revision = AnchorStatus.MANUAL, article.revision

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import derived, roles
 from .claims import lock_article_of_claim
@@ -32,7 +33,7 @@ def submit(
 ) -> ReviewTransition:
     """The annotation's reviewer sends it for review."""
     if actor.pk != annotation.reviewer_id:
-        raise NotAllowed("Only the annotation's reviewer can submit it.")
+        raise NotAllowed(_("Only the annotation's reviewer can submit it."))
     return _transition(annotation, Status.SUBMITTED, actor=actor, comment=comment, expected_version=expected_version)
 
 
@@ -42,7 +43,7 @@ def approve(
     """An editor approves the annotation: its current version becomes the claim's published verdict,
     replacing any other approved annotation of the claim (which goes back to submitted)."""
     if not roles.is_editor(actor):
-        raise NotAllowed("Only editors can approve.")
+        raise NotAllowed(_("Only editors can approve."))
     return _transition(annotation, Status.APPROVED, actor=actor, comment=comment, expected_version=expected_version)
 
 
@@ -51,7 +52,7 @@ def reject(
 ) -> ReviewTransition:
     """An editor rejects the annotation; rejecting the published one withdraws the claim's verdict."""
     if not roles.is_editor(actor):
-        raise NotAllowed("Only editors can reject.")
+        raise NotAllowed(_("Only editors can reject."))
     return _transition(annotation, Status.REJECTED, actor=actor, comment=comment, expected_version=expected_version)
 
 

@@ -189,3 +189,17 @@ def test_the_lockout_message_is_in_the_persons_language(client, settings):
     )
     assert response.status_code == 429
     assert "Troppi accessi non riusciti" in response.content.decode()
+
+
+def test_a_refusal_the_reader_shows_is_in_the_pages_language(api, reviewer):
+    article = ArticleFactory(body="The council voted 31 to 12 on Tuesday.")
+    selector = [{"type": "TextQuoteSelector", "exact": "voted 31 to 12"}]
+    first = api(reviewer).post(f"/api/v1/articles/{article.pk}/claims/", {"selector": selector}, format="json")
+    again = api(reviewer).post(
+        f"/api/v1/articles/{article.pk}/claims/",
+        {"selector": selector},
+        format="json",
+        headers={"accept-language": "it"},
+    )
+    assert again.status_code == 400
+    assert again.json()["selector"] == [f"L'affermazione {first.json()['id']} copre già questo testo."]
