@@ -134,3 +134,10 @@ def test_arabic_counts_articles_with_its_six_plural_forms(count, expected):
 def test_italian_counts_articles_in_singular_and_plural(count, expected):
     with translation.override("it"):
         assert translation.ngettext("%(n)s article", "%(n)s articles", count) % {"n": count} == expected
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_script_messages_write_a_percent_sign_as_it_is(language):
+    """Django's JavaScript interpolate() leaves "%%" as two signs: the scripts' messages use a single one."""
+    doubled = [m.id for m in catalogue(language, "djangojs") if m.id and "%%" in "".join(m.string or "")]
+    assert doubled == []

@@ -46,13 +46,13 @@ function renderJob(job) {
   else if (total > 0 || job.status === "running") progress.value = Math.min(done, Math.max(total, 1));
   else progress.removeAttribute("value"); // queued: indeterminate
   const percent = job.status === "succeeded" ? 100 : total ? Math.floor((100 * done) / total) : 0;
-  progress.setAttribute("aria-valuetext", fill(gettext("%(percent)s%% (%(done)s of %(total)s rows)"), { percent: formatNumber(percent), done: formatNumber(done), total: total ? formatNumber(total) : "?" }));
+  progress.setAttribute("aria-valuetext", fill(gettext("%(percent)s% (%(done)s of %(total)s rows)"), { percent: formatNumber(percent), done: formatNumber(done), total: total ? formatNumber(total) : "?" }));
   const href = job.status === "succeeded" ? sameOriginPath(job.download_url) : null;
   row.replaceChildren(
     h("td", { text: formatTime(job.created_at) }),
     h("td", { text: FORMAT_LABELS[job.format] || job.format }),
     h("td", {}, h("span", { class: `status status-${job.status}`, text: STATUS_LABELS[job.status] ? STATUS_LABELS[job.status]() : job.status }), job.error ? h("span", { class: "error", text: ` ${job.error}` }) : null),
-    h("td", {}, progress, h("span", { class: "hint", text: ` ${fill(gettext("%(percent)s%%"), { percent: formatNumber(percent) })}` })),
+    h("td", {}, progress, h("span", { class: "hint", text: ` ${fill(gettext("%(percent)s%"), { percent: formatNumber(percent) })}` })),
     h("td", { class: "num", text: formatNumber(job.row_count ?? done) }),
     h("td", {}, href ? h("a", { href, download: "", class: "button small", text: gettext("Download") }) : null),
   );

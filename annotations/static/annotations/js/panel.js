@@ -129,7 +129,7 @@ export class ClaimPanel {
     list.replaceChildren(...suggestions.map(({ claim, score }) =>
       h("li", { class: "similar-item" },
         ...this.claimLine(claim),
-        h("span", { class: "score", text: fill(gettext("%(percent)s%% alike"), { percent: formatNumber(Math.round(score * 100)) }) }),
+        h("span", { class: "score", text: fill(gettext("%(percent)s% alike"), { percent: formatNumber(Math.round(score * 100)) }) }),
         this.user.is_reviewer
           ? h("button", { type: "button", class: "small", text: gettext("Same claim"), "aria-label": fill(gettext("Same claim: %(claim)s"), { claim: claim.exact }), onclick: () => this.link(claim.id) })
           : null)));
@@ -215,7 +215,7 @@ export class ClaimPanel {
         h("span", { class: "verdict-chip", "data-verdict": annotation.verdict, text: this.verdictLabel(annotation.verdict, annotation.verdict_label) }),
         h("span", { class: `status status-${annotation.status}`, text: label(STATUS_LABELS, annotation.status) }),
         h("span", { class: "who", text: mine ? fill(gettext("%(person)s (you)"), { person: annotation.reviewer }) : annotation.reviewer }),
-        h("span", { class: "hint", text: fill(gettext("v%(version)s · %(confidence)s%%"), { version: annotation.version, confidence: formatNumber(annotation.confidence) }) }),
+        h("span", { class: "hint", text: fill(gettext("v%(version)s · %(confidence)s%"), { version: annotation.version, confidence: formatNumber(annotation.confidence) }) }),
       ),
       annotation.rationale ? h("p", { class: "rationale", dir: "auto", text: annotation.rationale }) : null,
       this.evidenceView(annotation.evidence || []),
