@@ -264,9 +264,18 @@ def _history_copy_select(filters: ExportFilters, connection) -> tuple[str, list]
     return query, params
 
 
-def iter_rows(filters: ExportFilters, connection: BaseDatabaseWrapper, *, chunk: int = 2000) -> Iterator[dict]:
-    """The raw rows as dicts, fetched `chunk` at a time from a server-side cursor."""
+def iter_rows(
+    filters: ExportFilters,
+    connection: BaseDatabaseWrapper,
+    *,
+    chunk: int = 2000,
+    offset: int = 0,
+    limit: int | None = None,
+) -> Iterator[dict]:
+    """The raw rows as dicts, fetched `chunk` at a time from a server-side cursor (`offset`/`limit`: one page)."""
     sql, params = rows_sql(filters, connection)
+    if limit is not None:
+        sql, params = f"{sql} LIMIT %s OFFSET %s", [*params, limit, offset]
     with connection.chunked_cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchmany(chunk)
