@@ -220,6 +220,9 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
     ],
     "DEFAULT_SCHEMA_CLASS": "annotations.api.schema.ContractSchema",
+    # JSON bodies only: a body declared for JSON, form and multipart at once makes generated clients
+    # fail to import (issue 25). A view that needs another type names its parsers and declares them.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "EXCEPTION_HANDLER": "annotations.api.errors.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
@@ -269,6 +272,10 @@ FACTCHECK = {
     # The organisation named as author of ClaimReview exports.
     "ORGANIZATION_NAME": env("FACTCHECK_ORGANIZATION_NAME", default="factcheck newsroom"),
     "ORGANIZATION_URL": env("FACTCHECK_ORGANIZATION_URL", default="https://example.org/"),
+    # Where readers reach this tool: absolute links in exports (a pasted article's page in ClaimReview).
+    "PUBLIC_URL": env("FACTCHECK_PUBLIC_URL", default="http://127.0.0.1:8000/"),
+    # The desk's time zone: the spreadsheet option of the CSV export writes its instants in it.
+    "DESK_TIME_ZONE": env("FACTCHECK_DESK_TIME_ZONE", default="UTC"),
     # Where export files are written, and how long they are kept.
     "EXPORT_DIR": env.path("FACTCHECK_EXPORT_DIR", default=VAR_DIR / "exports"),
     "EXPORT_TTL_HOURS": env.int("FACTCHECK_EXPORT_TTL_HOURS", default=72),

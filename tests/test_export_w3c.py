@@ -79,9 +79,7 @@ def export(page=None) -> dict:
 def test_every_annotation_passes_the_w3c_must_assertions_alone(verdicts):
     items = export()["first"]["items"]
     assert len(items) == 2
-    assert {item["id"]: failed_assertions("annotation", item) for item in items} == {
-        item["id"]: [] for item in items
-    }
+    assert {item["id"]: failed_assertions("annotation", item) for item in items} == {item["id"]: [] for item in items}
 
 
 def test_the_collection_passes_the_w3c_must_assertions(verdicts):

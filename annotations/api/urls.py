@@ -24,5 +24,6 @@ urlpatterns = [
     path("me/", people.MeView.as_view(), name="me-detail"),
     # Before the router: its exports/{id} must not see "verdicts.csv".
     path("exports/verdicts.csv", exports.VerdictsCsvView.as_view(), name="export-verdicts-csv"),
+    path("exports/evidence.csv", exports.EvidenceCsvView.as_view(), name="export-evidence-csv"),
     *router.urls,
 ]

@@ -166,10 +166,18 @@ def copy_sql(filters: ExportFilters, connection: BaseDatabaseWrapper) -> str:
     primary key order (no sort); the history paths reconstruct their rows from
     the logs.
     """
+    return copy_statement(*formatted_select(filters, connection), connection)
+
+
+def formatted_select(filters: ExportFilters, connection: BaseDatabaseWrapper) -> tuple[str, list]:
+    """The SELECT of the CSV's formatted cells, in export order (see copy_sql)."""
     if _reads_published_rows(filters):
-        query, params = _published_rows_select(filters, connection)
-    else:
-        query, params = _history_copy_select(filters, connection)
+        return _published_rows_select(filters, connection)
+    return _history_copy_select(filters, connection)
+
+
+def copy_statement(query: str, params: list, connection: BaseDatabaseWrapper) -> str:
+    """`COPY (query) TO STDOUT` as CSV with a header, parameters bound."""
     with connection.cursor() as cursor:
         bound = cursor.mogrify(query, params)
     bound = bound.decode() if isinstance(bound, bytes) else bound
