@@ -5,6 +5,7 @@ import json
 
 import pytest
 from django.db import connection
+from django.conf import settings
 from django.test import override_settings
 
 from annotations.exports.claimreview import write_claimreview
@@ -36,7 +37,13 @@ def export(writer, **params) -> bytes:
     return out.getvalue()
 
 
-@override_settings(FACTCHECK={"ORGANIZATION_NAME": "Porthaven Checks", "ORGANIZATION_URL": "https://checks.example/"})
+@override_settings(
+    FACTCHECK={
+        **settings.FACTCHECK,
+        "ORGANIZATION_NAME": "Porthaven Checks",
+        "ORGANIZATION_URL": "https://checks.example/",
+    }
+)
 def test_claimreview_has_the_schema_org_fields(published):
     document = json.loads(export(write_claimreview))
     (review,) = document["@graph"]
