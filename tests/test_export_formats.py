@@ -4,8 +4,8 @@ import io
 import json
 
 import pytest
-from django.db import connection
 from django.conf import settings
+from django.db import connection
 from django.test import override_settings
 
 from annotations.exports.claimreview import write_claimreview

@@ -41,9 +41,9 @@ def generated_client(live_server, tmp_path):
     """The client package generated from the live server's schema, in tmp_path (on sys.path for subprocesses)."""
     schema = tmp_path / "schema.yaml"
     schema.write_bytes(requests.get(f"{live_server.url}/api/schema/", timeout=30).content)
+    package = tmp_path / "factcheck_client"
     subprocess.run(
-        [BIN / "openapi-python-client", "generate", "--path", schema, "--output-path", tmp_path / "factcheck_client"]
-        + ["--meta", "none"],
+        [BIN / "openapi-python-client", "generate", "--path", schema, "--output-path", package, "--meta", "none"],
         check=True,
         capture_output=True,
         env={**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"},
