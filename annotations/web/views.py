@@ -14,6 +14,7 @@ from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from factcheck.lib import keyset
@@ -262,6 +263,16 @@ def review_queue(request):
     )
 
 
+EXPORT_FORMAT_LABELS = {
+    "csv": _("CSV"),
+    "evidence": _("Evidence CSV"),
+    "jsonl": _("JSON Lines"),
+    "claimreview": _("ClaimReview JSON-LD"),
+    "claimreview_feed": _("ClaimReview feed (DataFeed)"),
+    "webannotation": _("Web Annotation JSON-LD"),
+}
+
+
 @login_required
 def exports(request):
     if not roles.is_editor(request.user):
@@ -270,7 +281,8 @@ def exports(request):
         request,
         "annotations/exports.html",
         {
-            "formats": ExportJob.Format.choices,
+            "formats": [(value, EXPORT_FORMAT_LABELS[value]) for value in ExportJob.Format.values],
+            "desk_time_zone": settings.FACTCHECK["DESK_TIME_ZONE"],
             "statuses": Annotation.Status.choices,
             "verdicts": Verdict.objects.all(),
             "languages": selectors.article_languages(),
