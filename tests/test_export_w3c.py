@@ -112,3 +112,34 @@ def test_a_paged_collection_links_its_pages_in_order(verdicts, monkeypatch):
     assert collection["first"]["next"] == second["id"]
     assert second["prev"] == collection["first"]["id"] and "next" not in second
     assert second["partOf"]["id"] == collection["id"] and second["startIndex"] == 1
+
+
+def served(client, **params) -> dict:
+    response = client.get("/api/v1/exports/webannotation.jsonld", params)
+    assert response.status_code == 200, response.content
+    assert response["Content-Type"].startswith("application/ld+json")
+    return json.loads(b"".join(response.streaming_content))
+
+
+def test_the_served_collection_links_to_its_next_page_which_passes_the_suite(api, editor, verdicts, monkeypatch):
+    monkeypatch.setattr(webannotation, "PAGE_SIZE", 1)
+    client = api(editor)
+    collection = served(client)
+    next_url = collection["first"]["next"]
+    assert next_url.startswith("http://testserver/api/v1/exports/webannotation.jsonld")
+    second = served(client, page=next_url.rsplit("page=", 1)[1])
+    assert failed_assertions("collection", collection) == []
+    assert failed_assertions("page", second) == []
+    assert [collection["first"]["items"][0]["id"], second["items"][0]["id"]] != [None, None]
+
+
+def test_a_page_past_the_end_is_404_naming_the_page(api, editor, verdicts):
+    response = api(editor).get("/api/v1/exports/webannotation.jsonld", {"page": 2})
+    assert response.status_code == 404
+    assert "page 2" in response.json()["detail"]
+
+
+def test_a_page_that_is_not_a_number_is_refused_naming_it(api, editor):
+    response = api(editor).get("/api/v1/exports/webannotation.jsonld", {"page": "last"})
+    assert response.status_code == 400
+    assert "page" in response.json()

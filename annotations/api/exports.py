@@ -54,7 +54,7 @@ def _bom(value) -> bool:
     raise serializers.ValidationError({"bom": ["Expected 1 (add a byte order mark for Excel) or 0."]})
 
 
-def _filename(export_format: str, extension: str, filters: dict | None = None) -> str:
+def filename_for(export_format: str, extension: str, filters: dict | None = None) -> str:
     """`<format>-<scope>-<time>.<ext>`: what the file is, which verdicts, and when it was made."""
     stem = jobs.FILE_STEMS.get(export_format, export_format)
     scope = jobs.scope_name(filters or {})
@@ -146,7 +146,7 @@ class VerdictsCsvView(APIView):
         response = StreamingHttpResponse(
             slots.holding_slot(blocks, connection, slot), content_type="text/csv; charset=utf-8"
         )
-        filename = _filename(self.export_format, "csv", filters.params)
+        filename = filename_for(self.export_format, "csv", filters.params)
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         response["Cache-Control"] = "no-store"
         response["X-Content-Type-Options"] = "nosniff"
@@ -333,7 +333,7 @@ class ExportJobViewSet(
                 status=status.HTTP_410_GONE,
             )
         extension, content_type = jobs.FILE_TYPES[job.format]
-        response = _file_response(path, _filename(job.format, extension, job.filters))
+        response = _file_response(path, filename_for(job.format, extension, job.filters))
         response["Content-Type"] = content_type
         response["X-Checksum-SHA256"] = job.checksum
         response["Cache-Control"] = "no-store"

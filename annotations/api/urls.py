@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from . import annotations, articles, auth, exports, people, stats
+from . import annotations, articles, auth, exports, people, stats, webannotation
 
 # Namespaced: the browser pages use the plain names (article-list, export-list, ...).
 app_name = "api"
@@ -25,5 +25,6 @@ urlpatterns = [
     # Before the router: its exports/{id} must not see "verdicts.csv".
     path("exports/verdicts.csv", exports.VerdictsCsvView.as_view(), name="export-verdicts-csv"),
     path("exports/evidence.csv", exports.EvidenceCsvView.as_view(), name="export-evidence-csv"),
+    path("exports/webannotation.jsonld", webannotation.WebAnnotationPageView.as_view(), name="export-webannotation"),
     *router.urls,
 ]

@@ -19,7 +19,7 @@ TextPositionSelector (code point offsets) and a TextQuoteSelector.
 """
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from urllib.parse import urlencode, urljoin
 
 from django.conf import settings
@@ -83,7 +83,23 @@ def write_webannotation(
     page: int | None = None,
     base_url: str | None = None,
 ) -> int:
-    """The collection (page None: every item in `first`; page 1: the first PAGE_SIZE) or page `page` > 1.
+    """The collection (page None: every item in `first`; page 1: the first PAGE_SIZE) or page `page` > 1."""
+    out = BlockWriter(write)
+    for text in webannotation_text(filters, connection=connection, progress=progress, page=page, base_url=base_url):
+        out.text(text)
+    out.flush()
+    return progress.rows
+
+
+def webannotation_text(
+    filters: ExportFilters,
+    *,
+    connection: BaseDatabaseWrapper,
+    progress: Progress,
+    page: int | None = None,
+    base_url: str | None = None,
+) -> Iterator[str]:
+    """The document as pieces of text, item by item (a streamed response sends them as they come).
 
     `total` is counted first: the collection states it before its items, as the model's examples do.
     """
@@ -92,7 +108,6 @@ def write_webannotation(
     size = total if page is None else PAGE_SIZE
     number = page or 1
     start = (number - 1) * size
-    out = BlockWriter(write)
     # The whole file is one page, named within the collection; a served page is the URL that serves it.
     page_id = _page_id(collection, number) if page else f"{collection}#items"
     page_head = {"id": page_id, "type": "AnnotationPage", "startIndex": start}
@@ -109,11 +124,9 @@ def write_webannotation(
     text = json.dumps(document, ensure_ascii=False)
     # The items go last in the innermost object: close it (and the collection) after them.
     closing = "]}}\n" if number == 1 else "]}\n"
-    out.text(text[: -(2 if number == 1 else 1)] + ', "items": [')
+    yield text[: -(2 if number == 1 else 1)] + ', "items": ['
     rows = iter_rows(filters, connection, offset=start if page else 0, limit=size if page else None)
     for row in rows:
-        out.text(("\n" if not progress.rows else ",\n") + json.dumps(web_annotation(row), ensure_ascii=False))
+        yield ("\n" if not progress.rows else ",\n") + json.dumps(web_annotation(row), ensure_ascii=False)
         progress.add(1)
-    out.text("\n" + closing)
-    out.flush()
-    return progress.rows
+    yield "\n" + closing
