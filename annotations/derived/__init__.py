@@ -22,6 +22,11 @@ from ..models import AgreementTally, Annotation, Article, Claim, PairedClaim, Pu
 from . import agreement, counters, export_rows, search_fields, tallies
 
 
+def new_claim_fields(article: Article) -> dict:
+    """The derived fields a claim is created with (its search configuration, from its article)."""
+    return search_fields.new_claim_fields(article)
+
+
 def claim_created(claim: Claim, article: Article) -> None:
     counters.claim_added(article.pk)
     tallies.record_claim_created(claim, article.language)
