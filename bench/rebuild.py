@@ -64,13 +64,13 @@ def add_pairs(pairs: int) -> None:
                 SELECT 'submitted', 1, updated_at, updated_at,
                        (%s::int[])[1 + ((array_position(%s::int[], reviewer_id) %% %s))], claim_id
                   FROM chosen
-                RETURNING id, claim_id, created_at
+                RETURNING id, claim_id, created_at, reviewer_id
             )
             INSERT INTO annotations_annotationversion
                 (number, confidence, rationale, evidence, change_note, created_at, annotation_id, author_id, verdict_id,
                  rationale_cell, evidence_urls_cell, annotated_at_cell)
             SELECT 1, c.confidence, '', '[]', '', ad.created_at, ad.id,
-                   (SELECT reviewer_id FROM annotations_annotation WHERE id = ad.id),
+                   ad.reviewer_id,
                    CASE WHEN ad.claim_id %% 3 = 0
                         THEN (SELECT id FROM annotations_verdict WHERE id <> c.verdict_id ORDER BY id LIMIT 1)
                         ELSE c.verdict_id END,

@@ -79,6 +79,10 @@ class Migration(migrations.Migration):
             model_name='pairedclaim',
             index=models.Index(condition=models.Q(('disagreeing', True)), fields=['claim'], name='paired_disagreeing'),
         ),
+        migrations.AddIndex(
+            model_name='pairedclaim',
+            index=models.Index(condition=models.Q(('disagreeing', True)), fields=['language', 'claim'], name='paired_disagreeing_language'),
+        ),
         migrations.AddConstraint(
             model_name='agreementtally',
             constraint=models.UniqueConstraint(fields=('day', 'language', 'size', 'verdict_id'), name='agreement_tally_key'),

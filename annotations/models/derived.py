@@ -121,6 +121,9 @@ class PairedClaim(models.Model):
             models.Index(fields=["updated_at"]),
             # The first disagreements by claim id, in any scope, without a sort.
             models.Index(fields=["claim"], condition=models.Q(disagreeing=True), name="paired_disagreeing"),
+            models.Index(
+                fields=["language", "claim"], condition=models.Q(disagreeing=True), name="paired_disagreeing_language"
+            ),
         ]
 
     def __str__(self) -> str:
