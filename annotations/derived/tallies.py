@@ -36,7 +36,9 @@ from ..models import (
 )
 
 Status = Annotation.Status
-TABLES = (DailyTally, BacklogTally, WaitingAnnotation)
+# In the order the services write them (record_review: waiting annotations, then the daily and backlog
+# upserts), so that rebuild's LOCK TABLE, which takes them one by one, meets writers in the same order.
+TABLES = (WaitingAnnotation, DailyTally, BacklogTally)
 
 
 @transaction.atomic
