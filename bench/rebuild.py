@@ -109,10 +109,13 @@ def agreement_rows(runs: int) -> None:
     from annotations.models import PairedClaim
 
     newest = PairedClaim.objects.order_by("-updated_at").values_list("updated_at", flat=True).first()
+    day = datetime.timedelta(days=1)
+    midnight = datetime.datetime.combine(newest.astimezone(datetime.UTC).date(), datetime.time(), tzinfo=datetime.UTC)
     scopes = {
         "everything": {},
         "language it": {"language": "it"},
-        "last 30 days": {"date_from": newest - datetime.timedelta(days=30), "date_to": newest},
+        "last 30 days (dates)": {"date_from": midnight - datetime.timedelta(days=29), "date_to": midnight + day},
+        "last 30 days (instants)": {"date_from": newest - datetime.timedelta(days=30), "date_to": newest},
         "one hour (instants)": {"date_from": newest - datetime.timedelta(hours=1), "date_to": newest},
     }
     print(f"\n{'agreement scope':28} {'p50 ms':>8} {'p95 ms':>8}  claims  disagreeing  alpha")
