@@ -44,6 +44,14 @@ class RevisionResult:
     reanchored: dict[str, int] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class ArticleUpdate:
+    """What update_article did: the article as saved and, when the body was given, the revision."""
+
+    article: Article
+    revision: RevisionResult | None = None
+
+
 ARTICLE_FIELDS = ("title", "url", "publisher", "language", "published_at", "body")
 REQUIRED_FIELDS = ("title", "body", "language")
 
@@ -133,8 +141,9 @@ def create_article(*, created_by=None, source: str = ArticleRevision.Source.TYPE
 
 
 @transaction.atomic
-def update_article(article: Article, *, edited_by=None, **fields) -> Article:
-    """Update an article's fields; a new body becomes a new revision (see add_revision)."""
+def update_article(article: Article, *, edited_by=None, **fields) -> ArticleUpdate:
+    """Update an article's fields; a new body becomes a new revision (see add_revision), reported in
+    the answer's `revision` (None when no body was given)."""
     fields = clean_article_fields(fields, partial=True)
     article = Article.objects.select_for_update().get(pk=article.pk)
     body = fields.pop("body", None)
@@ -149,12 +158,10 @@ def update_article(article: Article, *, edited_by=None, **fields) -> Article:
     article.save()
     if language_changed:
         derived.article_language_changed(article, old_language=old_language)
-    if body is not None:
-        result = add_revision(article, body, source=ArticleRevision.Source.TYPED, created_by=edited_by)
-        article = result.article
-        # For the answer to the request (the API reports the revision and the re-anchoring counts).
-        article._revision_result = result
-    return article
+    if body is None:
+        return ArticleUpdate(article)
+    result = add_revision(article, body, source=ArticleRevision.Source.TYPED, created_by=edited_by)
+    return ArticleUpdate(result.article, result)
 
 
 def current_revision(article: Article) -> ArticleRevision:

@@ -10,7 +10,6 @@ from .anchoring import Anchor, SelectorError, normalise, resolve_selectors
 from .articles import current_revision
 from .exceptions import DomainConflict
 from .models import AnchorStatus, Article, Claim, ClaimAnchor
-from .search import config_for_language
 
 
 def _span_taken(article: Article, anchor: Anchor, *, other_than: int | None = None) -> int | None:
@@ -66,7 +65,7 @@ def create_claim(article: Article, selectors: list[dict], *, created_by=None, **
                 suffix=anchor.suffix,
                 anchor_status=AnchorStatus.EXACT,
                 anchor_revision=article.revision,
-                search_config=config_for_language(article.language),
+                **derived.new_claim_fields(article),
                 created_by=created_by,
                 **fields,
             )

@@ -186,7 +186,7 @@ def append_version(
             actor=author,
             created_at=now,
         )
-        derived.annotation_reopened(locked.claim_id, now)
+    derived.version_appended(annotation_id, locked.claim_id, status=locked.status, reopened=reopened_from is not None)
     if isinstance(annotation, Annotation):
         annotation.version, annotation.updated_at = based_on + 1, now
         annotation.status = Annotation.Status.DRAFT if reopened_from else locked.status

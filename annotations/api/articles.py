@@ -71,9 +71,10 @@ class ArticleUpdateResultSerializer(ArticleSerializer):
     class Meta(ArticleSerializer.Meta):
         fields = [*ArticleSerializer.Meta.fields, "revision", "reanchored"]
 
-    def to_representation(self, article):
-        data = super().to_representation(article)
-        result = getattr(article, "_revision_result", None)
+    def to_representation(self, update):
+        """`update`: the articles.ArticleUpdate the service returned."""
+        data = super().to_representation(update.article)
+        result = update.revision
         data["reanchored"] = result.reanchored if result is not None and result.created else None
         return data
 
@@ -268,7 +269,7 @@ class ArticleViewSet(viewsets.ModelViewSet):
         serializer.instance = self.get_queryset().get(pk=article.pk)  # with its claim_count
 
     def perform_update(self, serializer):
-        serializer.instance = article_services.update_article(
+        return article_services.update_article(
             serializer.instance, edited_by=self.request.user, **serializer.validated_data
         )
 
@@ -282,8 +283,7 @@ class ArticleViewSet(viewsets.ModelViewSet):
         article = self.get_object()
         serializer = ArticleSerializer(article, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        self.perform_update(serializer)
-        return Response(ArticleUpdateResultSerializer(serializer.instance).data)
+        return Response(ArticleUpdateResultSerializer(self.perform_update(serializer)).data)
 
     def perform_destroy(self, instance):
         article_services.delete_article(instance)

@@ -8,6 +8,7 @@ anchorings) are append-only: PostgreSQL triggers make the database itself refuse
 TRUNCATE on them.
 """
 
+from .agreement import AgreementTally
 from .articles import Article, ArticleRevision
 from .claims import AnchorStatus, Claim, ClaimAnchor, ClaimGroup, ClaimGroupMember
 from .derived import BacklogTally, DailyTally, PairedClaim, PublishedExportRow, WaitingAnnotation
@@ -18,6 +19,7 @@ from .reviews import Annotation, AnnotationVersion, Publication, ReviewTransitio
 from .scale import Verdict
 
 __all__ = [
+    "AgreementTally",
     "AnchorStatus",
     "Annotation",
     "AnnotationVersion",
