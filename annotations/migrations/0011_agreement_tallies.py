@@ -37,7 +37,7 @@ SELECT (p.updated_at AT TIME ZONE 'UTC')::date, p.language, 0, v.key::int, 0, 0,
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('annotations', '0009_profile'),
+        ('annotations', '0010_export_formats'),
     ]
 
     operations = [
