@@ -1,8 +1,9 @@
 """Agreement between reviewers: Krippendorff's alpha (nominal) and the claims where verdicts differ.
 
-A claim counts once two or more of its annotations have been submitted (status
-submitted, approved or rejected); each such annotation contributes its current
-verdict. Alpha is computed from the coincidence matrix, as in Krippendorff,
+A claim counts once two or more of its annotations have been submitted; each
+contributes the verdict its reviewer first submitted (the independent judgement,
+made before others' verdicts were visible: `counted_version`), whatever was
+changed after a re-open. Alpha is computed from the coincidence matrix, as in Krippendorff,
 "Computing Krippendorff's Alpha-Reliability" (2011):
 
     alpha = 1 - (n - 1) * sum_{c != k} o_ck / sum_{c != k} n_c * n_k
@@ -17,11 +18,24 @@ from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import F
+from django.db.models import F, Q
 
 from .models import Annotation
 
 SUBMITTED_STATUSES = (Annotation.Status.SUBMITTED, Annotation.Status.APPROVED, Annotation.Status.REJECTED)
+# What the figures are computed on, as the answer says it.
+BASIS = "first_submissions"
+
+
+def counts_for_agreement() -> Q:
+    """Which annotations count: those whose reviewer has submitted them at least once."""
+    return Q(first_submitted_version__isnull=False)
+
+
+def counted_version() -> F:
+    """Which version of an annotation counts for agreement: the one its reviewer first submitted. The one
+    place this rule lives; every computation of agreement joins the version numbered by this."""
+    return F("first_submitted_version")
 
 
 def nominal_alpha(units: Iterable[Sequence[Hashable]]) -> float | None:
@@ -71,6 +85,7 @@ class Agreement:
 
     def as_dict(self) -> dict:
         return {
+            "basis": BASIS,
             "alpha": self.alpha,
             "claims": self.claims,
             "annotations": self.annotations,
@@ -101,7 +116,7 @@ class Scope:
     language: str | None = None
 
     def annotations(self):
-        rows = Annotation.objects.filter(status__in=SUBMITTED_STATUSES)
+        rows = Annotation.objects.filter(counts_for_agreement())
         if self.article_id is not None:
             rows = rows.filter(claim__article_id=self.article_id)
         if self.date_from is not None:
@@ -158,7 +173,7 @@ def agreement(
     annotations = scope.annotations()
     if annotations.order_by().values("pk")[: MAX_ANNOTATIONS + 1].count() > MAX_ANNOTATIONS:
         raise ScopeTooLarge(MAX_ANNOTATIONS)
-    votes = annotations.filter(versions__number=F("version")).order_by().values("claim_id", "versions__verdict_id")
+    votes = annotations.filter(versions__number=counted_version()).order_by().values("claim_id", "versions__verdict_id")
     votes_sql, params = votes.query.sql_with_params()
     cte = _SCOPE_CTE.format(votes=votes_sql)
     with connection.cursor() as cursor:
@@ -179,7 +194,7 @@ def agreement(
 
 def _disagreements(annotations, claim_ids: list[int]) -> list[Disagreement]:
     rows = (
-        annotations.filter(claim_id__in=claim_ids, versions__number=F("version"))
+        annotations.filter(claim_id__in=claim_ids, versions__number=counted_version())
         .order_by("claim_id", "reviewer__username")
         .values_list("claim_id", "claim__exact", "reviewer__username", "versions__verdict__key")
     )

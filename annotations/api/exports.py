@@ -24,6 +24,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from .. import audit
 from ..exports import jobs, slots
 from ..exports.csv import stream_csv
 from ..exports.query import FILTER_NAMES, parse_filters, restrict_for
@@ -123,6 +124,7 @@ class VerdictsCsvView(APIView):
         slot = slots.acquire_slot(connection)
         if slot is None:
             return exports_busy_response(request)
+        audit.record("export_run", actor=request.user, data={"format": "csv", "filters": filters.params})
         blocks = slots.holding_slot(stream_csv(filters, connection=connection, bom=bom), connection, slot)
         response = StreamingHttpResponse(blocks, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'

@@ -19,7 +19,8 @@ Definitions, for a day d:
   The daily series' `published` is approvals made on d (throughput).
 - backlog (now, whatever the range): claims with no annotation, annotations
   submitted and waiting for an editor, the oldest waiting one's age.
-- agreement: Krippendorff's alpha (nominal) over the claims whose set of two or
+- agreement: Krippendorff's alpha (nominal) on first submissions (the independent
+  verdicts, annotations.agreement.counted_version) over the claims whose set of two or
   more submitted annotations last changed in the range, the AGREEMENT_MAX_CLAIMS
   most recent of them (`limited` says when there were more).
 """
@@ -30,13 +31,13 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, Min, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Min, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Lower
 from django.utils import timezone
 
 from factcheck.lib.instants import is_bare_date, parse_instant
 
-from ..agreement import SUBMITTED_STATUSES, nominal_alpha
+from ..agreement import BASIS, counted_version, counts_for_agreement, nominal_alpha
 from ..models import Annotation, Article, BacklogTally, Claim, DailyTally, PairedClaim, Verdict, WaitingAnnotation
 from .definitions import (
     ANNOTATED,
@@ -276,9 +277,9 @@ def _agreement(filters: StatsFilters) -> dict:
     found = recent[: AGREEMENT_MAX_CLAIMS + 1].count()
     rows = (
         Annotation.objects.filter(
+            counts_for_agreement(),
             claim_id__in=Subquery(recent[:AGREEMENT_MAX_CLAIMS]),
-            status__in=SUBMITTED_STATUSES,
-            versions__number=F("version"),
+            versions__number=counted_version(),
         )
         .order_by("claim_id")
         .values_list("claim_id", "versions__verdict__key")
@@ -288,6 +289,7 @@ def _agreement(filters: StatsFilters) -> dict:
         units[claim_id].append(key)
     rated = [values for values in units.values() if len(values) >= 2]
     return {
+        "basis": BASIS,
         "alpha": nominal_alpha(rated),
         "claims": len(rated),
         "annotations": sum(len(values) for values in rated),

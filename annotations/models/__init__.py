@@ -9,6 +9,7 @@ TRUNCATE on them.
 """
 
 from .articles import Article, ArticleRevision
+from .audit import AuditChainHead, AuditEvent
 from .claims import AnchorStatus, Claim, ClaimAnchor, ClaimGroup, ClaimGroupMember
 from .derived import BacklogTally, DailyTally, PairedClaim, PublishedExportRow, WaitingAnnotation
 from .jobs import ExportJob, FetchJob
@@ -23,6 +24,8 @@ __all__ = [
     "AnnotationVersion",
     "Article",
     "ArticleRevision",
+    "AuditChainHead",
+    "AuditEvent",
     "BacklogTally",
     "Claim",
     "ClaimAnchor",
