@@ -66,7 +66,8 @@ def record(kind: str, *, actor=None, request=None, claim=None, article=None, ann
         raise ValueError(f"Unknown audit event kind {kind!r}; add it to annotations.audit.KINDS.")
     request = request if request is not None else _current_request.get()
     address, user_agent = _origin(request)
-    with transaction.atomic():
+    # No savepoint of its own: the event is part of the caller's transaction (and rolls back with it).
+    with transaction.atomic(savepoint=False):
         head = _locked_head()
         event = AuditEvent(
             kind=kind,
@@ -81,8 +82,6 @@ def record(kind: str, *, actor=None, request=None, claim=None, article=None, ann
             user_agent=user_agent,
             previous_hash=head.last_hash,
         )
-        # The id is part of the hash: take it from the sequence before hashing.
-        event.id = _next_id()
         event.hash = event_hash(event)
         event.save(force_insert=True)
         AuditChainHead.objects.filter(pk=head.pk).update(last_id=event.id, last_hash=event.hash)
@@ -101,18 +100,10 @@ def _locked_head() -> AuditChainHead:
     return head
 
 
-def _next_id() -> int:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT nextval(pg_get_serial_sequence('annotations_auditevent', 'id'))")
-        return cursor.fetchone()[0]
-
-
 def event_hash(event: AuditEvent) -> str:
-    """sha256 of the event's fields and its predecessor's hash, in a canonical JSON form."""
+    """sha256 of the event's fields and its predecessor's hash, in a canonical JSON form. The id is not
+    in it (it is assigned by the insert); the chain of previous hashes fixes each event's place."""
     fields = {
-        "id": event.id,
         "kind": event.kind,
         "actor_id": event.actor_id,
         "actor_name": event.actor_name,

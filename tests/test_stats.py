@@ -118,7 +118,9 @@ def test_empty_desk_answers_zeros_and_no_alpha(api, editor):
     body = _get(api, editor)
     assert body["reviewers"] == []
     assert all(row["count"] == 0 for row in body["verdicts"])
-    assert body["agreement"] == {"alpha": None, "claims": 0, "annotations": 0, "limited": False}
+    assert body["agreement"] == {
+        "basis": "first_submissions", "alpha": None, "claims": 0, "annotations": 0, "limited": False,
+    }  # fmt: skip
     assert body["backlog"] == {
         "unannotated_claims": 0, "waiting": 0, "oldest_waiting_since": None, "oldest_waiting_age_seconds": None,
     }  # fmt: skip
