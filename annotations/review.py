@@ -91,15 +91,13 @@ def wrote_a_version(user, annotation: Annotation | int) -> bool:
 
 def who_may_approve(annotation: Annotation) -> list[str]:
     """The editors who may approve `annotation` (four eyes: not its versions' authors), by username."""
-    from django.contrib.auth import get_user_model
+    from .selectors import editor_names
 
-    editors = get_user_model().objects.filter(
-        Q(is_superuser=True) | Q(groups__name=roles.EDITOR), is_active=True
-    ).distinct()
-    if settings.FACTCHECK["FOUR_EYES"]:
-        authors = AnnotationVersion.objects.filter(annotation_id=annotation.pk).values("author_id")
-        editors = editors.exclude(pk__in=authors)
-    return sorted(editors.values_list("username", flat=True))
+    if not settings.FACTCHECK["FOUR_EYES"]:
+        return editor_names()
+    versions = AnnotationVersion.objects.filter(annotation_id=annotation.pk)
+    authors = set(versions.values_list("author__username", flat=True))
+    return [name for name in editor_names() if name not in authors]
 
 
 @transaction.atomic

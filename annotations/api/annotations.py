@@ -197,9 +197,7 @@ _optional_etag = OpenApiParameter(
 # A change of an annotation: the new state with its ETag, or 412 with the current one.
 _change_responses = {200: AnnotationSerializer, 412: _stale, **error_responses(428)}
 _review_responses = {200: AnnotationSerializer, 412: _stale, **error_responses(409)}
-_frozen = (
-    "409 with `code: frozen`: its reviewer submitted it, so they may not change it until an editor re-opens it."
-)
+_frozen = "409 with `code: frozen`: its reviewer submitted it, so they may not change it until an editor re-opens it."
 
 
 # ---------------------------------------------------------------- annotations
