@@ -105,6 +105,7 @@ ROUTES = {
     "review-queue": lambda c, d: c.get("/review/"),
     "dashboard": lambda c, d: c.get("/dashboard/"),
     "export-list": lambda c, d: c.get("/exports/"),
+    "audit-events": lambda c, d: c.get("/audit/"),
 }
 
 # Routes that expose no annotation, whoever asks.
