@@ -44,7 +44,11 @@ def audit_events(request):
         "errors": errors,
         "kinds": list(KINDS.items()),
         "query": urlencode(chosen),
-        "pager": {"previous": link(page.previous_cursor), "next": link(page.next_cursor),
-                  "previous_label": _("Newer"), "next_label": _("Older")},  # fmt: skip
+        "pager": {
+            "previous": link(page.previous_cursor),
+            "next": link(page.next_cursor),
+            "previous_label": _("Newer"),
+            "next_label": _("Older"),
+        },
     }
     return render(request, "annotations/audit.html", context, status=400 if errors else 200)
