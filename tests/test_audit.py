@@ -108,3 +108,12 @@ def test_verify_events_names_the_event_after_a_deleted_one(decisions):
     _tamper(f"DELETE FROM annotations_auditevent WHERE id = {deleted.id}")
     with pytest.raises(CommandError, match=f"event {after.id}: its previous hash"):
         call_command("verify_events")
+
+
+def test_a_login_lockout_is_an_event(api, editor, settings):
+    from rest_framework.test import APIClient
+
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        APIClient().post("/api/v1/auth/token/", {"username": "editor", "password": "wrong"}, format="json")
+    results = api(editor).get("/api/v1/events/", {"kind": "login_lockout"}).json()["results"]
+    assert [event["data"]["username"] for event in results] == ["editor"]
