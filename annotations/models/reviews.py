@@ -70,7 +70,8 @@ class AnnotationVersion(models.Model):
     created_at = models.DateTimeField()
     # False when written after its author could see other reviewers' verdicts on the claim (their
     # reviewer had submitted, or the author is someone else): not an independent judgement.
-    independent = models.BooleanField(default=True)
+    # db_default: rows written around the services (bulk COPY of benchmark data) count as independent.
+    independent = models.BooleanField(default=True, db_default=True)
     # The CSV cells derived from this version alone, written once with it (exports/cells.py):
     # neutralised, NULL for an empty cell. The export reads them instead of parsing evidence per row.
     rationale_cell = models.TextField(null=True, blank=True, editable=False)
