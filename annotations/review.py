@@ -1,8 +1,11 @@
-"""Review transitions (draft -> submitted -> approved or rejected) and who may make them.
+"""Review transitions (draft -> submitted -> approved or rejected; an editor's re-open back to draft)
+and who may make them, and who may read which annotations (blind review).
 
 Approving an annotation makes its current version the claim's published
-verdict; at most one annotation per claim is approved at a time. Every
-transition and every change of the published verdict is recorded.
+verdict; at most one annotation per claim is approved at a time. Four eyes:
+nobody approves a verdict they wrote any version of (FACTCHECK["FOUR_EYES"]).
+Every transition and every change of the published verdict is recorded, and
+each is an audit event (annotations.audit).
 """
 
 import datetime
