@@ -1,9 +1,11 @@
 """Agreement between reviewers: Krippendorff's alpha (nominal) and the claims where verdicts differ.
 
-A claim counts once two or more of its annotations have been submitted (status
-submitted, approved or rejected); each such annotation contributes the verdict
-that COUNTED_VERDICTS_SQL picks (today its current version's: the one place to
-change to count first submissions instead). Alpha is computed from the coincidence matrix, as in Krippendorff,
+A claim counts once two or more of its annotations have been submitted; each
+contributes the verdict its reviewer first submitted (the independent judgement,
+made before others' verdicts were visible: `counted_version`), whatever was
+changed after a re-open. COUNTED_VERDICTS_SQL is that rule in SQL, read by the
+maintained sums (annotations.derived.agreement) and the disagreement lists.
+Alpha is computed from the coincidence matrix, as in Krippendorff,
 "Computing Krippendorff's Alpha-Reliability" (2011):
 
     alpha = 1 - (n - 1) * sum_{c != k} o_ck / sum_{c != k} n_c * n_k
@@ -19,11 +21,24 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 
 from .models import AgreementTally, Annotation, AnnotationVersion, Claim, PairedClaim, Verdict
 
 SUBMITTED_STATUSES = (Annotation.Status.SUBMITTED, Annotation.Status.APPROVED, Annotation.Status.REJECTED)
+# What the figures are computed on, as the answer says it.
+BASIS = "first_submissions"
+
+
+def counts_for_agreement() -> Q:
+    """Which annotations count: those whose reviewer has submitted them at least once."""
+    return Q(first_submitted_version__isnull=False)
+
+
+def counted_version() -> F:
+    """Which version of an annotation counts for agreement: the one its reviewer first submitted. The one
+    place this rule lives; every computation of agreement joins the version numbered by this."""
+    return F("first_submitted_version")
 
 
 def nominal_alpha(units: Iterable[Sequence[Hashable]]) -> float | None:
@@ -55,15 +70,14 @@ def nominal_alpha(units: Iterable[Sequence[Hashable]]) -> float | None:
     return 1 - (n - 1) * observed / expected
 
 
-# Which verdict of an annotation counts, and when it last changed: one row per submitted annotation
-# (claim_id, reviewer_id, verdict_id, updated_at). `{scope}` takes "AND a.claim_id = ANY(%s)" or
-# nothing. The maintained sums (annotations.derived.agreement) and the disagreement lists read
-# only this; counting first submissions instead is a change of this query alone.
+# `counted_version` in SQL: one row per annotation submitted at least once (claim_id, reviewer_id,
+# verdict_id, updated_at), its verdict the first submitted version's and `updated_at` when that version
+# was written. `{scope}` takes "AND a.claim_id = ANY(%s)" or nothing.
 COUNTED_VERDICTS_SQL = f"""
-SELECT a.claim_id, a.reviewer_id, v.verdict_id, a.updated_at
+SELECT a.claim_id, a.reviewer_id, v.verdict_id, v.created_at AS updated_at
   FROM {Annotation._meta.db_table} a
-  JOIN {AnnotationVersion._meta.db_table} v ON v.annotation_id = a.id AND v.number = a.version
- WHERE a.status IN ({", ".join(f"'{status}'" for status in SUBMITTED_STATUSES)}) {{scope}}
+  JOIN {AnnotationVersion._meta.db_table} v ON v.annotation_id = a.id AND v.number = a.first_submitted_version
+ WHERE a.first_submitted_version IS NOT NULL {{scope}}
 """
 
 
@@ -85,6 +99,7 @@ class Agreement:
 
     def as_dict(self) -> dict:
         return {
+            "basis": BASIS,
             "alpha": self.alpha,
             "claims": self.claims,
             "annotations": self.annotations,

@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from factcheck.lib.instants import parse_instant
 
-from . import derived
+from . import audit, derived
 from .anchoring import Anchor, normalise, reanchor
 from .models import AnchorStatus, Article, ArticleRevision, Claim, ClaimAnchor
 
@@ -137,6 +137,7 @@ def create_article(*, created_by=None, source: str = ArticleRevision.Source.TYPE
         created_by=created_by,
         created_at=timezone.now(),
     )
+    audit.record("revision_made", actor=created_by, article=article, data={"revision": 1, "source": source})
     return article
 
 
@@ -207,6 +208,10 @@ def add_revision(article: Article, body: str, *, source: str, created_by=None, h
     article.body, article.revision = body, revision.number
     article.save(update_fields=["body", "revision", "updated_at"])
     counts = _reanchor_claims(article, old_body, revision, now)
+    audit.record(
+        "revision_made", actor=created_by, article=article,
+        data={"revision": revision.number, "source": source, "sha256": revision.sha256, "reanchored": counts},
+    )  # fmt: skip
     return RevisionResult(article, revision, created=True, reanchored=counts)
 
 

@@ -9,6 +9,8 @@ either exact up to a cap or a labelled estimate from the planner's statistics.
 import dataclasses
 
 import langcodes
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
 from django.db.models import F, FilteredRelation, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -102,6 +104,25 @@ def review_queue() -> QuerySet:
 
 def review_queue_page(cursor: str | None) -> keyset.Page:
     return keyset.page(review_queue(), QUEUE_ORDER, cursor=cursor, size=QUEUE_PER_PAGE)
+
+
+def editor_names() -> list[str]:
+    """Active editors (and superusers), by username."""
+    editors = get_user_model().objects.filter(Q(is_superuser=True) | Q(groups__name=roles.EDITOR), is_active=True)
+    return sorted(set(editors.values_list("username", flat=True)))
+
+
+def add_approvers(annotations: list) -> None:
+    """Sets `may_approve` on each annotation of a queue page: the editors who may approve it (with four eyes
+    on, not those who wrote any of its versions). Two queries for the page, whatever its size."""
+    editors = editor_names()
+    authors: dict[int, set[str]] = {}
+    if settings.FACTCHECK["FOUR_EYES"]:
+        rows = AnnotationVersion.objects.filter(annotation__in=[a.pk for a in annotations])
+        for annotation_id, username in rows.values_list("annotation_id", "author__username").distinct():
+            authors.setdefault(annotation_id, set()).add(username)
+    for annotation in annotations:
+        annotation.may_approve = [name for name in editors if name not in authors.get(annotation.pk, ())]
 
 
 def capped_total(rows: QuerySet) -> Total:

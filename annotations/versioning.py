@@ -10,12 +10,13 @@ gapless, and no accepted save is ever overwritten.
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from . import derived, review
+from . import audit, derived, review, roles
 from .anchoring import normalise
 from .exceptions import DomainConflict, StaleVersion
 from .exports.cells import version_cells
@@ -105,18 +106,45 @@ def create_annotation(claim: Claim, *, reviewer, change_note: str = "", **conten
         ) from error
     content = _complete(content, previous=None, first=True)
     now = timezone.now()
-    AnnotationVersion.objects.create(
+    version = AnnotationVersion.objects.create(
         annotation=annotation,
         number=1,
         based_on=None,
         author=reviewer,
         change_note=normalise(change_note).strip(),
         created_at=now,
+        independent=written_blind(annotation, reviewer),
         **content,
         **version_cells(rationale=content["rationale"], evidence=content["evidence"], created_at=now),
     )
     derived.annotation_started(annotation)
+    _audit_version(annotation, version, article_id=claim.article_id)
     return annotation
+
+
+def written_blind(annotation: Annotation, author) -> bool:
+    """Whether a version `author` writes now is an independent judgement: written by the annotation's
+    reviewer before their first submission, while they could not see the others' verdicts (under blind
+    review a reviewer cannot; an editor, or anyone with blind review off, can, once there are any)."""
+    if author.pk != annotation.reviewer_id or annotation.first_submitted_version is not None:
+        return False
+    editor = roles.is_editor(author)
+    if settings.FACTCHECK["BLIND_REVIEW"] and not editor:
+        return True
+    others = Annotation.objects.filter(claim_id=annotation.claim_id).exclude(pk=annotation.pk)
+    return not (others if editor else others.exclude(status=Annotation.Status.DRAFT)).exists()
+
+
+def _audit_version(annotation: Annotation, version: AnnotationVersion, *, article_id: int | None) -> None:
+    if article_id is None:
+        article_id = Claim.objects.filter(pk=annotation.claim_id).values_list("article_id", flat=True).first()
+    data = {"version": version.number, "based_on": version.based_on, "independent": version.independent}
+    if version.reverted_from is not None:
+        data["reverted_from"] = version.reverted_from
+    audit.record(
+        "version_written", actor=version.author, claim=annotation.claim_id, article=article_id,
+        annotation=annotation.pk, data=data,
+    )  # fmt: skip
 
 
 @transaction.atomic
@@ -131,7 +159,9 @@ def append_version(
 ) -> AnnotationVersion:
     """Append version based_on + 1 with `changes` over the based-on version's content.
 
-    Raises StaleVersion when another save got there first. Editing a rejected or
+    Raises StaleVersion when another save got there first, and DomainConflict (code "frozen") when
+    the author is the annotation's reviewer and has submitted it (blind review: an editor re-opens
+    it first, review.reopen). Editing a rejected or
     approved annotation moves it back to draft (recorded as a transition); the
     claim's published verdict stays the approved version until approved again.
     Given an Annotation instance, its version, status and updated_at are set to
@@ -154,6 +184,13 @@ def append_version(
     locked = previous.annotation
     if locked.version != based_on:
         raise StaleVersion(locked, based_on)
+    if review.is_frozen_for(locked, author):
+        raise DomainConflict(
+            "You submitted this annotation, so it is frozen: other reviewers' verdicts may have been "
+            "visible to you since. An editor can re-open it (POST .../reopen/) to make it editable again.",
+            code="frozen",
+            status=locked.status,
+        )
     reopened_from = locked.status if locked.status in (Annotation.Status.REJECTED, Annotation.Status.APPROVED) else None
     now = timezone.now()
     swapped = Annotation.objects.filter(pk=annotation_id, version=based_on).update(
@@ -173,6 +210,7 @@ def append_version(
         author=author,
         change_note=normalise(change_note).strip(),
         created_at=now,
+        independent=written_blind(locked, author),
         **content,
         **version_cells(rationale=content["rationale"], evidence=content["evidence"], created_at=now),
     )
@@ -190,6 +228,8 @@ def append_version(
     if isinstance(annotation, Annotation):
         annotation.version, annotation.updated_at = based_on + 1, now
         annotation.status = Annotation.Status.DRAFT if reopened_from else locked.status
+    version.author = author
+    _audit_version(locked, version, article_id=getattr(annotation, "article_pk", None))
     return version
 
 

@@ -63,6 +63,8 @@ MIDDLEWARE = [
     # A page whose database is unreachable answers 503 with Retry-After, not 500.
     "factcheck.availability.DatabaseUnavailableMiddleware",
     "factcheck.middleware.ApiBodyLimitMiddleware",
+    # Tells the audit trail which request a decision came from (address, user agent).
+    "annotations.audit.AuditRequestMiddleware",
     # Last: turns a login attempt that axes flagged as locked out into lockout.lockout_response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -269,6 +271,11 @@ CELERY_BEAT_SCHEDULE = {
 FACTCHECK = {
     # A reviewer sees other reviewers' verdicts on a claim only after submitting their own.
     "BLIND_REVIEW": env.bool("FACTCHECK_BLIND_REVIEW", default=True),
+    # Four eyes: nobody approves a verdict they wrote any version of. A desk of one switches it off.
+    "FOUR_EYES": env.bool("FACTCHECK_FOUR_EYES", default=True),
+    # What the audit trail keeps of a request's address: "truncate" (its /24 or /48 network), "hash"
+    # (keyed with SECRET_KEY: the same address is recognisable, not readable) or "full".
+    "AUDIT_ADDRESSES": env.str("FACTCHECK_AUDIT_ADDRESSES", default="truncate"),
     # The organisation named as author of ClaimReview exports.
     "ORGANIZATION_NAME": env("FACTCHECK_ORGANIZATION_NAME", default="factcheck newsroom"),
     "ORGANIZATION_URL": env("FACTCHECK_ORGANIZATION_URL", default="https://example.org/"),
@@ -297,6 +304,8 @@ FACTCHECK = {
     "FETCH_MAX_BYTES": env.int("FACTCHECK_FETCH_MAX_BYTES", default=5_000_000),
 }
 
+if FACTCHECK["AUDIT_ADDRESSES"] not in ("truncate", "hash", "full"):
+    raise ImproperlyConfigured("FACTCHECK_AUDIT_ADDRESSES must be truncate, hash or full.")
 if FACTCHECK["EXPORT_SENDFILE"] not in ("", "x-accel-redirect", "x-sendfile"):
     raise ImproperlyConfigured("FACTCHECK_EXPORT_SENDFILE must be empty, x-accel-redirect or x-sendfile.")
 

@@ -32,10 +32,11 @@ def build_desk() -> Desk:
     claims["c7"] = ClaimFactory(article=italian, exact="94 milioni")
     claims["c8"] = ClaimFactory(article=italian, exact="il doppio")
 
-    # c1: alice's verdict approved, then edited back to draft (the published verdict stays).
+    # c1: alice's verdict approved, then re-opened and edited as a draft (the published verdict stays).
     a1 = make_annotation(claims["c1"], alice, key="true")
     review.submit(a1, actor=alice)
     review.approve(a1, actor=editor)
+    review.reopen(a1, actor=editor, comment="More sources, please.")
     versioning.append_version(a1, based_on=1, author=alice, rationale="More sources.")
     # c2: alice's draft only.
     make_annotation(claims["c2"], alice, key="false")

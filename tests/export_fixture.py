@@ -99,6 +99,7 @@ def every_kind_of_cell() -> dict:
         step()
         # edited after approval: still published as approved, a draft version on top
         a_formula.refresh_from_db()
+        review.reopen(a_formula, actor=editor, comment="Formula check.")  # frozen for its reviewer until re-opened
         versioning.append_version(a_formula, based_on=a_formula.version, author=reviewer, rationale="", evidence=[])
         step()
         # another reviewer's annotation replaces the published one

@@ -83,15 +83,20 @@ def test_agreement_endpoint_reports_alpha_and_the_claims_where_reviewers_disagre
 
 
 @pytest.mark.django_db
-def test_agreement_uses_each_annotations_current_verdict(api, editor):
+def test_agreement_uses_each_annotations_first_submitted_verdict(api, editor):
     claim = ClaimFactory()
     ana, bo = UserFactory(role="reviewer", username="ana"), UserFactory(role="reviewer", username="bo")
     first = make_annotation(claim, ana, key="true")
     review.submit(first, actor=ana)
     review.submit(make_annotation(claim, bo, key="false"), actor=bo)
+    review.reopen(first, actor=editor, comment="Bo disagrees")
     versioning.append_version(first, based_on=1, author=ana, verdict=verdict("false"))
+    review.submit(first, actor=ana)
     body = api(editor).get("/api/v1/agreement/").json()
-    assert body["disagreements"] == []
+    assert (body["basis"], body["disagreements"][0]["verdicts"]) == (
+        "first_submissions",
+        {"ana": "true", "bo": "false"},
+    )
 
 
 @pytest.mark.django_db

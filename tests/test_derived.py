@@ -202,7 +202,7 @@ def test_derived_state_sees_a_wrong_counter():
     assert derived_state() != kept
 
 
-def test_a_new_verdict_on_a_submitted_annotation_shows_in_agreement(api):
+def test_agreement_keeps_the_first_submissions_when_a_later_version_changes_the_verdict(api):
     desk = Desk()
     claim = ClaimFactory(article=desk.articles[0], exact=SPANS[1])
     first, second = (make_annotation(claim, reviewer, key="true") for reviewer in desk.reviewers[:2])
@@ -210,4 +210,5 @@ def test_a_new_verdict_on_a_submitted_annotation_shows_in_agreement(api):
         review.submit(annotation, actor=annotation.reviewer)
     versioning.append_version(second, based_on=1, author=desk.editor, verdict=verdict("false"))
     body = api(desk.editor).get("/api/v1/agreement/", {"article": desk.articles[0].pk}).json()
-    assert claim.pk in [disagreement["claim"] for disagreement in body["disagreements"]]
+    assert claim.pk not in [disagreement["claim"] for disagreement in body["disagreements"]]
+    assert body["basis"] == "first_submissions"

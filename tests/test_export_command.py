@@ -63,6 +63,7 @@ def test_as_of_gives_the_verdict_as_it_stood_then(capsysbinary, editor, reviewer
     claim = ClaimFactory()
     annotation = publish(make_annotation(claim, reviewer, key="false"), editor)
     between = timezone.now()
+    review.reopen(annotation, actor=editor)
     versioning.append_version(annotation, based_on=1, author=reviewer, verdict=verdict("true"))
     review.submit(annotation, actor=reviewer)
     review.approve(annotation, actor=editor)

@@ -123,6 +123,7 @@ def test_withdrawn_verdict_is_not_exported(api, editor, reviewer):
 def test_as_of_gives_the_verdict_published_at_that_instant(api, editor, reviewer):
     _claim, annotation = published_claim(editor, reviewer, key="false")
     before_republication = timezone.now()
+    review.reopen(annotation, actor=editor)
     versioning.append_version(annotation, based_on=1, author=reviewer, verdict=verdict("mostly-false"))
     publish(annotation, editor)
 
@@ -153,6 +154,7 @@ def test_as_of_while_withdrawn_exports_nothing_but_later_republication_does(api,
 
 def test_versions_all_gives_one_row_per_annotation_version(api, editor, reviewer):
     claim, annotation = published_claim(editor, reviewer, key="false")
+    review.reopen(annotation, actor=editor)
     versioning.append_version(annotation, based_on=1, author=reviewer, verdict=verdict("mixed"))
     other = UserFactory(role="reviewer", username="second")
     make_annotation(claim, other, key="true")
@@ -170,6 +172,7 @@ def test_versions_all_gives_one_row_per_annotation_version(api, editor, reviewer
 def test_versions_all_with_as_of_leaves_out_later_versions(api, editor, reviewer):
     _, annotation = published_claim(editor, reviewer)
     instant = timezone.now()
+    review.reopen(annotation, actor=editor)
     versioning.append_version(annotation, based_on=1, author=reviewer, rationale="later")
     exported = rows(fetch(api(editor), versions="all", as_of=instant.isoformat()))
     assert [(row["version"], row["status"]) for row in exported] == [("1", "approved")]
@@ -250,6 +253,7 @@ def _tricky_data(editor, reviewer):
         {"url": "https://ok.example.org/y", "stance": "context"},
     ]
     _claim, annotation = published_claim(editor, reviewer, rationale=rationale, evidence=evidence)
+    review.reopen(annotation, actor=editor)
     versioning.append_version(annotation, based_on=1, author=reviewer, rationale="", evidence=[])
     plain = ClaimFactory(article=ArticleFactory(title="Plain", url="", publisher=""), claimant="")
     publish(make_annotation(plain, reviewer, key="unproven"), editor)

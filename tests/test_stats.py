@@ -78,7 +78,6 @@ def test_agreement_compares_claims_with_two_or_more_submitted_annotations(api, d
     assert agreement["claims"] == 1
     assert agreement["annotations"] == 3
     assert agreement["alpha"] == pytest.approx(nominal_alpha([["false", "false", "mixed"]]))
-    assert agreement["limited"] is False
 
 
 def test_language_filter_keeps_only_that_languages_articles(api, desk):
@@ -117,7 +116,9 @@ def test_empty_desk_answers_zeros_and_no_alpha(api, editor):
     body = _get(api, editor)
     assert body["reviewers"] == []
     assert all(row["count"] == 0 for row in body["verdicts"])
-    assert body["agreement"] == {"alpha": None, "claims": 0, "annotations": 0, "limited": False}
+    assert body["agreement"] == {
+        "basis": "first_submissions", "alpha": None, "claims": 0, "annotations": 0,
+    }  # fmt: skip
     assert body["backlog"] == {
         "unannotated_claims": 0, "waiting": 0, "oldest_waiting_since": None, "oldest_waiting_age_seconds": None,
     }  # fmt: skip

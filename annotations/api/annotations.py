@@ -61,7 +61,7 @@ class AnnotationPermission(BasePermission):
         return roles.is_reviewer(request.user)
 
     def has_object_permission(self, request, view, annotation) -> bool:
-        if request.method in SAFE_METHODS or getattr(view, "action", None) in ("submit", "approve", "reject"):
+        if request.method in SAFE_METHODS or getattr(view, "action", None) in ("submit", "approve", "reject", "reopen"):
             return True
         return roles.is_editor(request.user) or annotation.reviewer_id == request.user.pk
 
@@ -95,6 +95,9 @@ class VersionSerializer(serializers.Serializer):
     change_note = serializers.CharField()
     author = serializers.CharField(source="author.username")
     created_at = serializers.DateTimeField(help_text="When this version was saved")
+    independent = serializers.BooleanField(
+        help_text="False when written after its author could see other reviewers' verdicts (blind review)"
+    )
 
 
 class AnnotationSerializer(serializers.Serializer):
@@ -117,6 +120,10 @@ class AnnotationSerializer(serializers.Serializer):
     change_note = serializers.CharField(source="version.change_note")
     author = serializers.CharField(source="version.author.username")
     created_at = serializers.DateTimeField(source="version.created_at", help_text="When this version was saved")
+    independent = serializers.BooleanField(
+        source="version.independent",
+        help_text="False when this version was written after its author could see other reviewers' verdicts",
+    )
     updated_at = serializers.DateTimeField(source="annotation.updated_at")
     is_published = serializers.BooleanField(help_text="The claim's published verdict is a version of this annotation")
     published_version = serializers.IntegerField(allow_null=True)
@@ -190,6 +197,7 @@ _optional_etag = OpenApiParameter(
 # A change of an annotation: the new state with its ETag, or 412 with the current one.
 _change_responses = {200: AnnotationSerializer, 412: _stale, **error_responses(428)}
 _review_responses = {200: AnnotationSerializer, 412: _stale, **error_responses(409)}
+_frozen = "409 with `code: frozen`: its reviewer submitted it, so they may not change it until an editor re-opens it."
 
 
 # ---------------------------------------------------------------- annotations
@@ -295,7 +303,10 @@ class AnnotationViewSet(AnnotationResponses, mixins.ListModelMixin, mixins.Retri
         return Response(AnnotationSerializer(state).data)
 
     @extend_schema(
-        request=AnnotationWriteSerializer, parameters=[_required_if_match, _etag], responses=_change_responses
+        request=AnnotationWriteSerializer,
+        parameters=[_required_if_match, _etag],
+        responses={**_change_responses, **error_responses(409)},
+        description=_frozen,
     )
     def partial_update(self, request, *args, **kwargs):
         annotation = self.get_object_for_change()
@@ -375,7 +386,12 @@ class AnnotationViewSet(AnnotationResponses, mixins.ListModelMixin, mixins.Retri
             raise exceptions.ValidationError({name: ["Expected a version number."]})
         return int(value)
 
-    @extend_schema(request=RevertSerializer, parameters=[_required_if_match, _etag], responses=_change_responses)
+    @extend_schema(
+        request=RevertSerializer,
+        parameters=[_required_if_match, _etag],
+        responses={**_change_responses, **error_responses(409)},
+        description=_frozen,
+    )
     @action(detail=True, methods=["post"])
     def revert(self, request, pk=None):
         """Append a new version equal in content to an older one."""
@@ -411,7 +427,8 @@ class AnnotationViewSet(AnnotationResponses, mixins.ListModelMixin, mixins.Retri
     @extend_schema(request=CommentSerializer, parameters=[_if_match, _etag], responses=_review_responses)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        """An editor makes the current version the claim's published verdict."""
+        """An editor makes the current version the claim's published verdict. With four eyes on
+        (FACTCHECK_FOUR_EYES), an editor who wrote any of its versions gets 403 naming the rule."""
         return self._review(request, review.approve)
 
     @extend_schema(request=CommentSerializer, parameters=[_if_match, _etag], responses=_review_responses)
@@ -419,6 +436,19 @@ class AnnotationViewSet(AnnotationResponses, mixins.ListModelMixin, mixins.Retri
     def reject(self, request, pk=None):
         """An editor rejects the annotation (withdrawing the claim's verdict if it was the published one)."""
         return self._review(request, review.reject)
+
+    @extend_schema(
+        request=CommentSerializer,
+        parameters=[_if_match, _etag],
+        responses=_review_responses,
+        description="Editors: a submitted or approved annotation goes back to draft, editable by its "
+        "reviewer again (`comment`: why). A published verdict stays published until approved again. "
+        "Versions written after this are marked `independent: false`.",
+    )
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        """An editor re-opens an annotation (the "reopened" transition: to draft, with a note)."""
+        return self._review(request, review.reopen)
 
     @extend_schema(responses=TransitionSerializer(many=True))
     @action(detail=True, methods=["get"], filter_backends=[])
@@ -486,6 +516,9 @@ class AgreementView(APIView):
             200: inline_serializer(
                 "Agreement",
                 {
+                    "basis": serializers.CharField(
+                        help_text="first_submissions: each reviewer's first submitted verdict counts"
+                    ),
                     "alpha": serializers.FloatField(allow_null=True),
                     "claims": serializers.IntegerField(),
                     "annotations": serializers.IntegerField(),

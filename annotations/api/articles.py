@@ -498,7 +498,7 @@ class ClaimViewSet(
     )
     @action(detail=True, methods=["delete"], url_path=r"matches/(?P<other>\d+)", url_name="match-detail")
     def unlink(self, request, pk=None, other=None):
-        same_claims.unlink_claims(self._claim(pk), self._claim(other))
+        same_claims.unlink_claims(self._claim(pk), self._claim(other), actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

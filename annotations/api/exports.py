@@ -24,6 +24,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from .. import audit
 from ..exports import jobs, slots
 from ..exports.csv import stream_csv
 from ..exports.query import FILTER_NAMES, parse_filters, restrict_for
@@ -141,6 +142,7 @@ class VerdictsCsvView(APIView):
         slot = slots.acquire_slot(connection)
         if slot is None:
             return exports_busy_response(request)
+        audit.record("export_run", actor=request.user, data={"format": self.export_format, "filters": filters.params})
         statement = self.statement(filters, options)
         blocks = stream_csv(filters, connection=connection, bom=bom or excel, statement=statement)
         response = StreamingHttpResponse(

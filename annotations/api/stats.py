@@ -40,10 +40,12 @@ class DayThroughputSerializer(serializers.Serializer):
 
 
 class AgreementSummarySerializer(serializers.Serializer):
+    basis = serializers.CharField(
+        help_text="What agreement is computed on: first_submissions, each reviewer's first submitted verdict"
+    )
     alpha = serializers.FloatField(allow_null=True, help_text="Krippendorff's alpha, nominal; null when undefined")
     claims = serializers.IntegerField(help_text="Claims with two or more submitted annotations compared")
     annotations = serializers.IntegerField()
-    limited = serializers.BooleanField(help_text=f"More than {stats.AGREEMENT_MAX_CLAIMS} claims: the most recent")
 
 
 class BacklogSerializer(serializers.Serializer):

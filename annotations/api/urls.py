@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from . import annotations, articles, auth, exports, people, stats, webannotation
+from . import annotations, articles, auth, events, exports, people, stats, webannotation
 
 # Namespaced: the browser pages use the plain names (article-list, export-list, ...).
 app_name = "api"
@@ -22,6 +22,9 @@ urlpatterns = [
     path("agreement/", annotations.AgreementView.as_view(), name="agreement-detail"),
     path("stats/", stats.StatsView.as_view(), name="stats-detail"),
     path("me/", people.MeView.as_view(), name="me-detail"),
+    path("events/", events.EventListView.as_view(), name="event-list"),
+    path("events/export.csv", events.EventCsvView.as_view(), name="event-export-csv"),
+    path("events/export.jsonl", events.EventJsonLinesView.as_view(), name="event-export-jsonl"),
     # Before the router: its exports/{id} must not see "verdicts.csv".
     path("exports/verdicts.csv", exports.VerdictsCsvView.as_view(), name="export-verdicts-csv"),
     path("exports/evidence.csv", exports.EvidenceCsvView.as_view(), name="export-evidence-csv"),

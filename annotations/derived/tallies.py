@@ -195,7 +195,8 @@ def record_review(
         daily.append((day, language, SUBMITTED, annotation.reviewer_id, 0, 1))
         waiting += 1
     else:
-        daily.append((day, language, to_status, annotation.reviewer_id, 0, 1))
+        if to_status != Status.DRAFT:  # an editor's re-open is not one of the daily metrics
+            daily.append((day, language, to_status, annotation.reviewer_id, 0, 1))
         waiting -= from_status == Status.SUBMITTED
     if from_status == Status.SUBMITTED:
         WaitingAnnotation.objects.filter(annotation_id=annotation.pk).delete()

@@ -19,9 +19,9 @@ Definitions, for a day d:
   The daily series' `published` is approvals made on d (throughput).
 - backlog (now, whatever the range): claims with no annotation, annotations
   submitted and waiting for an editor, the oldest waiting one's age.
-- agreement: Krippendorff's alpha (nominal) over the claims whose set of two or
-  more submitted annotations last changed in the range, the AGREEMENT_MAX_CLAIMS
-  most recent of them (`limited` says when there were more).
+- agreement: Krippendorff's alpha (nominal) on first submissions (the independent
+  verdicts, annotations.agreement.counted_version) over the claims whose counted
+  verdicts last changed in the range, from the same maintained sums as the agreement API.
 """
 
 import datetime
@@ -30,14 +30,15 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, Min, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Min, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Lower
 from django.utils import timezone
 
 from factcheck.lib.instants import is_bare_date, parse_instant
 
-from ..agreement import SUBMITTED_STATUSES, nominal_alpha
-from ..models import Annotation, Article, BacklogTally, Claim, DailyTally, PairedClaim, Verdict, WaitingAnnotation
+from .. import agreement
+from ..agreement import BASIS
+from ..models import Article, BacklogTally, Claim, DailyTally, Verdict, WaitingAnnotation
 from .definitions import (
     ANNOTATED,
     APPROVED,
@@ -55,7 +56,6 @@ from .definitions import (
 
 MAX_DAYS = 366
 DEFAULT_DAYS = 30
-AGREEMENT_MAX_CLAIMS = 2000
 
 
 @dataclass(frozen=True)
@@ -267,29 +267,9 @@ def _backlog(unannotated: int, waiting: int, oldest: datetime.datetime | None) -
 
 
 def _agreement(filters: StatsFilters) -> dict:
-    paired = PairedClaim.objects.filter(updated_at__gte=filters.start, updated_at__lt=filters.end)
-    if filters.language:
-        paired = paired.filter(language=filters.language)
-    if filters.article is not None:
-        paired = paired.filter(claim__article_id=filters.article)
-    recent = paired.order_by("-updated_at", "-claim_id").values("claim_id")
-    found = recent[: AGREEMENT_MAX_CLAIMS + 1].count()
-    rows = (
-        Annotation.objects.filter(
-            claim_id__in=Subquery(recent[:AGREEMENT_MAX_CLAIMS]),
-            status__in=SUBMITTED_STATUSES,
-            versions__number=F("version"),
-        )
-        .order_by("claim_id")
-        .values_list("claim_id", "versions__verdict__key")
+    """Agreement over the claims whose counted verdicts changed in the range: the agreement API's
+    figures, from the same maintained sums (annotations.agreement)."""
+    figures = agreement.agreement(
+        filters.article, date_from=filters.start, date_to=filters.end, language=filters.language
     )
-    units: dict[int, list[str]] = defaultdict(list)
-    for claim_id, key in rows:
-        units[claim_id].append(key)
-    rated = [values for values in units.values() if len(values) >= 2]
-    return {
-        "alpha": nominal_alpha(rated),
-        "claims": len(rated),
-        "annotations": sum(len(values) for values in rated),
-        "limited": found > AGREEMENT_MAX_CLAIMS,
-    }
+    return {"basis": BASIS, "alpha": figures.alpha, "claims": figures.claims, "annotations": figures.annotations}

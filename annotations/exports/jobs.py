@@ -27,6 +27,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
 
+from .. import audit
 from ..exceptions import TaskQueueUnavailable
 from ..models import ExportJob
 from ..tasks import run_export_job
@@ -113,6 +114,7 @@ def start_export(
     stored = {**filters.params, **({"bom": "1"} if bom else {}), **(sheet or {})}
     with transaction.atomic():
         job = ExportJob.objects.create(format=export_format, filters=stored, as_of=filters.as_of, created_by=user)
+        audit.record("export_run", actor=user, data={"job": str(job.pk), "format": export_format, "filters": stored})
         transaction.on_commit(lambda: _enqueue(run_export_job, job))
     return job
 

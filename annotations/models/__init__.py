@@ -10,6 +10,7 @@ TRUNCATE on them.
 
 from .agreement import AgreementTally
 from .articles import Article, ArticleRevision
+from .audit import AuditChainHead, AuditEvent
 from .claims import AnchorStatus, Claim, ClaimAnchor, ClaimGroup, ClaimGroupMember
 from .derived import BacklogTally, DailyTally, PairedClaim, PublishedExportRow, WaitingAnnotation
 from .jobs import ExportJob, FetchJob
@@ -25,6 +26,8 @@ __all__ = [
     "AnnotationVersion",
     "Article",
     "ArticleRevision",
+    "AuditChainHead",
+    "AuditEvent",
     "BacklogTally",
     "Claim",
     "ClaimAnchor",

@@ -24,6 +24,9 @@ class Annotation(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
     # Number of the newest version; the compare-and-swap target of every save.
     version = models.PositiveIntegerField(default=0)
+    # The version its reviewer first submitted: the independent judgement agreement counts
+    # (annotations.agreement.counted_version). Null until the first submission.
+    first_submitted_version = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -65,6 +68,10 @@ class AnnotationVersion(models.Model):
     change_note = models.TextField(blank=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField()
+    # False when written after its author could see other reviewers' verdicts on the claim (their
+    # reviewer had submitted, or the author is someone else): not an independent judgement.
+    # db_default: rows written around the services (bulk COPY of benchmark data) count as independent.
+    independent = models.BooleanField(default=True, db_default=True)
     # The CSV cells derived from this version alone, written once with it (exports/cells.py):
     # neutralised, NULL for an empty cell. The export reads them instead of parsing evidence per row.
     rationale_cell = models.TextField(null=True, blank=True, editable=False)

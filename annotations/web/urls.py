@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import audit, views
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
@@ -15,5 +15,6 @@ urlpatterns = [
     path("review/", views.review_queue, name="review-queue"),
     path("exports/", views.exports, name="export-list"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("audit/", audit.audit_events, name="audit-events"),
     path("verdicts.css", views.verdict_styles, name="verdict-styles"),
 ]

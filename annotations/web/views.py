@@ -184,10 +184,15 @@ def article_detail(request, pk: int):
         if page is not None:
             return page
     # Orphaned claims point into an older text: they are listed for re-attaching, not highlighted.
-    to_check = list(
-        Claim.objects.filter(article=article)
-        .filter(Q(anchor_status=AnchorStatus.ORPHANED) | Q(needs_review=True))
-        .values("id", "exact", "claimant", "anchor_status", "anchor_score", "start", "end")
+    # Re-attaching is reviewers' work: viewers get no "Claims to check" box, scores or orphan labels.
+    to_check = (
+        list(
+            Claim.objects.filter(article=article)
+            .filter(Q(anchor_status=AnchorStatus.ORPHANED) | Q(needs_review=True))
+            .values("id", "exact", "claimant", "anchor_status", "anchor_score", "start", "end")
+        )
+        if roles.is_reviewer(request.user)
+        else []
     )
     # Plain rows, not model instances: building 3,000 instances would cost more than the rest of the page.
     rows = (
@@ -219,6 +224,9 @@ def article_detail(request, pk: int):
         "verdicts": verdicts,
         "user": _user_context(request.user),
         "blind_review": settings.FACTCHECK["BLIND_REVIEW"],
+        "four_eyes": settings.FACTCHECK["FOUR_EYES"],
+        # For "who may approve" under four eyes (editors only: the names are not a reviewer's business).
+        "editors": selectors.editor_names() if roles.is_editor(request.user) else [],
         "focus": {
             "claim": _int_or_none(request.GET.get("claim")),
             "annotation": _int_or_none(request.GET.get("annotation")),
@@ -252,11 +260,13 @@ def review_queue(request):
     if not roles.is_editor(request.user):
         raise PermissionDenied("The review queue is for editors.")
     page = _keyset_page(request, selectors.review_queue_page)
+    selectors.add_approvers(page.rows)
     return render(
         request,
         "annotations/review_queue.html",
         {
             "page": page.rows,
+            "four_eyes": settings.FACTCHECK["FOUR_EYES"],
             "pager": _pager({}, page, newer="Earlier", older="Later"),
             "total": selectors.capped_total(selectors.review_queue()),
         },
@@ -311,6 +321,7 @@ def dashboard(request):
         "errors": errors,
         "form": {name: request.GET.get(name, "") for name in ("date_from", "date_to", "language", "article")},
         "languages": desk.languages(),
+        "review_rules": {name: settings.FACTCHECK[name] for name in ("BLIND_REVIEW", "FOUR_EYES")},
     }
     return render(request, "annotations/dashboard.html", context, status=400 if errors else 200)
 

@@ -3,6 +3,7 @@
 
 import { errorLines, get, getAll, patch, post, request } from "./api.js";
 import { $, formatTime, h, linkOrText, safeHref } from "./dom.js";
+import { renderApprovers, renderNotes } from "./review_rules.js";
 
 const STANCES = ["supports", "refutes", "context"];
 const FIELD_LABELS = { verdict: "Verdict", confidence: "Confidence", rationale: "Rationale", evidence: "Evidence", change_note: "Change note" };
@@ -48,6 +49,7 @@ export class ClaimPanel {
     $("#submit-review").addEventListener("click", () => this.transition("submit"));
     $("#approve").addEventListener("click", () => this.transition("approve"));
     $("#reject").addEventListener("click", () => this.transition("reject"));
+    $("#reopen").addEventListener("click", () => this.transition("reopen"));
     $("#history-button").addEventListener("click", () => this.toggleHistory());
     $("#show-diff").addEventListener("click", () => this.showDiff());
     $("#close-claim").addEventListener("click", () => this.onClose());
@@ -112,7 +114,8 @@ export class ClaimPanel {
     list.replaceChildren(...suggestions.map(({ claim, score }) =>
       h("li", { class: "similar-item" },
         ...this.claimLine(claim),
-        h("span", { class: "score", text: `${Math.round(score * 100)}% alike` }),
+        // Scores are for the people who decide on links; a viewer reads the verdicts.
+        this.user.is_reviewer ? h("span", { class: "score", text: `${Math.round(score * 100)}% alike` }) : null,
         this.user.is_reviewer
           ? h("button", { type: "button", class: "small", text: "Same claim", "aria-label": `Same claim: ${claim.exact}`, onclick: () => this.link(claim.id) })
           : null)));
@@ -170,7 +173,7 @@ export class ClaimPanel {
     const mine = this.annotations.find((a) => a.reviewer === this.user.username) || null;
     const focused = focusAnnotation ? this.annotations.find((a) => a.id === focusAnnotation) : null;
     const target = focused || (this.editing && this.editing.claim === claimId ? this.annotations.find((a) => a.id === this.editing.id) : null) || mine;
-    $("#blind-note").hidden = !(this.data.blind_review && !this.user.is_editor && (!mine || mine.status === "draft"));
+    $("#blind-note").hidden = !(this.data.blind_review && this.user.is_reviewer && !this.user.is_editor && (!mine || mine.status === "draft"));
     if (response.ok) this.renderCards();
     if (this.user.is_reviewer) this.edit(target || null);
     else this.form.hidden = true;
@@ -256,7 +259,11 @@ export class ClaimPanel {
     if (!review.hidden) {
       $("#approve").disabled = annotation.status !== "submitted";
       $("#reject").disabled = !(annotation.status === "submitted" || annotation.status === "approved");
+      $("#reopen").disabled = !(annotation.status === "submitted" || annotation.status === "approved");
     }
+    renderNotes(annotation, this.user);
+    if (!review.hidden && annotation.status === "submitted") renderApprovers(annotation, this.data);
+    else $("#four-eyes-note").hidden = true;
   }
 
   addEvidence(item, focus) {
@@ -444,7 +451,7 @@ export class ClaimPanel {
       fail(errorLines(response.data).join(" "));
       return;
     }
-    const verb = { submit: "Submitted for review", approve: "Approved", reject: "Rejected" }[action];
+    const verb = { submit: "Submitted for review", approve: "Approved", reject: "Rejected", reopen: "Re-opened" }[action];
     this.editing = { ...this.editing, ...response.data };
     if (response.etag) this.etag = response.etag;
     if (action !== "submit") $("#review-comment").value = "";

@@ -9,10 +9,10 @@ COUNT_EXISTING_AGREEMENT = """
 DELETE FROM annotations_pairedclaim;
 INSERT INTO annotations_pairedclaim (claim_id, language, updated_at, size, spread, disagreeing, votes)
 WITH votes AS (
-    SELECT a.claim_id, v.verdict_id, a.updated_at
+    SELECT a.claim_id, v.verdict_id, v.created_at AS updated_at
       FROM annotations_annotation a
-      JOIN annotations_annotationversion v ON v.annotation_id = a.id AND v.number = a.version
-     WHERE a.status IN ('submitted', 'approved', 'rejected')
+      JOIN annotations_annotationversion v ON v.annotation_id = a.id AND v.number = a.first_submitted_version
+     WHERE a.first_submitted_version IS NOT NULL
 ),
 cells AS (SELECT claim_id, verdict_id, COUNT(*) AS n, MAX(updated_at) AS last FROM votes GROUP BY 1, 2),
 units AS (
@@ -37,7 +37,7 @@ SELECT (p.updated_at AT TIME ZONE 'UTC')::date, p.language, 0, v.key::int, 0, 0,
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('annotations', '0010_export_formats'),
+        ('annotations', '0011_independent_review_and_audit'),
     ]
 
     operations = [
