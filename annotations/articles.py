@@ -27,7 +27,7 @@ from factcheck.lib.instants import parse_instant
 
 from . import derived
 from .anchoring import Anchor, normalise, reanchor
-from .models import AnchorStatus, Article, ArticleRevision, Claim, ClaimAnchor
+from .models import AnchorStatus, Annotation, Article, ArticleRevision, Claim, ClaimAnchor
 
 # Orphaned claims keep their old offsets; shifting the claims that move out of the way first lets
 # the unique-span index accept a set of new offsets that overlaps the old ones (a row-by-row check).
@@ -209,12 +209,16 @@ def _reanchor_claims(article: Article, old_body: str, revision: ArticleRevision,
     counts = Counter({status: 0 for status in AnchorStatus.values if status != AnchorStatus.MANUAL})
     if not claims:
         return dict(counts)
+    from . import words  # words -> claims -> articles: imported late
+
     anchors = [Anchor(c.start, c.end, c.exact, c.prefix, c.suffix) for c in claims]
     lost = [c.anchor_status == AnchorStatus.ORPHANED for c in claims]
     results = reanchor(old_body, revision.body, anchors, lost=lost)
+    annotated = set(Annotation.objects.filter(claim__article=article).values_list("claim_id", flat=True))
     history = []
     for claim, result in zip(claims, results, strict=True):
         counts[result.status] += 1
+        old = (claim.start, claim.end, claim.exact, claim.prefix, claim.suffix, claim.anchor_revision)
         claim.anchor_status, claim.anchor_revision = result.status, revision.number
         claim.anchor_score = result.score if result.status == AnchorStatus.FUZZY else None
         claim.needs_review = result.needs_review
@@ -222,6 +226,8 @@ def _reanchor_claims(article: Article, old_body: str, revision: ArticleRevision,
             anchor = result.anchor
             claim.start, claim.end, claim.exact = anchor.start, anchor.end, anchor.exact
             claim.prefix, claim.suffix = anchor.prefix, anchor.suffix
+        # A verdict is about the words it judged: changed words under one wait for an editor.
+        words.note_reanchored(claim, old=old, annotated=claim.pk in annotated)
         history.append(ClaimAnchor.of(claim, revision, at=now))
     # See _SHIFT: clear every old span (a claim orphaned now still counts in the index until it is
     # written) before the new ones are written, in whatever order the rows are updated.
@@ -232,7 +238,8 @@ def _reanchor_claims(article: Article, old_body: str, revision: ArticleRevision,
 
 
 _ANCHOR_FIELDS = ["start", "end", "exact", "prefix", "suffix", "anchor_status", "anchor_revision", "anchor_score",
-                  "needs_review"]  # fmt: skip
+                  "needs_review", "judged_exact", "judged_prefix", "judged_suffix", "judged_start", "judged_end",
+                  "judged_revision"]  # fmt: skip
 
 
 def _write_anchors(claims: list[Claim]) -> None:
@@ -248,7 +255,8 @@ def _write_anchors(claims: list[Claim]) -> None:
     names = ", ".join(f'"{name}"' for name in ["id", *_ANCHOR_FIELDS])
     rows = [(c.pk, *(getattr(c, name) for name in _ANCHOR_FIELDS)) for c in claims]
     template = "(%s::bigint, %s::integer, %s::integer, %s::text, %s::text, %s::text, %s::varchar, %s::integer, "
-    template += "%s::double precision, %s::boolean)"
+    template += "%s::double precision, %s::boolean, %s::text, %s::text, %s::text, %s::integer, %s::integer, "
+    template += "%s::integer)"
     with connection.cursor() as cursor:
         execute_values(
             cursor.cursor if hasattr(cursor, "cursor") else cursor,

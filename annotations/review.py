@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
-from . import derived, roles
+from . import derived, roles, words
 from .claims import lock_article_of_claim
 from .exceptions import DomainConflict, NotAllowed, StaleVersion
 from .models import Annotation, AnnotationVersion, Claim, Publication, ReviewTransition
@@ -71,6 +71,8 @@ def _transition(annotation, to_status, *, actor, comment, expected_version=None)
     from_status, published_before, replaced = annotation.status, claim.published_version_id, []
     if to_status == Status.APPROVED:
         replaced = _publish(claim, annotation, actor=actor, now=now)
+        # A verdict approved on the claim's current words settles a change of them (annotations.words).
+        words.settle_if_judged_now(claim, claim.published_version)
     elif annotation.status == Status.APPROVED:
         _withdraw(claim, annotation, actor=actor, now=now)
     transition = _record(annotation, annotation.status, to_status, actor=actor, comment=comment, now=now)

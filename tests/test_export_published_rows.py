@@ -12,7 +12,7 @@ from django.db import close_old_connections, connection, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from annotations import articles, review, versioning
+from annotations import articles, review, versioning, words
 from annotations import claims as claims_service
 from annotations.exceptions import DomainConflict, NotAllowed
 from annotations.exports.csv import stream_csv
@@ -70,7 +70,9 @@ def test_article_and_user_renamed_after_approval_show_their_new_names(api, edito
 
 
 @pytest.mark.django_db
-def test_claim_edited_and_reanchored_after_approval_shows_its_new_text(api, editor, reviewer):
+def test_claim_edited_and_reanchored_after_approval_keeps_its_judged_words_until_the_editor_decides(
+    api, editor, reviewer
+):
     article = ArticleFactory(body="The council voted 31 to 12 on Tuesday. The mayor said the project is funded.")
     claim = ClaimFactory(article=article, exact="voted 31 to 12")
     publish(make_annotation(claim, reviewer), editor)
@@ -78,10 +80,21 @@ def test_claim_edited_and_reanchored_after_approval_shows_its_new_text(api, edit
     articles.add_revision(article, article.body.replace("31", "32"), source="typed")  # a fuzzy re-anchoring
     (row,) = rows(fetch(api(editor)))
     assert (row["claim_text"], row["claimant"], row["claim_date"]) == (
-        "voted 32 to 12",
+        "voted 31 to 12",
         "'=Council clerk",
         "2024-05-02",
     )
+
+
+@pytest.mark.django_db
+def test_claim_reanchored_after_approval_shows_its_new_text_once_the_verdict_holds(api, editor, reviewer):
+    article = ArticleFactory(body="The council voted 31 to 12 on Tuesday. The mayor said the project is funded.")
+    claim = ClaimFactory(article=article, exact="voted 31 to 12")
+    publish(make_annotation(claim, reviewer), editor)
+    articles.add_revision(article, article.body.replace("31", "32"), source="typed")
+    words.decide(claim, decision="holds", actor=editor)
+    (row,) = rows(fetch(api(editor)))
+    assert row["claim_text"] == "voted 32 to 12"
 
 
 def _expected_rows() -> dict[int, dict]:
@@ -116,7 +129,8 @@ def _expected_rows() -> dict[int, dict]:
             "evidence_urls_cell": cell(" ".join(item["url"] for item in version.evidence)),
             "annotated_at_cell": instant(version.created_at),
             "approved_at_cell": instant(newest.created_at),
-            "claim_text_cell": cell(claim.exact),
+            # The words the verdict judged while an editor has not decided on changed ones.
+            "claim_text_cell": cell(claim.judged_exact if claim.judged_exact is not None else claim.exact),
             "claimant_cell": cell(claim.claimant),
             "claim_date_cell": claim.claim_date.isoformat() if claim.claim_date else None,
             "article_title_cell": cell(claim.article.title),
@@ -167,6 +181,8 @@ step = st.one_of(
     st.tuples(st.just("claim"), *ANNOTATION, st.sampled_from(["", "=Mayor", "Council"]), st.integers(0, 2)),
     st.tuples(st.just("article"), *ANNOTATION, st.sampled_from(["+Renamed", "Plain"]), st.sampled_from(["en", "it"])),
     st.tuples(st.just("body"), *ANNOTATION, st.integers(0, len(BODIES) - 1)),
+    # An editor's decision on changed words: the verdict still holds, or re-open (withdrawn or not).
+    st.tuples(st.sampled_from(["holds", "reopen", "reopen and withdraw"]), *ANNOTATION),
 )
 
 
@@ -204,6 +220,8 @@ def test_maintained_rows_equal_a_recomputation_from_the_history(editor, steps):
                     articles.update_article(article, title=title, language=language, publisher=title[1:])
                 elif kind == "body":
                     articles.add_revision(article, BODIES[more[0]], source="typed")
+                elif kind in ("holds", "reopen", "reopen and withdraw"):
+                    words.decide(claims[c], decision=kind.split()[0], actor=editor, withdraw=kind.endswith("withdraw"))
                 elif more[0] <= annotation.version:
                     versioning.revert(annotation, to=more[0], based_on=annotation.version, author=reviewers[r])
             except (DomainConflict, NotAllowed):

@@ -178,6 +178,14 @@ class AnchorSerializer(serializers.Serializer):
     needs_review = serializers.BooleanField()
 
 
+class WordsChangedSerializer(serializers.Serializer):
+    """The claim's words changed under its verdict, and no editor has decided yet: exports publish `judged`."""
+
+    judged = serializers.CharField(help_text="The words the verdict was written on (what exports publish)")
+    current = serializers.CharField(help_text="The claim's words in the article's newest revision")
+    revision = serializers.IntegerField(help_text="The revision the current words are in")
+
+
 class ClaimSerializer(serializers.ModelSerializer):
     """A claim. `matches`: the ids of the claims linked to it as the same claim (both ways)."""
 
@@ -189,6 +197,12 @@ class ClaimSerializer(serializers.ModelSerializer):
         source="published_version", read_only=True, allow_null=True, help_text="null until an editor approves one"
     )
     anchor = AnchorSerializer(source="*", read_only=True)
+    words_changed = WordsChangedSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="null, or the judged and current words awaiting an editor's "
+        "decision (POST /claims/{id}/words-decision/)",
+    )
     matches = serializers.ListField(
         child=serializers.IntegerField(), source="match_ids", read_only=True, help_text="Ids of the same claims"
     )
@@ -197,7 +211,7 @@ class ClaimSerializer(serializers.ModelSerializer):
         model = Claim
         fields = [
             "id", "article", "selector", "start", "end", "exact", "claimant", "claim_date", "statement",
-            "published_verdict", "anchor", "matches", "created_at", "updated_at",
+            "published_verdict", "anchor", "words_changed", "matches", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = ["id", "article", "start", "end", "exact", "created_at", "updated_at"]
 

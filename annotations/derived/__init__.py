@@ -74,6 +74,12 @@ def review_transition(
     )  # fmt: skip
 
 
+def claim_words_decided(claim: Claim) -> None:
+    """An editor decided on a claim whose words changed under its verdict (annotations.words): its
+    published row carries the words that are published now (the judged ones, or the current ones)."""
+    export_rows.refresh_claim(claim.pk)
+
+
 def rebuild(article_ids: range | None = None) -> dict[str, int]:
     """Recompute every derived table from the history; returns rows written per table.
 

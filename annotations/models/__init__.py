@@ -16,6 +16,7 @@ from .people import Profile
 from .postgres import RegConfigField
 from .reviews import Annotation, AnnotationVersion, Publication, ReviewTransition
 from .scale import Verdict
+from .words import WordsDecision
 
 __all__ = [
     "AnchorStatus",
@@ -39,4 +40,5 @@ __all__ = [
     "ReviewTransition",
     "Verdict",
     "WaitingAnnotation",
+    "WordsDecision",
 ]
