@@ -133,8 +133,8 @@ def create_article(*, created_by=None, source: str = ArticleRevision.Source.TYPE
 
 
 @transaction.atomic
-def update_article(article: Article, *, edited_by=None, **fields) -> Article:
-    """Update an article's fields; a new body becomes a new revision (see add_revision)."""
+def update_article(article: Article, *, edited_by=None, change_note: str = "", **fields) -> Article:
+    """Update an article's fields; a new body becomes a new revision (see add_revision), with `change_note`."""
     fields = clean_article_fields(fields, partial=True)
     article = Article.objects.select_for_update().get(pk=article.pk)
     body = fields.pop("body", None)
@@ -150,7 +150,9 @@ def update_article(article: Article, *, edited_by=None, **fields) -> Article:
     if language_changed:
         derived.article_language_changed(article, old_language=old_language)
     if body is not None:
-        result = add_revision(article, body, source=ArticleRevision.Source.TYPED, created_by=edited_by)
+        result = add_revision(
+            article, body, source=ArticleRevision.Source.TYPED, created_by=edited_by, note=change_note
+        )
         article = result.article
         # For the answer to the request (the API reports the revision and the re-anchoring counts).
         article._revision_result = result
@@ -175,7 +177,9 @@ def current_revision(article: Article) -> ArticleRevision:
 
 
 @transaction.atomic
-def add_revision(article: Article, body: str, *, source: str, created_by=None, html_sha256: str = "") -> RevisionResult:
+def add_revision(
+    article: Article, body: str, *, source: str, created_by=None, html_sha256: str = "", note: str = ""
+) -> RevisionResult:
     """Make `body` the article's text: a new revision, every claim re-anchored in the same transaction.
 
     The same text as the newest revision adds none (and re-anchors nothing).
@@ -193,6 +197,7 @@ def add_revision(article: Article, body: str, *, source: str, created_by=None, h
         body=body,
         sha256=body_sha256(body),
         html_sha256=html_sha256,
+        note=normalise(note or "").strip(),
         created_by=created_by,
         created_at=now,
     )
@@ -208,7 +213,7 @@ def _reanchor_claims(article: Article, old_body: str, revision: ArticleRevision,
     claims = list(article.claims.order_by("start", "id"))
     counts = Counter({status: 0 for status in AnchorStatus.values if status != AnchorStatus.MANUAL})
     if not claims:
-        return dict(counts)
+        return {**counts, "needs_review": 0}
     from . import words  # words -> claims -> articles: imported late
 
     anchors = [Anchor(c.start, c.end, c.exact, c.prefix, c.suffix) for c in claims]
@@ -234,6 +239,7 @@ def _reanchor_claims(article: Article, old_body: str, revision: ArticleRevision,
     Claim.objects.filter(article=article).update(start=F("start") + _SHIFT, end=F("end") + _SHIFT)
     _write_anchors(claims)
     ClaimAnchor.objects.bulk_create(history, batch_size=1000)
+    counts["needs_review"] = sum(1 for claim in claims if claim.needs_review)
     return dict(counts)
 
 

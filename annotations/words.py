@@ -42,6 +42,16 @@ def note_reanchored(claim: Claim, *, old: tuple[int, int, str, str, str, int], a
         claim.judged_prefix, claim.judged_suffix, claim.judged_revision = prefix, suffix, revision
 
 
+def note_reattached(claim: Claim) -> None:
+    """After a person pointed `claim` at other words (not yet saved): settled when they are the judged ones."""
+    if claim.judged_exact is None:
+        return
+    if claim.exact == claim.judged_exact:
+        _clear(claim)
+    else:
+        claim.needs_review = True
+
+
 def _clear(claim: Claim) -> None:
     claim.judged_exact = claim.judged_start = claim.judged_end = claim.judged_revision = None
     claim.judged_prefix = claim.judged_suffix = ""

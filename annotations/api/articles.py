@@ -53,6 +53,18 @@ class ArticleSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "created_at", "updated_at"]
 
 
+class ArticleUpdateSerializer(ArticleSerializer):
+    """A change of an article; with a new `body`, `change_note` says why (kept with the revision)."""
+
+    change_note = serializers.CharField(
+        write_only=True, required=False, allow_blank=True, max_length=2000,
+        help_text="Why the text changed (a correction, an update); kept with the new revision",
+    )  # fmt: skip
+
+    class Meta(ArticleSerializer.Meta):
+        fields = [*ArticleSerializer.Meta.fields, "change_note"]
+
+
 class ReanchoredSerializer(serializers.Serializer):
     """How many claims a new revision left in each anchor status."""
 
@@ -60,6 +72,9 @@ class ReanchoredSerializer(serializers.Serializer):
     moved = serializers.IntegerField()
     fuzzy = serializers.IntegerField()
     orphaned = serializers.IntegerField()
+    needs_review = serializers.IntegerField(
+        help_text="Claims a person must look at now: an ambiguous or low-score match, or changed words under a verdict"
+    )
 
 
 class ArticleUpdateResultSerializer(ArticleSerializer):
@@ -84,7 +99,7 @@ class RevisionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ArticleRevision
-        fields = ["number", "source", "created_at", "created_by", "sha256", "html_sha256", "length"]
+        fields = ["number", "source", "created_at", "created_by", "sha256", "html_sha256", "length", "note"]
 
 
 class RevisionDetailSerializer(RevisionSerializer):
@@ -287,14 +302,14 @@ class ArticleViewSet(viewsets.ModelViewSet):
         )
 
     @extend_schema(
-        request=ArticleSerializer,
+        request=ArticleUpdateSerializer,
         responses={200: ArticleUpdateResultSerializer},
         description="Change an article. A new `body` becomes a new revision (the same text adds none) and "
         "every claim is re-anchored in the same transaction; `reanchored` counts the claims by anchor status.",
     )
     def partial_update(self, request, *args, **kwargs):
         article = self.get_object()
-        serializer = ArticleSerializer(article, data=request.data, partial=True)
+        serializer = ArticleUpdateSerializer(article, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         self.perform_update(serializer)
         return Response(ArticleUpdateResultSerializer(serializer.instance).data)
