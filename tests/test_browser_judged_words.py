@@ -189,7 +189,7 @@ def test_a_claim_marked_with_the_keyboard_alone_gets_a_verdict(open_page):
     page.keyboard.press("Control+Home")
     for _ in range(4):
         page.keyboard.press("Control+Shift+ArrowRight")  # "The vote was 476"
-    expect(page.locator("#selection-status")).to_contain_text("characters selected: “The vote was 476")
+    expect(page.locator("#selection-announce")).to_contain_text("characters selected: “The vote was 476")
     page.keyboard.press("n")
     page.get_by_label("Claimant").fill("The clerk")
     page.keyboard.press("Enter")

@@ -2,7 +2,7 @@
 
 import { errorLines, get, post } from "./api.js";
 import { $, h, isTyping } from "./dom.js";
-import { interpolate } from "./i18n.js";
+import { interpolate, ngettext } from "./i18n.js";
 import { ClaimPanel } from "./panel.js";
 import { buildIndex, indexHighlights, renderHighlights, selectionInside } from "./text.js";
 
@@ -135,13 +135,16 @@ function onSelectionChange() {
   if (!newClaimButton) return;
   const selection = selectionInside(body, text);
   newClaimButton.disabled = !selection;
+  const announce = $("#selection-announce");
   if (!selection) {
     status.textContent = "Select text to mark a claim.";
+    announce.textContent = "";
     return;
   }
   const length = selection.end - selection.start;
   const shown = selection.exact.length > 160 ? `${selection.exact.slice(0, 80)} … ${selection.exact.slice(-60)}` : selection.exact;
-  status.textContent = interpolate("%(n)s characters selected: “%(text)s”", { n: length, text: shown }, true);
+  status.textContent = interpolate(ngettext("%(n)s character selected", "%(n)s characters selected", length), { n: length }, true);
+  announce.textContent = interpolate(ngettext("%(n)s character selected: “%(text)s”", "%(n)s characters selected: “%(text)s”", length), { n: length, text: shown }, true);
 }
 
 function startClaim() {
@@ -210,8 +213,23 @@ body.addEventListener("click", (event) => {
 
 // ---------- the text read by caret ----------
 
-// The body is contenteditable only for its caret: nothing may change its text.
+// The body is contenteditable only for its caret, and only while it has the keyboard's focus: a mouse
+// selects as on any page (a drag in contenteditable text would start a caret instead). Nothing may
+// change its text.
 for (const type of ["beforeinput", "paste", "drop", "cut"]) body.addEventListener(type, (event) => event.preventDefault());
+let pointerDown = false;
+body.addEventListener("pointerdown", () => {
+  pointerDown = true;
+  body.removeAttribute("contenteditable");
+});
+document.addEventListener("pointerup", () => { pointerDown = false; });
+body.addEventListener("focus", () => {
+  if (pointerDown) return;
+  body.contentEditable = "true";
+  const selection = window.getSelection();
+  if (selection && selection.rangeCount === 0) selection.collapse(body, 0);
+});
+body.addEventListener("blur", () => body.removeAttribute("contenteditable"));
 
 function claimAtCaret() {
   const node = window.getSelection()?.focusNode;
