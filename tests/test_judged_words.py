@@ -284,3 +284,30 @@ def test_the_claim_shows_its_judged_and_current_words(api, reviewer, editor):
     revise(article, "figure changed", editor)
     shown = api(reviewer).get(f"/api/v1/claims/{claim.pk}/").json()["words_changed"]
     assert shown == {"judged": "The vote was 476 to 151", "current": "The vote was 476 to 155", "revision": 2}
+
+
+def test_reattaching_to_the_judged_words_settles_the_change(api, reviewer, editor):
+    article, claim = claim_in_state("figure changed", "published verdict", reviewer, editor)
+    revise(article, "figure changed", editor)
+    article.refresh_from_db()
+    add_revision(article, article.body + " Earlier: The vote was 476 to 151.", source="typed")
+    response = api(editor).patch(
+        f"/api/v1/claims/{claim.pk}/",
+        {"selector": [{"type": "TextQuoteSelector", "exact": "The vote was 476 to 151"}]},
+        format="json",
+    )
+    assert response.status_code == 200
+    assert (response.json()["words_changed"], response.json()["anchor"]["needs_review"]) == (None, False)
+
+
+def test_reattaching_to_other_words_leaves_the_decision_to_an_editor(api, reviewer, editor):
+    article, claim = claim_in_state("figure changed", "published verdict", reviewer, editor)
+    revise(article, "figure changed", editor)
+    response = api(editor).patch(
+        f"/api/v1/claims/{claim.pk}/",
+        {"selector": [{"type": "TextQuoteSelector", "exact": "The vote was 476 to 155 in favour"}]},
+        format="json",
+    )
+    assert response.json()["words_changed"]["judged"] == "The vote was 476 to 151"
+    assert response.json()["anchor"]["needs_review"] is True
+    assert published_words(api, editor) == every_format("The vote was 476 to 151")
