@@ -139,6 +139,8 @@ def test_reader_shows_the_judged_and_the_current_words_side_by_side(open_page):
     expect(item.locator("blockquote.judged")).to_have_text(QUOTE)
     expect(item.locator("blockquote.current")).to_have_text('Kaspersky has "not been confirmed as malicious"')
     expect(item).to_contain_text("Approved as False on these words")
+    listed = page.locator("#claim-list").get_by_role("button", name=re.compile("not been confirmed"))
+    expect(listed).to_contain_text("changed since approval")
     Path(__file__).resolve().parent.parent.joinpath("test-artifacts").mkdir(exist_ok=True)
     page.screenshot(path=str(Path(__file__).resolve().parent.parent / "test-artifacts" / "changed-claim.png"))
 

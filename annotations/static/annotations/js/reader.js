@@ -2,7 +2,7 @@
 
 import { errorLines, get, post } from "./api.js";
 import { $, h, isTyping } from "./dom.js";
-import { interpolate, ngettext } from "./i18n.js";
+import { gettext, interpolate, ngettext } from "./i18n.js";
 import { ClaimPanel } from "./panel.js";
 import { buildIndex, indexHighlights, renderHighlights, selectionInside } from "./text.js";
 
@@ -51,6 +51,8 @@ function renderClaimList() {
         onclick: () => openClaim(claim.id),
       },
       h("span", { class: "verdict-chip", "data-verdict": claim.published?.verdict || "none", text: claim.published?.label || "Unreviewed" }),
+      // A verdict on words that changed since: never shown as if it were about the words now.
+      claim.words_changed ? h("span", { class: "changed-badge", text: claim.published ? gettext("changed since approval") : gettext("words changed") }) : null,
       h("span", { class: "claim-text", text: claim.exact }),
       claim.claimant ? h("span", { class: "claimant", text: claim.claimant }) : null)),
   );
