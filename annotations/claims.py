@@ -92,6 +92,11 @@ def reattach_claim(claim: Claim, selectors: list[dict], *, actor=None) -> Claim:
     claim.prefix, claim.suffix = anchor.prefix, anchor.suffix
     claim.anchor_status, claim.anchor_revision = AnchorStatus.MANUAL, article.revision
     claim.anchor_score, claim.needs_review = None, False
+    # Re-attached to the words the verdict judged settles a change of them; to other words, an editor
+    # still decides whether the verdict holds (annotations.words).
+    from .words import note_reattached
+
+    note_reattached(claim)
     claim.save()
     claim.article = article
     _record(claim, created_by=actor)

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
-from . import audit, derived, roles
+from . import audit, derived, roles, words
 from .claims import lock_article_of_claim
 from .exceptions import DomainConflict, NotAllowed, StaleVersion
 from .models import Annotation, AnnotationVersion, Claim, Publication, ReviewTransition
@@ -119,6 +119,8 @@ def _transition(annotation, to_status, *, actor, comment, expected_version=None)
     from_status, published_before, replaced = annotation.status, claim.published_version_id, []
     if to_status == Status.APPROVED:
         replaced = _publish(claim, annotation, actor=actor, now=now)
+        # A verdict approved on the claim's current words settles a change of them (annotations.words).
+        words.settle_if_judged_now(claim, claim.published_version)
     elif annotation.status == Status.APPROVED and to_status != Status.DRAFT:
         # Rejecting the published verdict withdraws it; re-opening it keeps it published until
         # a version is approved again.

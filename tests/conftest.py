@@ -109,6 +109,7 @@ APPEND_ONLY_TRIGGERS = [
     for model in (
         *("AnnotationVersion", "ReviewTransition", "Publication", "ArticleRevision", "ClaimAnchor"),
         "AuditEvent",
+        "WordsDecision",
     )
     for trigger in ("append_only_rows", "append_only_table")
 ]

@@ -1,7 +1,8 @@
 """Every derived table equals a full rebuild from the history after any sequence of domain operations.
 
 One property test drives random sequences of what the desk does (claims created and deleted,
-annotations started, edited, reverted, submitted, approved, rejected and edited back to draft,
+annotations started, edited, reverted, submitted, approved, rejected, re-opened and edited back to
+draft, editors' decisions on changed words,
 body revisions, article title and language changes, article deletions) through the services, and
 compares every table that annotations.derived keeps with what annotations.derived.rebuild computes.
 """
@@ -16,7 +17,7 @@ from django.db.models import ProtectedError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from annotations import articles, claims, derived, review, versioning
+from annotations import articles, claims, derived, review, versioning, words
 from annotations.anchoring import SelectorError
 from annotations.exceptions import DomainConflict, NotAllowed, StaleVersion
 from annotations.models import (
@@ -47,13 +48,18 @@ LANGUAGES = ["en", "it", "en-GB"]
 
 # article, claim span, reviewer: few of each, so that steps meet on the same claims and annotations
 WHERE = (st.sampled_from([0, 0, 0, 1]), st.sampled_from([0, 0, 1]), st.integers(0, 1))
-review_step = st.tuples(st.sampled_from(["submit", "approve", "reject", "create claim", "delete claim"]), *WHERE)
+review_step = st.tuples(
+    st.sampled_from(["submit", "approve", "reject", "reopen", "create claim", "delete claim"]), *WHERE
+)
+# An editor's decision on a claim whose words changed under its verdict (annotations.words).
+words_step = st.tuples(st.sampled_from(["words hold", "words reopen", "words withdraw"]), *WHERE)
 annotate_step = st.tuples(st.sampled_from(["annotate", "annotate and submit"]), *WHERE, st.integers(0, len(KEYS) - 1))
 # Branches repeated to weigh them: the review workflow most, an article's deletion (which ends most
 # of what can follow) least.
 step = st.one_of(
     review_step,
     review_step,
+    words_step,
     annotate_step,
     annotate_step,
     st.tuples(st.just("edit"), *WHERE, st.integers(0, len(KEYS) - 1), st.integers(0, len(RATIONALES) - 1)),
@@ -141,8 +147,11 @@ class Desk:
             versioning.revert(annotation, to=more[0], based_on=annotation.version, author=reviewer)
         elif kind == "submit" and annotation is not None:
             review.submit(annotation, actor=reviewer)
-        elif kind in ("approve", "reject") and annotation is not None:
+        elif kind in ("approve", "reject", "reopen") and annotation is not None:
             getattr(review, kind)(annotation, actor=self.editor)
+        elif kind.startswith("words") and claim is not None:
+            decision = "holds" if kind == "words hold" else "reopen"
+            words.decide(claim, decision=decision, actor=self.editor, withdraw=kind == "words withdraw")
         elif kind == "body" and article is not None:
             articles.update_article(article, body=BODIES[more[0]])
         elif kind == "article" and article is not None:

@@ -10,7 +10,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import close_old_connections, connection
 
-from annotations import articles, review
+from annotations import articles, review, words
 from annotations import claims as claims_service
 from annotations.exports.csv import stream_csv
 from annotations.exports.query import parse_filters
@@ -67,7 +67,9 @@ def test_article_and_user_renamed_after_approval_show_their_new_names(api, edito
 
 
 @pytest.mark.django_db
-def test_claim_edited_and_reanchored_after_approval_shows_its_new_text(api, editor, reviewer):
+def test_claim_edited_and_reanchored_after_approval_keeps_its_judged_words_until_the_editor_decides(
+    api, editor, reviewer
+):
     article = ArticleFactory(body="The council voted 31 to 12 on Tuesday. The mayor said the project is funded.")
     claim = ClaimFactory(article=article, exact="voted 31 to 12")
     publish(make_annotation(claim, reviewer), editor)
@@ -75,10 +77,21 @@ def test_claim_edited_and_reanchored_after_approval_shows_its_new_text(api, edit
     articles.add_revision(article, article.body.replace("31", "32"), source="typed")  # a fuzzy re-anchoring
     (row,) = rows(fetch(api(editor)))
     assert (row["claim_text"], row["claimant"], row["claim_date"]) == (
-        "voted 32 to 12",
+        "voted 31 to 12",
         "'=Council clerk",
         "2024-05-02",
     )
+
+
+@pytest.mark.django_db
+def test_claim_reanchored_after_approval_shows_its_new_text_once_the_verdict_holds(api, editor, reviewer):
+    article = ArticleFactory(body="The council voted 31 to 12 on Tuesday. The mayor said the project is funded.")
+    claim = ClaimFactory(article=article, exact="voted 31 to 12")
+    publish(make_annotation(claim, reviewer), editor)
+    articles.add_revision(article, article.body.replace("31", "32"), source="typed")
+    words.decide(claim, decision="holds", actor=editor)
+    (row,) = rows(fetch(api(editor)))
+    assert row["claim_text"] == "voted 32 to 12"
 
 
 def _expected_rows() -> dict[int, dict]:
@@ -113,7 +126,8 @@ def _expected_rows() -> dict[int, dict]:
             "evidence_urls_cell": cell(" ".join(item["url"] for item in version.evidence)),
             "annotated_at_cell": instant(version.created_at),
             "approved_at_cell": instant(newest.created_at),
-            "claim_text_cell": cell(claim.exact),
+            # The words the verdict judged while an editor has not decided on changed ones.
+            "claim_text_cell": cell(claim.judged_exact if claim.judged_exact is not None else claim.exact),
             "claimant_cell": cell(claim.claimant),
             "claim_date_cell": claim.claim_date.isoformat() if claim.claim_date else None,
             "article_title_cell": cell(claim.article.title),

@@ -53,6 +53,18 @@ class ArticleSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "created_at", "updated_at"]
 
 
+class ArticleUpdateSerializer(ArticleSerializer):
+    """A change of an article; with a new `body`, `change_note` says why (kept with the revision)."""
+
+    change_note = serializers.CharField(
+        write_only=True, required=False, allow_blank=True, max_length=2000,
+        help_text="Why the text changed (a correction, an update); kept with the new revision",
+    )  # fmt: skip
+
+    class Meta(ArticleSerializer.Meta):
+        fields = [*ArticleSerializer.Meta.fields, "change_note"]
+
+
 class ReanchoredSerializer(serializers.Serializer):
     """How many claims a new revision left in each anchor status."""
 
@@ -60,6 +72,9 @@ class ReanchoredSerializer(serializers.Serializer):
     moved = serializers.IntegerField()
     fuzzy = serializers.IntegerField()
     orphaned = serializers.IntegerField()
+    needs_review = serializers.IntegerField(
+        help_text="Claims a person must look at now: an ambiguous or low-score match, or changed words under a verdict"
+    )
 
 
 class ArticleUpdateResultSerializer(ArticleSerializer):
@@ -85,7 +100,7 @@ class RevisionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ArticleRevision
-        fields = ["number", "source", "created_at", "created_by", "sha256", "html_sha256", "length"]
+        fields = ["number", "source", "created_at", "created_by", "sha256", "html_sha256", "length", "note"]
 
 
 class RevisionDetailSerializer(RevisionSerializer):
@@ -179,6 +194,14 @@ class AnchorSerializer(serializers.Serializer):
     needs_review = serializers.BooleanField()
 
 
+class WordsChangedSerializer(serializers.Serializer):
+    """The claim's words changed under its verdict, and no editor has decided yet: exports publish `judged`."""
+
+    judged = serializers.CharField(help_text="The words the verdict was written on (what exports publish)")
+    current = serializers.CharField(help_text="The claim's words in the article's newest revision")
+    revision = serializers.IntegerField(help_text="The revision the current words are in")
+
+
 class ClaimSerializer(serializers.ModelSerializer):
     """A claim. `matches`: the ids of the claims linked to it as the same claim (both ways)."""
 
@@ -190,6 +213,12 @@ class ClaimSerializer(serializers.ModelSerializer):
         source="published_version", read_only=True, allow_null=True, help_text="null until an editor approves one"
     )
     anchor = AnchorSerializer(source="*", read_only=True)
+    words_changed = WordsChangedSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="null, or the judged and current words awaiting an editor's "
+        "decision (POST /claims/{id}/words-decision/)",
+    )
     matches = serializers.ListField(
         child=serializers.IntegerField(), source="match_ids", read_only=True, help_text="Ids of the same claims"
     )
@@ -198,7 +227,7 @@ class ClaimSerializer(serializers.ModelSerializer):
         model = Claim
         fields = [
             "id", "article", "selector", "start", "end", "exact", "claimant", "claim_date", "statement",
-            "published_verdict", "anchor", "matches", "created_at", "updated_at",
+            "published_verdict", "anchor", "words_changed", "matches", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = ["id", "article", "start", "end", "exact", "created_at", "updated_at"]
 
@@ -274,14 +303,14 @@ class ArticleViewSet(viewsets.ModelViewSet):
         )
 
     @extend_schema(
-        request=ArticleSerializer,
+        request=ArticleUpdateSerializer,
         responses={200: ArticleUpdateResultSerializer},
         description="Change an article. A new `body` becomes a new revision (the same text adds none) and "
         "every claim is re-anchored in the same transaction; `reanchored` counts the claims by anchor status.",
     )
     def partial_update(self, request, *args, **kwargs):
         article = self.get_object()
-        serializer = ArticleSerializer(article, data=request.data, partial=True)
+        serializer = ArticleUpdateSerializer(article, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         return Response(ArticleUpdateResultSerializer(self.perform_update(serializer)).data)
 

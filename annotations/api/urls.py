@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from . import annotations, articles, auth, events, exports, people, stats, webannotation
+from . import annotations, articles, auth, events, exports, people, stats, webannotation, words
 
 # Namespaced: the browser pages use the plain names (article-list, export-list, ...).
 app_name = "api"
@@ -19,6 +19,7 @@ urlpatterns = [
     path("auth/token/", auth.TokenView.as_view(), name="auth-token"),
     path("auth/logout/", auth.LogoutView.as_view(), name="auth-logout"),
     path("claims/<int:claim_pk>/annotations/", annotations.ClaimAnnotationsView.as_view(), name="claim-annotations"),
+    path("claims/<int:pk>/words-decision/", words.WordsDecisionView.as_view(), name="claim-words-decision"),
     path("agreement/", annotations.AgreementView.as_view(), name="agreement-detail"),
     path("stats/", stats.StatsView.as_view(), name="stats-detail"),
     path("me/", people.MeView.as_view(), name="me-detail"),

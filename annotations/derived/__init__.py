@@ -87,6 +87,12 @@ def review_transition(
     agreement.refresh_claims([claim.pk])
 
 
+def claim_words_decided(claim: Claim) -> None:
+    """An editor decided on a claim whose words changed under its verdict (annotations.words): its
+    published row carries the words that are published now (the judged ones, or the current ones)."""
+    export_rows.refresh_claim(claim.pk)
+
+
 # What `rebuild` recomputes, in order: a name, the tables it writes (locked while it runs), and how.
 # Each step is one transaction that first locks its tables in EXCLUSIVE mode: readers go on reading
 # the committed rows (never a half-rebuilt table: the new rows appear at commit), while writers, whose

@@ -30,7 +30,8 @@ being edited again since); with `versions=all` the annotation's status now, or
 at `as_of` from the transition log. The date range applies to the row's
 verdict date: `approved_at` for the published export, `annotated_at` for
 `versions=all`. Article fields are the article as it is now (articles are not
-versioned).
+versioned). The claim's text and selectors are the words its verdict judged while
+a change of them awaits an editor's decision (annotations.words), on every path.
 """
 
 import dataclasses
@@ -350,9 +351,14 @@ def _select(filters: ExportFilters, connection: BaseDatabaseWrapper) -> tuple[st
         f"JOIN {user_table} ru ON ru.id = a.reviewer_id "
         f"LEFT JOIN {user_table} pu ON pu.id = p.actor_id"
     )
+    # While an editor has not decided on changed words, the claim is published with the words its verdict
+    # judged, and their selectors (annotations.words).
     select = (
-        "SELECT c.id AS claim_id, c.exact AS claim_text, c.claimant AS claimant, c.claim_date AS claim_date, "
-        'c.start AS claim_start, c."end" AS claim_end, c.prefix AS claim_prefix, c.suffix AS claim_suffix, '
+        "SELECT c.id AS claim_id, COALESCE(c.judged_exact, c.exact) AS claim_text, c.claimant AS claimant, "
+        "c.claim_date AS claim_date, COALESCE(c.judged_start, c.start) AS claim_start, "
+        'COALESCE(c.judged_end, c."end") AS claim_end, '
+        "CASE WHEN c.judged_exact IS NULL THEN c.prefix ELSE c.judged_prefix END AS claim_prefix, "
+        "CASE WHEN c.judged_exact IS NULL THEN c.suffix ELSE c.judged_suffix END AS claim_suffix, "
         "c.statement AS claim_statement, ar.id AS article_id, ar.title AS article_title, ar.url AS article_url, "
         "ar.publisher AS publisher, ar.language AS language, ar.published_at AS published_at, "
         "vd.key AS verdict, vd.label AS verdict_label, vd.rating_value AS rating_value, "

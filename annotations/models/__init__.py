@@ -18,6 +18,7 @@ from .people import Profile
 from .postgres import RegConfigField
 from .reviews import Annotation, AnnotationVersion, Publication, ReviewTransition
 from .scale import Verdict
+from .words import WordsDecision
 
 __all__ = [
     "AgreementTally",
@@ -44,4 +45,5 @@ __all__ = [
     "ReviewTransition",
     "Verdict",
     "WaitingAnnotation",
+    "WordsDecision",
 ]

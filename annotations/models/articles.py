@@ -83,6 +83,8 @@ class ArticleRevision(models.Model):
     sha256 = models.CharField(max_length=64, help_text="sha256 of the UTF-8 body, hex")
     # sha256 of the fetched HTML bytes, for revisions fetched from the article's URL.
     html_sha256 = models.CharField(max_length=64, blank=True, default="")
+    # Why the text changed, in the editor's words (a correction, an update...); empty for a fetch.
+    note = models.TextField(blank=True, default="", db_default="")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

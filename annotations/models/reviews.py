@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 
 from .claims import Claim
-from .postgres import APPEND_ONLY
+from .postgres import APPEND_ONLY, JUDGED_WORDS
 from .scale import Verdict
 
 
@@ -77,6 +77,12 @@ class AnnotationVersion(models.Model):
     rationale_cell = models.TextField(null=True, blank=True, editable=False)
     evidence_urls_cell = models.TextField(null=True, blank=True, editable=False)
     annotated_at_cell = models.CharField(max_length=32, blank=True, editable=False)
+    # The claim's words when this version was written (its judged words), filled in by the database on
+    # insert from the claim row (models.postgres.JUDGED_WORDS), so no writer can leave them out.
+    judged_exact = models.TextField(blank=True, default="", db_default="", editable=False)
+    judged_start = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    judged_end = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    judged_revision = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["annotation_id", "number"]
@@ -86,7 +92,7 @@ class AnnotationVersion(models.Model):
             models.CheckConstraint(condition=Q(confidence__lte=100), name="version_confidence_0_100"),
         ]
         indexes = [models.Index(fields=["created_at"])]
-        triggers = APPEND_ONLY
+        triggers = [*APPEND_ONLY, JUDGED_WORDS]
 
     def __str__(self) -> str:
         return f"annotation {self.annotation_id} v{self.number}"

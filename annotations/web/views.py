@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import Count, F, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
@@ -40,7 +40,7 @@ _HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _READER_CLAIM_FIELDS = (
     *("id", "start", "end", "exact", "claimant", "claim_date", "statement"),
     *("published_version__annotation_id", "published_version__number"),
-    *("published_version__verdict__key", "published_version__verdict__label"),
+    *("published_version__verdict__key", "published_version__verdict__label", "judged_exact"),
 )
 
 
@@ -167,6 +167,12 @@ def _revision_page(request, article: Article, revisions: list):
         bodies = dict(article.revisions.filter(number__in=[first, second]).values_list("number", "body"))
         context.update(changes=revision_diff(bodies[first], bodies[second]), diff_from=first, diff_to=second)
         context["shown"] = None
+        if request.GET.get("view") == "side":
+            context["side_by_side"] = (bodies[first], bodies[second])
+        # Each claim whose words changed under a verdict, linked to where an editor decides on it.
+        context["changed_claims"] = list(
+            article.claims.filter(judged_exact__isnull=False).values("id", "judged_exact", "exact")
+        )
     elif shown in numbers:
         context.update(shown=shown, text=article.revisions.get(number=shown).body)
     else:
@@ -185,11 +191,24 @@ def article_detail(request, pk: int):
             return page
     # Orphaned claims point into an older text: they are listed for re-attaching, not highlighted.
     # Re-attaching is reviewers' work: viewers get no "Claims to check" box, scores or orphan labels.
+    # Changed words under a verdict are listed with both texts, for an editor's decision (annotations.words).
     to_check = (
         list(
             Claim.objects.filter(article=article)
-            .filter(Q(anchor_status=AnchorStatus.ORPHANED) | Q(needs_review=True))
-            .values("id", "exact", "claimant", "anchor_status", "anchor_score", "start", "end")
+            .filter(Q(anchor_status=AnchorStatus.ORPHANED) | Q(needs_review=True) | Q(judged_exact__isnull=False))
+            .values(
+                "id",
+                "exact",
+                "claimant",
+                "anchor_status",
+                "anchor_score",
+                "start",
+                "end",
+                "judged_exact",
+                "anchor_revision",
+                verdict_label=F("published_version__verdict__label"),
+                verdict_key=F("published_version__verdict__key"),
+            )
         )
         if roles.is_reviewer(request.user)
         else []
@@ -201,7 +220,7 @@ def article_detail(request, pk: int):
         .values_list(*_READER_CLAIM_FIELDS)
     )
     spans, claim_data = [], []
-    for claim_id, start, end, exact, claimant, claim_date, statement, annotation, number, key, label in rows:
+    for claim_id, start, end, exact, claimant, claim_date, statement, annotation, number, key, label, judged in rows:
         spans.append(Span(claim_id, start, end, key or ""))
         claim_data.append(
             {
@@ -215,6 +234,7 @@ def article_detail(request, pk: int):
                 "published": {"annotation": annotation, "version": number, "verdict": key, "label": label}
                 if key
                 else None,
+                "words_changed": {"judged": judged, "current": exact} if judged is not None else None,
             }
         )
     verdicts = list(Verdict.objects.values("key", "label", "colour", "rating_value"))
@@ -246,8 +266,22 @@ def article_detail(request, pk: int):
             "revisions": revisions,
             "current_revision": revisions[-1] if revisions else None,
             "to_check": to_check,
+            "revision_summary": _revision_summary(article, revisions) if roles.is_editor(request.user) else None,
         },
     )
+
+
+def _revision_summary(article: Article, revisions: list) -> dict | None:
+    """What the newest revision did to the claims (those re-anchored against it), for the editor's reader."""
+    if len(revisions) < 2:
+        return None
+    newest = revisions[-1]
+    counted = Claim.objects.filter(article=article, anchor_revision=newest.number)
+    counts = counted.aggregate(
+        **{status: Count("pk", filter=Q(anchor_status=status)) for status in ("exact", "moved", "fuzzy", "orphaned")},
+        needs_review=Count("pk", filter=Q(needs_review=True)),
+    )
+    return {**counts, "number": newest.number, "note": newest.note}
 
 
 def _int_or_none(value):

@@ -3,6 +3,7 @@
 
 import { errorLines, get, getAll, patch, post, request } from "./api.js";
 import { $, formatTime, h, linkOrText, safeHref } from "./dom.js";
+import { gettext } from "./i18n.js";
 import { renderApprovers, renderNotes } from "./review_rules.js";
 
 const STANCES = ["supports", "refutes", "context"];
@@ -11,11 +12,12 @@ const REOPENABLE = new Set(["draft", "rejected"]);
 let evidenceCounter = 0;
 
 export class ClaimPanel {
-  constructor(data, { onClaimChanged, onClose }) {
+  constructor(data, { onClaimChanged, onClose, onPublished }) {
     this.data = data;
     this.user = data.user;
     this.verdicts = data.verdicts;
     this.onClaimChanged = onClaimChanged;
+    this.hooks = { onPublished };
     this.onClose = onClose;
     this.claim = null;
     this.annotations = [];
@@ -68,6 +70,7 @@ export class ClaimPanel {
     $("#claim-claimant").textContent = claim.claimant || "—";
     $("#claim-date").textContent = claim.claim_date || "—";
     this.renderPublished();
+    this.renderWordsChanged();
     $("#claim-statement").textContent = claim.statement || "";
     $("#history").hidden = true;
     $("#history-button").setAttribute("aria-expanded", "false");
@@ -151,6 +154,21 @@ export class ClaimPanel {
     const response = await request("DELETE", `/api/v1/claims/${this.claim.id}/matches/${otherId}/`);
     if (response.ok) await this.loadChecks();
     $("#match-message").textContent = response.ok ? "Unlinked." : errorLines(response.data).join(" ");
+  }
+
+  // The claim's words changed under its verdict: both texts, and where an editor decides.
+  renderWordsChanged() {
+    const box = $("#claim-words-changed");
+    const changed = this.claim.words_changed;
+    box.hidden = !changed;
+    if (!changed) return;
+    box.replaceChildren(
+      h("p", { class: "status-line", text: this.claim.published ? gettext("Changed since approval") : gettext("Changed since its verdict was written") }),
+      h("div", { class: "words-changed" },
+        h("figure", { class: "words-side" }, h("figcaption", { text: gettext("Judged words") }), h("blockquote", { class: "claim-quote judged", text: changed.judged })),
+        h("figure", { class: "words-side" }, h("figcaption", { text: gettext("Now") }), h("blockquote", { class: "claim-quote current", text: changed.current }))),
+      h("a", { href: `#check-${this.claim.id}`, text: gettext("Decide under “Claims to check”") }),
+    );
   }
 
   renderPublished() {
@@ -272,8 +290,11 @@ export class ClaimPanel {
     const field = (name, label, control) => h("div", { class: `field field-${name}` }, h("label", { for: id(name), text: label }), control);
     const li = h("li", { class: "evidence-item" });
     const legend = h("legend");
-    const stance = h("select", { id: id("stance"), name: "stance" }, STANCES.map((s) => h("option", { value: s, text: s })));
-    stance.value = STANCES.includes(item.stance) ? item.stance : "supports";
+    // No stance is chosen for the person: evidence "supports" by default would mislabel a refutation.
+    const stance = h("select", { id: id("stance"), name: "stance", "aria-describedby": id("stance-error") },
+      [h("option", { value: "", text: gettext("Choose…") }), ...STANCES.map((s) => h("option", { value: s, text: s }))]);
+    stance.value = STANCES.includes(item.stance) ? item.stance : "";
+    stance.addEventListener("change", () => this.checkStance(stance));
     const url = h("input", { id: id("url"), name: "url", type: "url", required: true, placeholder: "https://", autocomplete: "off" });
     url.value = item.url || "";
     url.addEventListener("input", () => this.checkUrl(url));
@@ -295,6 +316,7 @@ export class ClaimPanel {
         h("p", { class: "field-error", id: id("url-error"), "aria-live": "polite" }),
         field("title", "Title", input("title")),
         h("div", { class: "row" }, field("publisher", "Publisher", input("publisher")), field("stance", "Stance", stance), field("accessed", "Accessed", input("accessed", "date"))),
+        h("p", { class: "field-error", id: id("stance-error"), "aria-live": "polite" }),
         field("quote", "Quote", quote),
         remove),
     );
@@ -320,6 +342,14 @@ export class ClaimPanel {
     return !problem;
   }
 
+  checkStance(select) {
+    const problem = select.value ? "" : gettext("Choose the evidence's stance: supports, refutes or context.");
+    select.setCustomValidity(problem);
+    select.setAttribute("aria-invalid", problem ? "true" : "false");
+    $(`#${select.getAttribute("aria-describedby")}`).textContent = problem;
+    return !problem;
+  }
+
   // What the form holds now, and whether it is valid.
   collect() {
     const verdict = this.form.querySelector('input[name="verdict"]:checked')?.value || null;
@@ -327,15 +357,18 @@ export class ClaimPanel {
     const confidence = Number(confidenceText);
     const evidence = [];
     let valid = true;
+    let stanceMissing = false;
     const problems = [];
     for (const li of $("#evidence-list").children) {
       const value = (name) => li.querySelector(`[name="${name}"]`).value.trim();
       if (!this.checkUrl(li.querySelector('[name="url"]'))) valid = false;
+      if (!this.checkStance(li.querySelector('[name="stance"]'))) stanceMissing = true;
       const item = { url: value("url"), stance: value("stance") };
       for (const name of ["title", "publisher", "quote", "accessed"]) if (value(name)) item[name] = value(name);
       evidence.push(item);
     }
     if (!valid) problems.push("Fix the evidence addresses marked above.");
+    if (stanceMissing) problems.push(gettext("Choose a stance for each evidence item."));
     if (!verdict) problems.push("Choose a verdict.");
     if (confidenceText === "" || !Number.isInteger(confidence) || confidence < 0 || confidence > 100) problems.push("Confidence is a whole number from 0 to 100.");
     return { content: { verdict, confidence, rationale: $("#rationale").value, evidence, change_note: $("#change-note").value.trim() }, problems };
@@ -379,12 +412,12 @@ export class ClaimPanel {
 
   // After a change: the cards, the claim's published verdict, and the history if it is open.
   async refreshAround() {
+    this.onClaimChanged(this.claim.id);
     const response = await getAll(`/api/v1/claims/${this.claim.id}/annotations/`);
     if (response.ok) {
       this.annotations = response.items;
       this.renderCards();
     }
-    this.onClaimChanged(this.claim.id);
     if (!$("#history").hidden) this.loadHistory();
   }
 
@@ -457,7 +490,23 @@ export class ClaimPanel {
     if (action !== "submit") $("#review-comment").value = "";
     out(`${verb}.`);
     this.renderStatus();
+    this.showPublicationAtOnce(action);
     this.refreshAround();
+  }
+
+  // The published verdict as the transition just left it, before any refetch (which follows).
+  showPublicationAtOnce(action) {
+    const annotation = this.editing;
+    let published = this.claim.published;
+    if (action === "approve") {
+      const label = this.verdicts.find((v) => v.key === annotation.verdict)?.label || annotation.verdict;
+      published = { annotation: annotation.id, version: annotation.version, verdict: annotation.verdict, label };
+    } else if (action === "reject" && published?.annotation === annotation.id) {
+      published = null;
+    } else return;
+    this.claim.published = published;
+    this.renderPublished();
+    this.hooks.onPublished?.(this.claim.id, published);
   }
 
   reviewMessage(text, isError = false) {

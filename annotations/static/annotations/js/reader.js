@@ -2,6 +2,7 @@
 
 import { errorLines, get, post } from "./api.js";
 import { $, h, isTyping } from "./dom.js";
+import { gettext, interpolate, ngettext } from "./i18n.js";
 import { ClaimPanel } from "./panel.js";
 import { buildIndex, indexHighlights, renderHighlights, selectionInside } from "./text.js";
 
@@ -15,6 +16,14 @@ let pending = null; // the selection a new claim is being made from
 
 const panel = new ClaimPanel(data, {
   onClaimChanged: (id) => refreshClaim(id),
+  // An approval or rejection the panel just made: the chip and highlight change at once, not after a fetch.
+  onPublished: (id, published) => {
+    const claim = claims.get(id);
+    if (!claim) return;
+    claim.published = published;
+    rerender();
+    renderClaimList();
+  },
   onClose: () => closeClaim(),
 });
 
@@ -42,6 +51,8 @@ function renderClaimList() {
         onclick: () => openClaim(claim.id),
       },
       h("span", { class: "verdict-chip", "data-verdict": claim.published?.verdict || "none", text: claim.published?.label || "Unreviewed" }),
+      // A verdict on words that changed since: never shown as if it were about the words now.
+      claim.words_changed ? h("span", { class: "changed-badge", text: claim.published ? gettext("changed since approval") : gettext("words changed") }) : null,
       h("span", { class: "claim-text", text: claim.exact }),
       claim.claimant ? h("span", { class: "claimant", text: claim.claimant }) : null)),
   );
@@ -98,6 +109,7 @@ function fromApi(claim) {
     claim_date: claim.claim_date,
     statement: claim.statement,
     published: published ? { annotation: published.annotation, version: published.version, verdict: published.verdict, label: published.label } : null,
+    words_changed: claim.words_changed,
   };
 }
 
@@ -111,6 +123,7 @@ async function refreshClaim(id) {
   if (current === id) {
     panel.claim = claims.get(id);
     panel.renderPublished();
+    panel.renderWordsChanged();
   }
 }
 
@@ -119,11 +132,21 @@ async function refreshClaim(id) {
 const newClaimButton = $("#new-claim");
 const status = $("#selection-status");
 
+// The live region says what is selected and how long it is, for a screen reader as the selection grows.
 function onSelectionChange() {
   if (!newClaimButton) return;
   const selection = selectionInside(body, text);
   newClaimButton.disabled = !selection;
-  status.textContent = selection ? `${selection.end - selection.start} characters selected` : "Select text to mark a claim.";
+  const announce = $("#selection-announce");
+  if (!selection) {
+    status.textContent = "Select text to mark a claim.";
+    announce.textContent = "";
+    return;
+  }
+  const length = selection.end - selection.start;
+  const shown = selection.exact.length > 160 ? `${selection.exact.slice(0, 80)} … ${selection.exact.slice(-60)}` : selection.exact;
+  status.textContent = interpolate(ngettext("%(n)s character selected", "%(n)s characters selected", length), { n: length }, true);
+  announce.textContent = interpolate(ngettext("%(n)s character selected: “%(text)s”", "%(n)s characters selected: “%(text)s”", length), { n: length, text: shown }, true);
 }
 
 function startClaim() {
@@ -190,6 +213,47 @@ body.addEventListener("click", (event) => {
   openClaim(Number(span.dataset.claim));
 });
 
+// ---------- the text read by caret ----------
+
+// The body is contenteditable only for its caret, and only while it has the keyboard's focus: a mouse
+// selects as on any page (a drag in contenteditable text would start a caret instead). Nothing may
+// change its text.
+for (const type of ["beforeinput", "paste", "drop", "cut"]) body.addEventListener(type, (event) => event.preventDefault());
+let pointerDown = false;
+body.addEventListener("pointerdown", () => {
+  pointerDown = true;
+  body.removeAttribute("contenteditable");
+});
+document.addEventListener("pointerup", () => { pointerDown = false; });
+body.addEventListener("focus", () => {
+  if (pointerDown) return;
+  body.contentEditable = "true";
+  const selection = window.getSelection();
+  if (selection && selection.rangeCount === 0) selection.collapse(body, 0);
+});
+body.addEventListener("blur", () => body.removeAttribute("contenteditable"));
+
+function claimAtCaret() {
+  const node = window.getSelection()?.focusNode;
+  const element = node?.nodeType === Node.TEXT_NODE ? node.parentElement : node;
+  const span = element?.closest?.("span.hl");
+  return span && body.contains(span) ? Number(span.dataset.claim) : null;
+}
+
+body.addEventListener("keydown", (event) => {
+  const sideways = event.key === "ArrowLeft" || event.key === "ArrowRight";
+  if (event.altKey && sideways && !event.ctrlKey && !event.metaKey) {
+    // Sentence steps (the browser has word steps with Ctrl, not sentence ones).
+    const forward = (event.key === "ArrowRight") !== (getComputedStyle(body).direction === "rtl");
+    window.getSelection()?.modify(event.shiftKey ? "extend" : "move", forward ? "forward" : "backward", "sentence");
+    event.preventDefault();
+  } else if (event.key === "Enter") {
+    const id = claimAtCaret();
+    if (id !== null) openClaim(id);
+    event.preventDefault();
+  }
+});
+
 document.addEventListener("keydown", (event) => {
   if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === "s") {
     if (panel.isOpen && !$("#annotation-form").hidden) {
@@ -203,7 +267,9 @@ document.addEventListener("keydown", (event) => {
     else if (current !== null) closeClaim();
     return;
   }
-  if (event.ctrlKey || event.metaKey || event.altKey || isTyping(event.target) || help.open) return;
+  // The article text takes the caret but no typing, so the shortcuts work there too.
+  const typing = isTyping(event.target) && event.target !== body;
+  if (event.ctrlKey || event.metaKey || event.altKey || typing || help.open) return;
   if (event.key === "?") help.showModal();
   else if (event.key === "n") startClaim();
   else if (event.key === "j") step(1);
