@@ -173,7 +173,9 @@ def test_every_derived_table_equals_a_rebuild_after_any_sequence_of_operations(s
                 desk.apply(kind, *where)  # a step the workflow refuses changes nothing
         kept = derived_state()
         derived.rebuild()
-        assert derived_state() == kept
+        rebuilt = derived_state()
+        for name in kept:  # table by table, so that a failure names the table
+            assert (name, kept[name]) == (name, rebuilt[name])
         transaction.set_rollback(True)
 
 

@@ -54,7 +54,11 @@ def recount() -> int:
         ),
         batch_size=5000,
     )
-    submitted_at = ReviewTransition.objects.filter(annotation_id=OuterRef("pk"), to_status=Status.SUBMITTED)
+    # Waiting since it was last sent for review: an editor's note on a submitted annotation (a words
+    # decision recorded as submitted -> submitted) does not restart its wait.
+    submitted_at = ReviewTransition.objects.filter(annotation_id=OuterRef("pk"), to_status=Status.SUBMITTED).exclude(
+        from_status=Status.SUBMITTED
+    )
     WaitingAnnotation.objects.bulk_create(
         (
             WaitingAnnotation(annotation_id=row["pk"], language=row["lang"], since=row["since"] or row["updated_at"])
