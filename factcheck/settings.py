@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before any view or filter reads the query string: NUL characters and too many parameters get 400.
+    "factcheck.middleware.QueryStringGuardMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -218,6 +220,12 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,  # annotations.api.pagination bounds ?page_size= (1..200)
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
+    ],
+    # DRF's JSON parser with a nesting limit (deep JSON is a 400, not a RecursionError).
+    "DEFAULT_PARSER_CLASSES": [
+        "annotations.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_SCHEMA_CLASS": "annotations.api.schema.ContractSchema",
     "EXCEPTION_HANDLER": "annotations.api.errors.exception_handler",
