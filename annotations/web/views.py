@@ -17,10 +17,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
 from factcheck.lib import keyset
+from factcheck.middleware import refuse
 
 from .. import desk, roles, selectors
 from ..desk.charts import daily_table_rows, dashboard_charts, day_columns_svg
 from ..importing import ImportFailed, Record, RecordError, import_articles, parse_document
+from ..languages import clean_language_filter, filter_choices
 from ..models import (
     AnchorStatus,
     Annotation,
@@ -62,7 +64,10 @@ def article_list(request):
     """Articles newest first, a keyset page at a time ("Newer" / "Older"), with their counters."""
     _require_role(request.user)
     query = request.GET.get("q", "").strip()
-    language = selectors.language_tag(request.GET.get("language", ""))
+    try:
+        language = clean_language_filter(request.GET.get("language"))
+    except ValidationError as error:
+        return refuse(request, error.message_dict["language"][0], field="language")
     unreviewed_only = request.GET.get("unreviewed") == "1"
     too_short = bool(query) and len(query) < selectors.MIN_SUBSTRING
     rows = selectors.articles(query="" if too_short else query, language=language, unreviewed_only=unreviewed_only)
@@ -80,7 +85,7 @@ def article_list(request):
             "query_too_short": too_short,
             "min_query": selectors.MIN_SUBSTRING,
             "language": language,
-            "languages": selectors.article_languages(),
+            "languages": filter_choices(selectors.article_languages()),
             "unreviewed_only": unreviewed_only,
             "can_add": roles.is_editor(request.user),
         },
@@ -273,7 +278,7 @@ def exports(request):
             "formats": ExportJob.Format.choices,
             "statuses": Annotation.Status.choices,
             "verdicts": Verdict.objects.all(),
-            "languages": selectors.article_languages(),
+            "languages": filter_choices(selectors.article_languages()),
         },
     )
 
@@ -298,7 +303,7 @@ def dashboard(request):
         "daily_rows": daily_table_rows(figures.daily),
         "errors": errors,
         "form": {name: request.GET.get(name, "") for name in ("date_from", "date_to", "language", "article")},
-        "languages": desk.languages(),
+        "languages": filter_choices(desk.languages()),
     }
     return render(request, "annotations/dashboard.html", context, status=400 if errors else 200)
 
