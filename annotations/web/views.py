@@ -9,6 +9,7 @@ import re
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.db.models import Q
@@ -17,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
 from factcheck.lib import keyset
+from factcheck.lockout import last_attempt_warning
 from factcheck.middleware import refuse
 
 from .. import desk, roles, selectors
@@ -57,6 +59,14 @@ def _user_context(user) -> dict:
         "is_editor": roles.is_editor(user),
         "is_reviewer": roles.is_reviewer(user),
     }
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login page, which also warns before the attempt that would lock the account."""
+
+    def form_invalid(self, form):
+        warning = last_attempt_warning(self.request, form.data.get("username", ""))
+        return self.render_to_response(self.get_context_data(form=form, last_attempt_warning=warning))
 
 
 @login_required
