@@ -38,7 +38,7 @@ def last_attempt_warning(request: HttpRequest, username: str) -> str:
 def unlock_hint() -> str:
     # The README names the same ways: the command, or the admin's list of access attempts.
     return gettext(
-        "An administrator can unlock it sooner: in the admin under Axes \u203a Access attempts, "
+        "An administrator can unlock it sooner: in the admin, under Access attempts, "
         "or with python manage.py axes_reset_username NAME."
     )
 

@@ -127,7 +127,7 @@ def test_the_locked_login_page_says_who_can_unlock_the_account(client, editor, s
     assert response.status_code == 429
     assertContains(
         response,
-        "<p>An administrator can unlock it sooner: in the admin under Axes › Access attempts, "
+        "<p>An administrator can unlock it sooner: in the admin, under Access attempts, "
         "or with python manage.py axes_reset_username NAME.</p>",
         html=True,
         status_code=429,
