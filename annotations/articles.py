@@ -44,7 +44,7 @@ class RevisionResult:
     reanchored: dict[str, int] = field(default_factory=dict)
 
 
-ARTICLE_FIELDS = ("title", "url", "publisher", "language", "published_at", "body")
+ARTICLE_FIELDS = ("title", "url", "publisher", "author", "language", "published_at", "body")
 REQUIRED_FIELDS = ("title", "body", "language")
 
 
@@ -81,6 +81,8 @@ def _clean_field(name: str, value):
         value = value.strip()
         if not value:
             raise ValidationError("The title must not be blank.")
+    elif name == "author":
+        value = value.strip()
     elif name == "body" and not value.strip():
         raise ValidationError("The body must not be blank.")
     elif name == "language":

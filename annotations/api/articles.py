@@ -46,7 +46,7 @@ class ArticleSerializer(serializers.ModelSerializer):
     class Meta:
         model = Article
         fields = [
-            "id", "title", "url", "publisher", "language", "published_at", "body",
+            "id", "title", "url", "publisher", "author", "language", "published_at", "body",
             "claim_count", "unreviewed_count", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = ["id", "created_at", "updated_at"]
