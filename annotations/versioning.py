@@ -29,6 +29,15 @@ EVIDENCE_FIELDS = ("url", *EVIDENCE_TEXT_FIELDS, "stance", "accessed")
 _http_url = URLValidator(schemes=["http", "https"])
 
 
+def clean_rationale(value) -> str:
+    """The rationale as stored: NFC, without leading or trailing whitespace (the one home of that rule)."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ValidationError({"rationale": "Expected a string."})
+    return normalise(value).strip()
+
+
 def clean_evidence(items) -> list[dict]:
     """Validate and normalise evidence items; every stored version carries all six keys.
 
@@ -279,8 +288,15 @@ def _complete(changes: dict, previous: AnnotationVersion | None, *, first: bool)
         raise ValidationError({"verdict": "A first version needs a verdict."})
     if first and content.get("confidence") is None:
         raise ValidationError({"confidence": "A first version needs a confidence (0-100)."})
-    if content.get("confidence") is not None and not 0 <= content["confidence"] <= 100:
+    # The one check of the range (the API, the commands and the browser all come here); the
+    # database's version_confidence_0_100 constraint is the backstop.
+    confidence = content.get("confidence")
+    if confidence is not None and (
+        isinstance(confidence, bool) or not isinstance(confidence, int) or not 0 <= confidence <= 100
+    ):
         raise ValidationError({"confidence": "Confidence is a whole number from 0 to 100."})
+    if "rationale" in changes:
+        content["rationale"] = clean_rationale(content["rationale"])
     if "evidence" in changes:
         content["evidence"] = clean_evidence(content["evidence"] or [])
     content.setdefault("rationale", "")

@@ -147,6 +147,13 @@ def test_an_unmatched_api_path_answers_json_404_whatever_debug_says(api, editor,
     assert response.json() == {"detail": "No API resource at /api/v1/no-such-thing/deeper/."}
 
 
+def test_an_unmatched_api_path_answers_json_404_to_a_post_without_a_csrf_token(client, editor):
+    client.force_login(editor)
+    response = client.post("/api/v1/annotations/1.5/approve/", {"comment": "x"})
+    assert response.status_code == 404
+    assert response.json()["detail"].startswith("No API resource at")
+
+
 def test_a_real_route_without_its_slash_is_still_redirected(api, editor):
     ArticleFactory()
     response = api(editor).get("/api/v1/articles")
