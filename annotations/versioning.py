@@ -8,6 +8,7 @@ gapless, and no accepted save is ever overwritten.
 """
 
 import datetime
+import unicodedata
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -30,12 +31,14 @@ _http_url = URLValidator(schemes=["http", "https"])
 
 
 def clean_rationale(value) -> str:
-    """The rationale as stored: NFC, without leading or trailing whitespace (the one home of that rule)."""
+    """The rationale as stored: NFC, without leading or trailing whitespace (the one home of that rule).
+
+    Line endings inside stay as written: a rationale is prose, not text claims point into by offset."""
     if value is None:
         return ""
     if not isinstance(value, str):
         raise ValidationError({"rationale": "Expected a string."})
-    return normalise(value).strip()
+    return unicodedata.normalize("NFC", value).strip()
 
 
 def clean_evidence(items) -> list[dict]:
