@@ -84,6 +84,8 @@ class VerdictAdmin(admin.ModelAdmin):
 
 
 class ArticleForm(forms.ModelForm):
+    url = forms.URLField(max_length=2000, required=False, assume_scheme="https")
+
     class Meta:
         model = Article
         fields = ["title", "url", "publisher", "published_at"]
