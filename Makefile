@@ -38,7 +38,7 @@ libreoffice:
 run: setup
 	mkdir -p var
 	$(BIN)/python manage.py migrate --no-input
-	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py seed_demo --address $(RUN_ADDRESS)
 	$(BIN)/python manage.py runserver $(RUN_ADDRESS)
 
 test: setup-dev chromium libreoffice

@@ -23,6 +23,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Count, F, Q, Sum
 
+from .languages import language_filter
 from .models import AgreementTally, Annotation, AnnotationVersion, Claim, PairedClaim, Verdict
 
 SUBMITTED_STATUSES = (Annotation.Status.SUBMITTED, Annotation.Status.APPROVED, Annotation.Status.REJECTED)
@@ -150,12 +151,11 @@ def agreement(
     the instants before the first and after the last whole day from the claims' own rows; the cost
     does not grow with the desk.
     """
-    language = language.lower() if language else None
     paired = PairedClaim.objects.all()
     if article_id is not None:
         paired = paired.filter(claim__article_id=article_id)
     if language:
-        paired = paired.filter(language=language)
+        paired = paired.filter(language_filter("language", language))
     sums = _Sums()
     if article_id is not None:
         _add_rows(sums, _in_range(paired, date_from, date_to))
@@ -228,7 +228,7 @@ def _add_tally(sums: _Sums, first_day, end_day, language) -> None:
     if end_day is not None:
         rows = rows.filter(day__lt=end_day)
     if language:
-        rows = rows.filter(language=language)
+        rows = rows.filter(language_filter("language", language))
     rows = rows.order_by()
     sums.add_sizes(
         rows.filter(size__gt=0)

@@ -52,7 +52,7 @@ class ArticleUpdate:
     revision: RevisionResult | None = None
 
 
-ARTICLE_FIELDS = ("title", "url", "publisher", "language", "published_at", "body")
+ARTICLE_FIELDS = ("title", "url", "publisher", "author", "language", "published_at", "body")
 REQUIRED_FIELDS = ("title", "body", "language")
 
 
@@ -89,6 +89,8 @@ def _clean_field(name: str, value):
         value = value.strip()
         if not value:
             raise ValidationError("The title must not be blank.")
+    elif name == "author":
+        value = value.strip()
     elif name == "body" and not value.strip():
         raise ValidationError("The body must not be blank.")
     elif name == "language":

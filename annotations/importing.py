@@ -13,6 +13,8 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from factcheck.lib import bounded_json
+
 from .articles import clean_article_fields, create_article
 from .models import Article, ArticleRevision
 
@@ -54,18 +56,22 @@ def parse_payload(text: str, source: str = "") -> list[Record]:
     stripped = text.lstrip()
     if stripped.startswith("["):
         try:
-            items = json.loads(text)
+            items = bounded_json.loads(text)
         except json.JSONDecodeError as error:
             raise ImportFailed([RecordError(error.lineno, "json", f"Invalid JSON: {error.msg}", source)]) from error
+        except bounded_json.TooDeep as error:
+            raise ImportFailed([RecordError(1, "json", str(error), source)]) from None
         return records_from_items(items if isinstance(items, list) else [items], source)
     records, errors = [], []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
-            records.append(Record(number, json.loads(line), source))
+            records.append(Record(number, bounded_json.loads(line), source))
         except json.JSONDecodeError as error:
             errors.append(RecordError(number, "json", f"Invalid JSON: {error.msg}", source))
+        except bounded_json.TooDeep as error:
+            errors.append(RecordError(number, "json", str(error), source))
     if errors:
         raise ImportFailed(errors)
     return records

@@ -18,6 +18,7 @@ from django.db.models import F, FilteredRelation, OuterRef, Prefetch, Q, QuerySe
 from factcheck.lib import keyset
 
 from . import roles, search
+from .languages import language_filter
 from .models import Annotation, AnnotationVersion, Article, Claim
 from .review import shows_published_only
 from .same_claims import match_ids_subquery
@@ -76,7 +77,7 @@ def articles(*, query: str = "", language: str = "", unreviewed_only: bool = Fal
     if query:
         rows = rows.filter(Q(title__icontains=query) | Q(publisher__icontains=query))
     if language:
-        rows = rows.filter(language=language)
+        rows = rows.filter(language_filter("language", language))
     if unreviewed_only:
         rows = rows.filter(unreviewed_count__gt=0)
     return rows

@@ -8,6 +8,7 @@ gapless, and no accepted save is ever overwritten.
 """
 
 import datetime
+import unicodedata
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -28,6 +29,17 @@ STANCES = ("supports", "refutes", "context")
 EVIDENCE_TEXT_FIELDS = ("title", "publisher", "quote")
 EVIDENCE_FIELDS = ("url", *EVIDENCE_TEXT_FIELDS, "stance", "accessed")
 _http_url = URLValidator(schemes=["http", "https"])
+
+
+def clean_rationale(value) -> str:
+    """The rationale as stored: NFC, without leading or trailing whitespace (the one home of that rule).
+
+    Line endings inside stay as written: a rationale is prose, not text claims point into by offset."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ValidationError({"rationale": "Expected a string."})
+    return unicodedata.normalize("NFC", value).strip()
 
 
 def clean_evidence(items) -> list[dict]:
@@ -319,8 +331,15 @@ def _complete(changes: dict, previous: AnnotationVersion | None, *, first: bool)
         raise ValidationError({"verdict": "A first version needs a verdict."})
     if first and content.get("confidence") is None:
         raise ValidationError({"confidence": "A first version needs a confidence (0-100)."})
-    if content.get("confidence") is not None and not 0 <= content["confidence"] <= 100:
+    # The one check of the range (the API, the commands and the browser all come here); the
+    # database's version_confidence_0_100 constraint is the backstop.
+    confidence = content.get("confidence")
+    if confidence is not None and (
+        isinstance(confidence, bool) or not isinstance(confidence, int) or not 0 <= confidence <= 100
+    ):
         raise ValidationError({"confidence": "Confidence is a whole number from 0 to 100."})
+    if "rationale" in changes:
+        content["rationale"] = clean_rationale(content["rationale"])
     if "evidence" in changes:
         content["evidence"] = clean_evidence(content["evidence"] or [])
     content.setdefault("rationale", "")

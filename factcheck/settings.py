@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before any view or filter reads the query string: NUL characters and too many parameters get 400.
+    "factcheck.middleware.QueryStringGuardMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -221,10 +223,10 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
     ],
-    "DEFAULT_SCHEMA_CLASS": "annotations.api.schema.ContractSchema",
-    # JSON bodies only: a body declared for JSON, form and multipart at once makes generated clients
-    # fail to import (issue 25). A view that needs another type names its parsers and declares them.
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # JSON bodies only, through DRF's JSON parser with a nesting limit (deep JSON is a 400, not a
+    # RecursionError): a body declared for JSON, form and multipart at once makes generated clients
+    # fail to import. A view that needs another type names its parsers and declares them.
+    "DEFAULT_PARSER_CLASSES": ["annotations.api.parsers.JSONParser"],
     "EXCEPTION_HANDLER": "annotations.api.errors.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }

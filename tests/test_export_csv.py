@@ -14,7 +14,15 @@ from annotations.exports import csv as export_csv
 from annotations.exports.query import COLUMNS, parse_filters
 from annotations.models import Publication
 
-from .factories import ArticleFactory, ClaimFactory, UserFactory, make_annotation, publish, verdict
+from .factories import (
+    ArticleFactory,
+    ClaimFactory,
+    UserFactory,
+    make_annotation,
+    publish,
+    store_raw_rationale,
+    verdict,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +72,9 @@ def test_published_verdict_row_carries_claim_article_verdict_and_approval(api, e
 
 @pytest.mark.parametrize("dangerous", ["=", "+", "-", "@", "\t", "\r"])
 def test_cell_starting_with_a_formula_character_gets_a_leading_apostrophe(api, editor, reviewer, dangerous):
-    published_claim(editor, reviewer, rationale=f'{dangerous}HYPERLINK("http://evil")')
+    annotation = make_annotation(ClaimFactory(), reviewer, key="false")
+    store_raw_rationale(annotation, f'{dangerous}HYPERLINK("http://evil")')  # a tab or CR is trimmed otherwise
+    publish(annotation, editor)
     (row,) = rows(fetch(api(editor)))
     assert row["rationale"] == f'\'{dangerous}HYPERLINK("http://evil")'
 

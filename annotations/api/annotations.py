@@ -9,7 +9,7 @@ is only a fast path.
 from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import exceptions, generics, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import SAFE_METHODS, BasePermission
@@ -17,9 +17,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .. import agreement as agreement_service
-from .. import review, roles, selectors, versioning
-from ..anchoring import normalise
+from .. import review, roles, versioning
 from ..exceptions import StaleVersion
+from ..languages import clean_language_filter
 from ..models import Annotation, Claim, ReviewTransition, Verdict
 from ..selectors import annotation_queryset, current_state, published_queryset, writable_queryset
 from ..versioning import AnnotationState
@@ -129,12 +129,17 @@ class AnnotationSerializer(serializers.Serializer):
     published_version = serializers.IntegerField(allow_null=True)
 
 
+@extend_schema_field({"type": "integer", "minimum": 0, "maximum": 100})
+class ConfidenceField(serializers.IntegerField):
+    """An integer; its range (0-100) is the service's rule (versioning), documented here for clients."""
+
+
 class AnnotationWriteSerializer(serializers.Serializer):
     """The content of a new version. On create, verdict and confidence are required; a PATCH sends
     any of the fields and the rest carry over from the version it is based on."""
 
     verdict = serializers.CharField(help_text="A key of the rating scale, see /verdicts/")
-    confidence = serializers.IntegerField(min_value=0, max_value=100)
+    confidence = ConfidenceField()
     rationale = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
     evidence = serializers.JSONField(required=False, help_text="[{url, title, publisher, quote, stance, accessed}]")
     change_note = serializers.CharField(required=False, allow_blank=True)
@@ -146,19 +151,14 @@ class AnnotationWriteSerializer(serializers.Serializer):
             raise serializers.ValidationError(f"{key!r} is not on the rating scale; use one of: {keys}.")
         return verdict
 
-    def validate_rationale(self, value: str) -> str:
-        # Not yet moved into versioning: the export tests store raw rationales through the service.
-        return normalise(value).strip()
-
     def validate(self, attrs: dict) -> dict:
         unknown = sorted(set(self.initial_data) - set(self.fields)) if isinstance(self.initial_data, dict) else []
         if unknown:
             raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
         if not attrs:
             raise serializers.ValidationError({"non_field_errors": ["Send at least one field to change."]})
-        if "evidence" in attrs:
-            # Django's ValidationError keyed `evidence[0].url` becomes the response's field name.
-            attrs["evidence"] = versioning.clean_evidence(attrs["evidence"])
+        # Types only: rationale, evidence and confidence are cleaned and checked by the service
+        # (versioning), whose ValidationError keyed `evidence[0].url` becomes the response's field name.
         return attrs
 
 
@@ -551,6 +551,6 @@ class AgreementView(APIView):
         }
         if len(bounds) == 2 and bounds["date_from"] >= bounds["date_to"]:
             raise exceptions.ValidationError({"date_to": ["Must be after date_from."]})
-        language = selectors.language_tag(params.get("language", "")) or None
+        language = clean_language_filter(params.get("language")) or None
         report = agreement_service.agreement(int(article) if article else None, language=language, **bounds)
         return Response(report.as_dict())

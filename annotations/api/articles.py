@@ -6,7 +6,6 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from factcheck.lib.instants import parse_instant
@@ -20,7 +19,7 @@ from ..importing import ImportFailed, import_articles, parse_payload, records_fr
 from ..models import AnchorStatus, Article, ArticleRevision, Claim, FetchJob
 from .errors import error_responses
 from .filters import ArticleFilter, ClaimFilter
-from .parsers import JSONLinesParser, PlainTextParser, TextParser
+from .parsers import JSONLinesParser, JSONParser, PlainTextParser, TextParser
 from .permissions import ReadByRoleWriteByEditor, ReadByRoleWriteByReviewer
 
 
@@ -47,7 +46,7 @@ class ArticleSerializer(serializers.ModelSerializer):
     class Meta:
         model = Article
         fields = [
-            "id", "title", "url", "publisher", "language", "published_at", "body",
+            "id", "title", "url", "publisher", "author", "language", "published_at", "body",
             "claim_count", "unreviewed_count", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = ["id", "created_at", "updated_at"]

@@ -31,13 +31,13 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Min, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Lower
 from django.utils import timezone
 
 from factcheck.lib.instants import is_bare_date, parse_instant
 
 from .. import agreement
 from ..agreement import BASIS
+from ..languages import clean_language_filter, language_filter, language_matches
 from ..models import Article, BacklogTally, Claim, DailyTally, Verdict, WaitingAnnotation
 from .definitions import (
     ANNOTATED,
@@ -114,9 +114,11 @@ def parse_filters(params, *, today: datetime.date | None = None) -> StatsFilters
         errors["date_to"] = "date_to is before date_from."
     elif not errors and (date_to - date_from).days + 1 > MAX_DAYS:
         errors["date_from"] = f"The range covers more than {MAX_DAYS} days; choose a shorter one."
-    language = (params.get("language") or "").strip().lower() or None
-    if language is not None and len(language) > 35:
-        errors["language"] = "A BCP 47 language tag has at most 35 characters."
+    try:
+        language = clean_language_filter(params.get("language")) or None
+    except ValidationError as error:
+        language = None
+        errors["language"] = error.message_dict["language"][0]
     article = (params.get("article") or "").strip() or None
     if article is not None:
         if not article.isdigit():
@@ -136,7 +138,7 @@ def desk_stats(filters: StatsFilters) -> DeskStats:
         backlog = _backlog_from_tallies(filters)
     else:
         rows = raw_daily_rows(article=filters.article, start=filters.start, end=filters.end, usernames=True)
-        rows = [row for row in rows if not filters.language or row[1] == filters.language]
+        rows = [row for row in rows if not filters.language or language_matches(row[1], filters.language)]
         sums = [(metric, verdict, username, count) for _d, _l, metric, _r, verdict, count, username in rows]
         days = [(day, metric, count) for day, _l, metric, _r, _v, count, _u in rows]
         backlog = backlog_of_article(filters)
@@ -217,7 +219,7 @@ def _tally_sums(filters: StatsFilters) -> list[tuple]:
         )
     tallies = DailyTally.objects.filter(span)
     if filters.language:
-        tallies = tallies.filter(language=filters.language)
+        tallies = tallies.filter(language_filter("language", filters.language))
     grouped = tallies.values("metric", "reviewer_id", "verdict_id").annotate(total=Sum("count")).order_by()
     username = User.objects.filter(pk=OuterRef("reviewer_id")).values(User.USERNAME_FIELD)[:1]
     rows = grouped.annotate(username=Subquery(username))  # joined to the few grouped rows
@@ -228,7 +230,7 @@ def _tally_days(filters: StatsFilters) -> list[tuple]:
     """The daily series from the per-day total rows (one per day, language and metric)."""
     tallies = DailyTally.objects.filter(grain=TOTAL, day__gte=filters.date_from, day__lte=filters.date_to)
     if filters.language:
-        tallies = tallies.filter(language=filters.language)
+        tallies = tallies.filter(language_filter("language", filters.language))
     grouped = tallies.values("day", "metric").annotate(total=Sum("count")).order_by()
     return [(row["day"], row["metric"], row["total"]) for row in grouped]
 
@@ -236,11 +238,11 @@ def _tally_days(filters: StatsFilters) -> list[tuple]:
 def _backlog_from_tallies(filters: StatsFilters) -> dict:
     tallies = BacklogTally.objects.all()
     if filters.language:
-        tallies = tallies.filter(language=filters.language)
+        tallies = tallies.filter(language_filter("language", filters.language))
     counts = dict(tallies.values("metric").annotate(total=Sum("count")).order_by().values_list("metric", "total"))
     waiting = WaitingAnnotation.objects.all()
     if filters.language:
-        waiting = waiting.filter(language=filters.language)
+        waiting = waiting.filter(language_filter("language", filters.language))
     oldest = waiting.order_by("since").values_list("since", flat=True).first()
     return _backlog(counts.get(UNANNOTATED, 0), counts.get(WAITING, 0), oldest)
 
@@ -249,8 +251,8 @@ def backlog_of_article(filters: StatsFilters) -> dict:
     claims = Claim.objects.filter(article_id=filters.article)
     waiting = WaitingAnnotation.objects.filter(annotation__claim__article_id=filters.article)
     if filters.language:
-        claims = claims.annotate(language=Lower("article__language")).filter(language=filters.language)
-        waiting = waiting.filter(language=filters.language)
+        claims = claims.filter(language_filter("article__language", filters.language))
+        waiting = waiting.filter(language_filter("language", filters.language))
     unannotated = claims.filter(annotations__isnull=True).count()
     figures = waiting.aggregate(count=Count("pk"), oldest=Min("since"))
     return _backlog(unannotated, figures["count"], figures["oldest"])

@@ -36,7 +36,6 @@ a change of them awaits an editor's decision (annotations.words), on every path.
 
 import dataclasses
 import datetime
-import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -49,6 +48,7 @@ from factcheck.lib.instants import is_bare_date, parse_instant
 
 from .. import roles
 from ..exceptions import NotAllowed
+from ..languages import clean_language_filter, language_filter_sql
 from ..models import (
     Annotation,
     AnnotationVersion,
@@ -69,7 +69,6 @@ COLUMNS = (
 
 
 FILTER_NAMES = ("article", "language", "verdict", "status", "reviewer", "date_from", "date_to", "versions")
-_LANGUAGE = re.compile(r"^[A-Za-z0-9-]{1,35}$")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -390,9 +389,10 @@ def _where(
         where.append(f"{article_column} = %s")
         params.append(filters.article)
     if filters.language:
-        # "en" also matches "en-GB": a desk filters by language, not by region.
-        where.append("(LOWER(ar.language) = %s OR LOWER(ar.language) LIKE %s)")
-        params += [filters.language.lower(), filters.language.lower() + "-%"]
+        # The one language rule (annotations.languages): "en" also matches "en-GB", "en-GB" only itself.
+        sql, language_params = language_filter_sql("ar.language", filters.language)
+        where.append(sql)
+        params += language_params
     if filters.verdicts:
         where.append(f"vd.key IN ({', '.join(['%s'] * len(filters.verdicts))})")
         params += list(filters.verdicts)
@@ -421,9 +421,10 @@ def _parse_article(value: str) -> int:
 
 
 def _parse_language(value: str) -> str:
-    if not _LANGUAGE.match(value):
-        raise ValueError(f"{value!r} is not a BCP 47 language tag (e.g. 'en', 'it', 'pt-BR').")
-    return value
+    try:
+        return clean_language_filter(value)
+    except ValidationError as error:
+        raise ValueError(error.message_dict["language"][0]) from None
 
 
 def _parse_verdicts(value: str) -> tuple[str, ...]:

@@ -14,6 +14,8 @@ class Article(models.Model):
     title = models.CharField(max_length=500)
     url = models.URLField(max_length=2000, blank=True)
     publisher = models.CharField(max_length=200, blank=True)
+    # Who wrote it, as the page's metadata or byline names them (fetched), or as typed in.
+    author = models.CharField(max_length=300, blank=True, default="", db_default="")
     language = models.CharField(max_length=35, help_text="BCP 47 language tag")
     published_at = models.DateTimeField(null=True, blank=True)
     # Plain text, NFC-normalised; claims point into it by code point offsets.

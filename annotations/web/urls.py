@@ -6,7 +6,7 @@ from django.urls import path
 from . import audit, views
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", views.article_list, name="article-list"),
     path("articles/add/", views.article_add, name="article-add"),

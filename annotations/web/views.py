@@ -9,6 +9,7 @@ import re
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.db.models import Count, F, Q
@@ -18,10 +19,13 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from factcheck.lib import keyset
+from factcheck.lockout import last_attempt_warning
+from factcheck.middleware import refuse
 
 from .. import desk, roles, selectors
 from ..desk.charts import daily_table_rows, dashboard_charts, day_columns_svg
 from ..importing import ImportFailed, Record, RecordError, import_articles, parse_document
+from ..languages import clean_language_filter, filter_choices
 from ..models import (
     AnchorStatus,
     Annotation,
@@ -58,12 +62,23 @@ def _user_context(user) -> dict:
     }
 
 
+class LoginView(auth_views.LoginView):
+    """Django's login page, which also warns before the attempt that would lock the account."""
+
+    def form_invalid(self, form):
+        warning = last_attempt_warning(self.request, form.data.get("username", ""))
+        return self.render_to_response(self.get_context_data(form=form, last_attempt_warning=warning))
+
+
 @login_required
 def article_list(request):
     """Articles newest first, a keyset page at a time ("Newer" / "Older"), with their counters."""
     _require_role(request.user)
     query = request.GET.get("q", "").strip()
-    language = selectors.language_tag(request.GET.get("language", ""))
+    try:
+        language = clean_language_filter(request.GET.get("language"))
+    except ValidationError as error:
+        return refuse(request, error.message_dict["language"][0], field="language")
     unreviewed_only = request.GET.get("unreviewed") == "1"
     too_short = bool(query) and len(query) < selectors.MIN_SUBSTRING
     rows = selectors.articles(query="" if too_short else query, language=language, unreviewed_only=unreviewed_only)
@@ -81,7 +96,7 @@ def article_list(request):
             "query_too_short": too_short,
             "min_query": selectors.MIN_SUBSTRING,
             "language": language,
-            "languages": selectors.article_languages(),
+            "languages": filter_choices(selectors.article_languages()),
             "unreviewed_only": unreviewed_only,
             "can_add": roles.is_editor(request.user),
         },
@@ -329,7 +344,7 @@ def exports(request):
             "desk_time_zone": settings.FACTCHECK["DESK_TIME_ZONE"],
             "statuses": Annotation.Status.choices,
             "verdicts": Verdict.objects.all(),
-            "languages": selectors.article_languages(),
+            "languages": filter_choices(selectors.article_languages()),
         },
     )
 
@@ -354,7 +369,7 @@ def dashboard(request):
         "daily_rows": daily_table_rows(figures.daily),
         "errors": errors,
         "form": {name: request.GET.get(name, "") for name in ("date_from", "date_to", "language", "article")},
-        "languages": desk.languages(),
+        "languages": filter_choices(desk.languages()),
         "review_rules": {name: settings.FACTCHECK[name] for name in ("BLIND_REVIEW", "FOUR_EYES")},
     }
     return render(request, "annotations/dashboard.html", context, status=400 if errors else 200)
