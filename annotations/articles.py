@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from factcheck.lib.instants import parse_instant
 
-from . import derived
+from . import derived, notifications
 from .anchoring import Anchor, normalise, reanchor
 from .models import AnchorStatus, Article, ArticleRevision, Claim, ClaimAnchor
 
@@ -211,6 +211,7 @@ def _reanchor_claims(article: Article, old_body: str, revision: ArticleRevision,
         return dict(counts)
     anchors = [Anchor(c.start, c.end, c.exact, c.prefix, c.suffix) for c in claims]
     lost = [c.anchor_status == AnchorStatus.ORPHANED for c in claims]
+    judged_before = {c.pk: (c.exact, c.anchor_status) for c in claims}
     results = reanchor(old_body, revision.body, anchors, lost=lost)
     history = []
     for claim, result in zip(claims, results, strict=True):
@@ -228,6 +229,13 @@ def _reanchor_claims(article: Article, old_body: str, revision: ArticleRevision,
     Claim.objects.filter(article=article).update(start=F("start") + _SHIFT, end=F("end") + _SHIFT)
     _write_anchors(claims)
     ClaimAnchor.objects.bulk_create(history, batch_size=1000)
+    # A verdict is about the words it judged: whoever annotated a claim whose words changed is told.
+    # (Once per change: a claim that stays orphaned through later revisions is not told about again.)
+    changed = [
+        c.pk for c in claims
+        if c.anchor_status not in (AnchorStatus.EXACT, AnchorStatus.MOVED) and (c.exact, c.anchor_status) != judged_before[c.pk]
+    ]  # fmt: skip
+    notifications.words_changed(changed, actor=revision.created_by)
     return dict(counts)
 
 

@@ -11,12 +11,13 @@ import dataclasses
 import langcodes
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
-from django.db.models import F, FilteredRelation, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import F, FilteredRelation, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from factcheck.lib import keyset
 
 from . import roles, search
-from .models import Annotation, AnnotationVersion, Article, Claim
+from .models import Annotation, AnnotationVersion, Article, Assignment, Claim
 from .review import shows_published_only
 from .same_claims import match_ids_subquery
 from .versioning import AnnotationState
@@ -135,9 +136,23 @@ def claims() -> QuerySet:
 
 
 def with_matches(queryset: QuerySet) -> QuerySet:
-    """Adds `match_ids`, the ids of each claim's same claims. Last: a queryset carrying this correlated
-    subquery must not be used inside another query."""
-    return queryset.annotate(match_ids=ArraySubquery(match_ids_subquery()))
+    """Adds `match_ids`, the ids of each claim's same claims, and `assigned_names`, who is assigned to it.
+    Last: a queryset carrying these correlated subqueries must not be used inside another query."""
+    return queryset.annotate(match_ids=ArraySubquery(match_ids_subquery()), assigned_names=assigned_names_subquery())
+
+
+def assigned_names_subquery(outer: str = "pk") -> ArraySubquery:
+    """The usernames a claim is assigned to, in name order (one correlated subquery: no query per row)."""
+    names = Assignment.objects.filter(claim_id=OuterRef(outer)).order_by("reviewer__username")
+    return ArraySubquery(names.values("reviewer__username"))
+
+
+def assignments() -> QuerySet:
+    """Assignments with their claim, people and the reviewer's annotation status ("" before they start)."""
+    status = Annotation.objects.filter(claim_id=OuterRef("claim_id"), reviewer_id=OuterRef("reviewer_id"))
+    return Assignment.objects.select_related("claim", "reviewer", "assigned_by").annotate(
+        annotation_status=Coalesce(Subquery(status.values("status")[:1]), Value(""))
+    )
 
 
 def claims_findable_by(user, queryset: QuerySet) -> QuerySet:

@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from . import annotations, articles, auth, exports, people, stats
+from . import annotations, articles, assignments, auth, comments, exports, notifications, people, stats
 
 # Namespaced: the browser pages use the plain names (article-list, export-list, ...).
 app_name = "api"
@@ -22,6 +22,15 @@ urlpatterns = [
     path("agreement/", annotations.AgreementView.as_view(), name="agreement-detail"),
     path("stats/", stats.StatsView.as_view(), name="stats-detail"),
     path("me/", people.MeView.as_view(), name="me-detail"),
+    path("me/assignments/", assignments.MyAssignmentsView.as_view(), name="me-assignments"),
+    path("me/notifications/", notifications.MyNotificationsView.as_view(), name="me-notifications"),
+    path("me/notifications/read/", notifications.MarkReadView.as_view(), name="me-notifications-read"),
+    path("assignments/", assignments.AssignmentListView.as_view(), name="assignment-list"),
+    path("assignments/<int:pk>/", assignments.AssignmentDetailView.as_view(), name="assignment-detail"),
+    path("claims/<int:claim_pk>/comments/", comments.ClaimCommentsView.as_view(), name="claim-comments"),
+    path("comments/<int:pk>/", comments.CommentDetailView.as_view(), name="comment-detail"),
+    path("comments/<int:pk>/revisions/", comments.CommentRevisionsView.as_view(), name="comment-revisions"),
+    path("people/", comments.PeopleView.as_view(), name="people-list"),
     # Before the router: its exports/{id} must not see "verdicts.csv".
     path("exports/verdicts.csv", exports.VerdictsCsvView.as_view(), name="export-verdicts-csv"),
     *router.urls,

@@ -1,6 +1,7 @@
 """The one home of derived data: every table computed from the history is updated here, and only here.
 
-Derived from the history: the per-article counters (`counters`), the desk's tallies (`tallies`),
+Derived from the history: the per-article counters (`counters`), the desk's tallies (`tallies`), whether
+assigned work is done (`assignment_work`),
 the published export rows (`export_rows`) and the claims' search fields (`search_fields`). The
 services call one function of this module per domain event, inside the transaction that makes the
 change; each function updates every derived table that the event touches, so no writer can forget
@@ -14,7 +15,7 @@ compares every derived table with a rebuild (tests/test_derived.py).
 import datetime
 
 from ..models import Annotation, Article, Claim
-from . import counters, export_rows, search_fields, tallies
+from . import assignment_work, counters, export_rows, search_fields, tallies
 
 
 def claim_created(claim: Claim, article: Article) -> None:
@@ -42,9 +43,11 @@ def annotation_started(annotation: Annotation) -> None:
     tallies.record_annotation_started(annotation)
 
 
-def annotation_reopened(claim_id: int, now: datetime.datetime) -> None:
+def annotation_reopened(claim_id: int, now: datetime.datetime, *, reviewer_id: int | None = None) -> None:
     """An approved or rejected annotation was edited back to draft."""
     tallies.record_reopened(claim_id, now)
+    if reviewer_id is not None:
+        assignment_work.reopened(claim_id, reviewer_id)
 
 
 def review_transition(
@@ -72,6 +75,7 @@ def review_transition(
         claim, annotation, from_status=from_status, to_status=to_status,
         published_before=published_before, replaced=replaced, now=now,
     )  # fmt: skip
+    assignment_work.review_changed(annotation, to_status, now)
 
 
 def rebuild(article_ids: range | None = None) -> dict[str, int]:

@@ -16,6 +16,7 @@ from .people import Profile
 from .postgres import RegConfigField
 from .reviews import Annotation, AnnotationVersion, Publication, ReviewTransition
 from .scale import Verdict
+from .team import Assignment, Comment, CommentRevision, EmailDigest, Notification
 
 __all__ = [
     "AnchorStatus",
@@ -23,14 +24,19 @@ __all__ = [
     "AnnotationVersion",
     "Article",
     "ArticleRevision",
+    "Assignment",
     "BacklogTally",
     "Claim",
     "ClaimAnchor",
     "ClaimGroup",
     "ClaimGroupMember",
+    "Comment",
+    "CommentRevision",
     "DailyTally",
+    "EmailDigest",
     "ExportJob",
     "FetchJob",
+    "Notification",
     "PairedClaim",
     "Profile",
     "Publication",
