@@ -231,10 +231,10 @@ def _reanchor_claims(article: Article, old_body: str, revision: ArticleRevision,
     ClaimAnchor.objects.bulk_create(history, batch_size=1000)
     # A verdict is about the words it judged: whoever annotated a claim whose words changed is told.
     # (Once per change: a claim that stays orphaned through later revisions is not told about again.)
+    kept = (AnchorStatus.EXACT, AnchorStatus.MOVED)
     changed = [
-        c.pk for c in claims
-        if c.anchor_status not in (AnchorStatus.EXACT, AnchorStatus.MOVED) and (c.exact, c.anchor_status) != judged_before[c.pk]
-    ]  # fmt: skip
+        c.pk for c in claims if c.anchor_status not in kept and (c.exact, c.anchor_status) != judged_before[c.pk]
+    ]
     notifications.words_changed(changed, actor=revision.created_by)
     return dict(counts)
 

@@ -44,7 +44,7 @@ def _write(kind: str, items: Iterable[tuple[int, int | None, Callable[[], str]]]
             rows.append(
                 Notification(
                     recipient_id=recipient, kind=kind, claim_id=claim_id, text=text(), created_at=now, email_due=email
-                )  # fmt: skip
+                )
             )
     created = Notification.objects.bulk_create(rows)
     emailed = sorted({row.recipient_id for row in created if row.email_due})
