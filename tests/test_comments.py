@@ -63,7 +63,9 @@ def test_a_blank_comment_is_refused_naming_the_body(api, reviewer, claim):
 
 
 def test_a_reply_to_a_comment_of_another_claim_is_refused(api, reviewer, claim):
-    elsewhere = comments.add_comment(ClaimFactory(article=claim.article, exact="fully funded"), author=reviewer, body="x")
+    elsewhere = comments.add_comment(
+        ClaimFactory(article=claim.article, exact="fully funded"), author=reviewer, body="x"
+    )
     response = api(reviewer).post(url(claim), {"body": "y", "parent": elsewhere.pk}, format="json")
     assert response.status_code == 400 and "parent" in response.json()
 

@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import team, views
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
@@ -15,5 +15,10 @@ urlpatterns = [
     path("review/", views.review_queue, name="review-queue"),
     path("exports/", views.exports, name="export-list"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("articles/<int:pk>/assign/", team.assign_claims, name="article-assign"),
+    path("claims/<int:pk>/", team.claim_detail, name="claim-detail"),
+    path("my-work/", team.my_work, name="my-work"),
+    path("notifications/", team.notification_list, name="notification-list"),
+    path("preferences/", team.preferences, name="preferences"),
     path("verdicts.css", views.verdict_styles, name="verdict-styles"),
 ]
