@@ -14,7 +14,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from . import notifications, roles
@@ -92,15 +91,20 @@ def assign(
         # One statement for every pair; `xmax = 0` tells an inserted row from an updated one.
         cursor.execute(
             f"""
-            INSERT INTO {table} (claim_id, reviewer_id, due, assigned_by_id, created_at)
-            SELECT c.id, r.id, %s, %s, %s
+            INSERT INTO {table} (claim_id, reviewer_id, due, assigned_by_id, created_at, done_at)
+            SELECT c.id, r.id, %s, %s, %s,
+                -- Work the reviewer already submitted is done (a re-assignment keeps its own done_at).
+                CASE WHEN EXISTS (
+                    SELECT 1 FROM {Annotation._meta.db_table} n
+                    WHERE n.claim_id = c.id AND n.reviewer_id = r.id AND n.status IN ('submitted', 'approved')
+                ) THEN %s END
             FROM {Claim._meta.db_table} c CROSS JOIN unnest(%s::int[]) AS r(id)
             WHERE {scope}
             ON CONFLICT (claim_id, reviewer_id) DO UPDATE
                 SET due = EXCLUDED.due, assigned_by_id = EXCLUDED.assigned_by_id, overdue_notified_at = NULL
             RETURNING claim_id, reviewer_id, (xmax = 0)
             """,
-            [due, actor.pk, now, reviewer_ids, parameter],
+            [due, actor.pk, now, now, reviewer_ids, parameter],
         )
         rows = cursor.fetchall()
         if claims is not None and len({row[0] for row in rows}) < len(claim_ids):
@@ -113,28 +117,11 @@ def assign(
                 [sorted({row[0] for row in rows}), reviewer_ids],
             )
             removed = cursor.rowcount
-    _mark_done_already(rows)
     claims_by_reviewer: dict[int, list[int]] = {}
     for claim_id, reviewer_id, _ in rows:
         claims_by_reviewer.setdefault(reviewer_id, []).append(claim_id)
     notifications.assigned(claims_by_reviewer, actor=actor, due=due)
     return AssignResult(assigned=len(rows), created=sum(1 for row in rows if row[2]), removed=removed)
-
-
-def _mark_done_already(rows) -> None:
-    """A reviewer may already have submitted the claim they are now asked to check: that work is done."""
-    if not rows:
-        return
-    claim_ids = sorted({row[0] for row in rows})
-    reviewer_ids = sorted({row[1] for row in rows})
-    submitted = Annotation.objects.filter(
-        claim_id=OuterRef("claim_id"),
-        reviewer_id=OuterRef("reviewer_id"),
-        status__in=[Annotation.Status.SUBMITTED, Annotation.Status.APPROVED],
-    )
-    Assignment.objects.filter(claim_id__in=claim_ids, reviewer_id__in=reviewer_ids, done_at__isnull=True).filter(
-        Exists(submitted)
-    ).update(done_at=timezone.now())
 
 
 @transaction.atomic

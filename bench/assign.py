@@ -1,10 +1,10 @@
 """Benchmark: bulk assignment of 10,000 claims in one request (POST /api/v1/assignments/) at N claims.
 
-Usage: python bench/assign.py [--claims 1000000] [--runs 20] [--batch 10000] [--db bench_i22_1000000]
+Usage: python bench/assign.py [--claims 1000000] [--runs 20] [--batch 10000] [--reviewers 1] [--db bench_i22_1000000]
 
 Seeds the bench database once with `seed_benchmark` (bench/harness.py: 1,000,000 claims take ~12 min on
 a shared 2-core machine) and migrates it. Each run assigns a fresh set of --batch claims (ids spread over
-the whole table, so no run hits a warm range) to two reviewers with a due date, through Django's test
+the whole table, so no run hits a warm range) to --reviewers reviewers with a due date, through Django's test
 client in process: the whole request, its one transaction and the notifications it writes. Prints p50
 and p95 against a trivial response (/verdicts.css) measured in the same run, and the queries per
 request (constant in --batch). Target (DESIGN.md): p95 under 1 s at 1,000,000 claims. The assignments it
@@ -30,6 +30,7 @@ def parse_args():
     parser.add_argument("--claims", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--batch", type=int, default=10_000)
+    parser.add_argument("--reviewers", type=int, default=1, help="reviewers per request (rows = batch x reviewers)")
     parser.add_argument("--db", default=None, help="default: bench_i22_<claims>")
     return parser.parse_args()
 
@@ -61,7 +62,7 @@ def main():
     editor, _ = users.get_or_create(username="bench-assign-editor")
     editor.groups.add(Group.objects.get(name="editor"))
     reviewers = []
-    for name in ("bench-assign-r1", "bench-assign-r2"):
+    for name in [f"bench-assign-r{n}" for n in range(1, args.reviewers + 1)]:
         user, _ = users.get_or_create(username=name)
         user.groups.add(Group.objects.get(name="reviewer"))
         reviewers.append(name)

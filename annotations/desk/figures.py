@@ -151,7 +151,7 @@ def _add_workload(figures: "DeskStats", assigned: dict[str, dict[str, int]]) -> 
     """Each reviewer's assigned, open and overdue work (now) beside their work in the range; a reviewer with
     assigned work and none in the range is listed too."""
     rows = {row["reviewer"]: row for row in figures.reviewers}
-    for username, counts in assigned.items():
+    for username in assigned:
         if username not in rows:
             row = {"reviewer": username, "annotations": 0, "submitted": 0, "approved": 0, "rejected": 0}
             figures.reviewers.append(row)

@@ -25,8 +25,12 @@ class Assignment(models.Model):
     an assignment is open while it is null, overdue once `due` has passed too.
     """
 
-    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="assignments")
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments")
+    # No index of their own: the unique (claim, reviewer) and (reviewer, due_key, id) lead with them, and
+    # every index costs a bulk assignment of 10,000 claims another 10,000 insertions.
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="assignments", db_index=False)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments", db_index=False
+    )
     due = models.DateTimeField(null=True, blank=True)
     due_key = models.GeneratedField(
         expression=Coalesce(F("due"), Value(NO_DUE_DATE)), output_field=models.DateTimeField(), db_persist=True
