@@ -226,3 +226,21 @@ def current_state(annotation: Annotation, version: AnnotationVersion | None = No
     `version`, e.g. the published one for viewers, or the one just saved)."""
     published = annotation.published_number if annotation.published_annotation == annotation.pk else None
     return AnnotationState(annotation, version or annotation.current, annotation.status, published)
+
+
+def assigned_names_of_article(article_id: int) -> dict[int, list[str]]:
+    """claim id -> the usernames it is assigned to, for one article's claims (one query)."""
+    names: dict[int, list[str]] = {}
+    rows = Assignment.objects.filter(claim__article_id=article_id).order_by("reviewer__username")
+    for claim_id, username in rows.values_list("claim_id", "reviewer__username"):
+        names.setdefault(claim_id, []).append(username)
+    return names
+
+
+def desk_members() -> list[str]:
+    """Usernames of the active reviewers and editors, who can be assigned claims."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.filter(is_active=True)
+    members = users.filter(Q(is_superuser=True) | Q(groups__name__in=[roles.REVIEWER, roles.EDITOR]))
+    return list(members.order_by("username").values_list("username", flat=True).distinct())

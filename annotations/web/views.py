@@ -211,6 +211,9 @@ def article_detail(request, pk: int):
                 else None,
             }
         )
+    assigned = selectors.assigned_names_of_article(article.pk)
+    for claim in claim_data:
+        claim["assigned"] = assigned.get(claim["id"], [])
     verdicts = list(Verdict.objects.values("key", "label", "colour", "rating_value"))
     page_data = {
         "article": {"id": article.pk, "title": article.title},
@@ -237,8 +240,16 @@ def article_detail(request, pk: int):
             "revisions": revisions,
             "current_revision": revisions[-1] if revisions else None,
             "to_check": to_check,
+            "assign": _assign_form(request.user, claim_data),
         },
     )
+
+
+def _assign_form(user, claim_data: list[dict]) -> dict | None:
+    """What the reader's "Assign" form offers editors: the article's claims and the desk's reviewers."""
+    if not roles.is_editor(user):
+        return None
+    return {"claims": claim_data, "reviewers": selectors.desk_members()}
 
 
 def _int_or_none(value):

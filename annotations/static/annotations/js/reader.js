@@ -2,6 +2,7 @@
 
 import { errorLines, get, post } from "./api.js";
 import { $, h, isTyping } from "./dom.js";
+import { gettext, interpolate } from "./i18n.js";
 import { ClaimPanel } from "./panel.js";
 import { buildIndex, indexHighlights, renderHighlights, selectionInside } from "./text.js";
 
@@ -43,7 +44,10 @@ function renderClaimList() {
       },
       h("span", { class: "verdict-chip", "data-verdict": claim.published?.verdict || "none", text: claim.published?.label || "Unreviewed" }),
       h("span", { class: "claim-text", text: claim.exact }),
-      claim.claimant ? h("span", { class: "claimant", text: claim.claimant }) : null)),
+      claim.claimant ? h("span", { class: "claimant", text: claim.claimant }) : null,
+      claim.assigned?.length
+        ? h("span", { class: "assigned-names", text: interpolate(gettext("Assigned: %s"), [claim.assigned.join(", ")]) })
+        : null)),
   );
   list.replaceChildren(...items);
   $("#claim-count").textContent = String(claims.size);
@@ -68,6 +72,8 @@ async function openClaim(id, focusAnnotation = null) {
   const first = (index.get(id) || [])[0];
   if (first) first.scrollIntoView({ block: "center", behavior: "instant" });
   const opening = panel.open(claim, focusAnnotation);
+  $("#claim-panel").dataset.claim = String(id); // the discussion (discussion.js) follows the open claim
+  document.dispatchEvent(new CustomEvent("claim-opened", { detail: { id } }));
   if (window.matchMedia("(max-width: 900px)").matches) $("#claim-panel").scrollIntoView({ block: "start" });
   await opening;
 }
