@@ -113,7 +113,7 @@ APPEND_ONLY_TRIGGERS = [
         "ArticleRevision",
         "ClaimAnchor",
         "CommentRevision",
-    )  # fmt: skip
+    )
     for trigger in ("append_only_rows", "append_only_table")
 ]
 

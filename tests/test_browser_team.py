@@ -88,7 +88,7 @@ def test_a_reviewer_has_nothing_to_assign_and_a_viewer_no_discussion(open_page, 
 
 
 def test_a_discussion_renders_markdown_lite_and_keeps_script_inert(open_page, desk):
-    editor, reviewer, claim = desk
+    editor, _reviewer, claim = desk
     page = open_page(editor)
     open_article(page, claim.article_id, f"?claim={claim.pk}")
     discussion = page.get_by_role("region", name="Discussion")
@@ -156,7 +156,7 @@ def test_the_preferences_page_switches_email_off(open_page, desk):
 
 
 def test_the_dashboard_fits_a_phone_without_scrolling_sideways(open_page, desk):
-    editor, reviewer, claim = desk
+    editor, _reviewer, claim = desk
     assignments.assign(actor=editor, reviewers=["reviewer"], claims=[claim.pk])
     page = open_page(editor, viewport=PHONE)
     page.goto("/dashboard/")
