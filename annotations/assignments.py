@@ -91,25 +91,32 @@ def assign(
         # One statement for every pair; `xmax = 0` tells an inserted row from an updated one.
         cursor.execute(
             f"""
-            INSERT INTO {table} (claim_id, reviewer_id, due, assigned_by_id, created_at, done_at)
-            SELECT c.id, r.id, %s, %s, %s,
-                -- Work the reviewer already submitted is done (a re-assignment keeps its own done_at).
-                CASE WHEN EXISTS (
-                    SELECT 1 FROM {Annotation._meta.db_table} n
-                    WHERE n.claim_id = c.id AND n.reviewer_id = r.id AND n.status IN ('submitted', 'approved')
-                ) THEN %s END
+            INSERT INTO {table} (claim_id, reviewer_id, due, assigned_by_id, created_at)
+            SELECT c.id, r.id, %s, %s, %s
             FROM {Claim._meta.db_table} c CROSS JOIN unnest(%s::int[]) AS r(id)
             WHERE {scope}
             ON CONFLICT (claim_id, reviewer_id) DO UPDATE
                 SET due = EXCLUDED.due, assigned_by_id = EXCLUDED.assigned_by_id, overdue_notified_at = NULL
             RETURNING claim_id, reviewer_id, (xmax = 0)
             """,
-            [due, actor.pk, now, now, reviewer_ids, parameter],
+            [due, actor.pk, now, reviewer_ids, parameter],
         )
         rows = cursor.fetchall()
         if claims is not None and len({row[0] for row in rows}) < len(claim_ids):
             missing = sorted(set(claim_ids) - {row[0] for row in rows})[:10]
             raise ValidationError({"claims": f"No such claim: {', '.join(map(str, missing))}."})
+        # Work a reviewer had already submitted is done. Driven from the reviewers' own annotations (an
+        # index on reviewer), not one probe per claim: rows inserted by this statement carry `now`.
+        cursor.execute(
+            f"""
+            UPDATE {table} a SET done_at = %s
+            FROM {Annotation._meta.db_table} n
+            WHERE n.reviewer_id = ANY(%s) AND n.status IN ('submitted', 'approved')
+              AND a.claim_id = n.claim_id AND a.reviewer_id = n.reviewer_id
+              AND a.created_at = %s AND a.done_at IS NULL
+            """,
+            [now, reviewer_ids, now],
+        )
         removed = 0
         if replace and rows:
             cursor.execute(
