@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -68,6 +69,9 @@ class AssignmentFilter(filters.FilterSet):
 
 class AssignmentListView(generics.ListAPIView):
     """Editors: every assignment, filtered by reviewer or claim; POST assigns (one transaction)."""
+
+    # JSON only: a form-encoded body with thousands of fields would stop at Django's field limit (an HTML 400).
+    parser_classes = [JSONParser]
 
     serializer_class = AssignmentSerializer
     permission_classes = [IsEditor]

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, generics, serializers, status
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from .. import comments, roles
@@ -54,6 +55,9 @@ class CommentRevisionSerializer(serializers.Serializer):
 class ClaimCommentsView(generics.GenericAPIView):
     """A claim's discussion, oldest first (replies name their `parent`); blind review applies."""
 
+    # JSON only: a form-encoded body with thousands of fields would stop at Django's field limit (an HTML 400).
+    parser_classes = [JSONParser]
+
     serializer_class = CommentSerializer
     permission_classes = [IsReviewer]
     filter_backends = []
@@ -85,6 +89,9 @@ class ClaimCommentsView(generics.GenericAPIView):
 
 class CommentDetailView(generics.GenericAPIView):
     """The author edits a comment (its history is kept); editors delete it as a tombstone."""
+
+    # JSON only: a form-encoded body with thousands of fields would stop at Django's field limit (an HTML 400).
+    parser_classes = [JSONParser]
 
     serializer_class = CommentSerializer
     permission_classes = [IsReviewer]

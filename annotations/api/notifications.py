@@ -5,6 +5,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, generics, serializers
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -57,6 +58,9 @@ class MyNotificationsView(generics.ListAPIView):
 
 
 class MarkReadView(APIView):
+    # JSON only: a form-encoded body with thousands of fields would stop at Django's field limit (an HTML 400).
+    parser_classes = [JSONParser]
+
     permission_classes = [IsAuthenticated]
 
     @extend_schema(request=MarkReadSerializer, responses={200: MarkReadResultSerializer})

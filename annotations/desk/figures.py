@@ -38,7 +38,7 @@ from factcheck.lib.instants import is_bare_date, parse_instant
 
 from ..agreement import SUBMITTED_STATUSES, nominal_alpha
 from ..models import Annotation, Article, BacklogTally, Claim, DailyTally, PairedClaim, Verdict, WaitingAnnotation
-from . import workload
+from .workload import daily_questions, reviewer_workload
 from .definitions import (
     ANNOTATED,
     APPROVED,
@@ -141,9 +141,9 @@ def desk_stats(filters: StatsFilters) -> DeskStats:
         sums = [(metric, verdict, username, count) for _d, _l, metric, _r, verdict, count, username in rows]
         days = [(day, metric, count) for day, _l, metric, _r, _v, count, _u in rows]
         backlog = backlog_of_article(filters)
-    backlog.update(workload.daily_questions(filters))
+    backlog.update(daily_questions(filters))
     figures = _shape(filters, verdicts, sums, days, backlog, _agreement(filters))
-    _add_workload(figures, workload.reviewer_workload(filters))
+    _add_workload(figures, reviewer_workload(filters))
     return figures
 
 
