@@ -38,7 +38,6 @@ from factcheck.lib.instants import is_bare_date, parse_instant
 
 from ..agreement import SUBMITTED_STATUSES, nominal_alpha
 from ..models import Annotation, Article, BacklogTally, Claim, DailyTally, PairedClaim, Verdict, WaitingAnnotation
-from .workload import daily_questions, reviewer_workload
 from .definitions import (
     ANNOTATED,
     APPROVED,
@@ -53,6 +52,7 @@ from .definitions import (
     WAITING,
     raw_daily_rows,
 )
+from .workload import daily_questions, reviewer_workload
 
 MAX_DAYS = 366
 DEFAULT_DAYS = 30
