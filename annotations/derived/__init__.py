@@ -88,4 +88,5 @@ def rebuild(article_ids: range | None = None) -> dict[str, int]:
         "published export rows": export_rows.rebuild(),
         "search fields": search_fields.rebuild(),
         "desk tallies": tallies.recount(),
+        "assignments done": assignment_work.rebuild(),
     }
