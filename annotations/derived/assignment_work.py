@@ -30,7 +30,8 @@ def rebuild() -> int:
             f"""
             UPDATE {Assignment._meta.db_table} a SET done_at = CASE WHEN EXISTS (
                 SELECT 1 FROM {Annotation._meta.db_table} n
-                WHERE n.claim_id = a.claim_id AND n.reviewer_id = a.reviewer_id AND n.status IN ('submitted', 'approved')
+                WHERE n.claim_id = a.claim_id AND n.reviewer_id = a.reviewer_id
+                  AND n.status IN ('submitted', 'approved')
             ) THEN COALESCE(a.done_at, %s) END
             """,
             [timezone.now()],
