@@ -173,3 +173,23 @@ def test_assignment_does_not_let_a_reviewer_see_others_verdicts_before_submittin
     review.submit(theirs, actor=other)
     assignments.assign(actor=editor, reviewers=["reviewer"], claims=[claim.pk])
     assert api(reviewer).get(f"/api/v1/claims/{claim.pk}/annotations/").json()["results"] == []
+
+
+def test_a_viewer_has_no_work_page_and_no_assignments(api, browser_client, viewer):
+    assert api(viewer).get(MINE).status_code == 403
+    assert api(viewer).get(URL).status_code == 403
+    assert browser_client(viewer).get("/my-work/").status_code == 403
+
+
+def test_a_reviewer_cannot_assign_through_the_readers_form(browser_client, reviewer):
+    claims = many_claims(1)
+    article = Claim.objects.get(pk=claims[0]).article_id
+    response = browser_client(reviewer).post(f"/articles/{article}/assign/", {"reviewers": ["reviewer"]})
+    assert response.status_code == 403
+    assert not Assignment.objects.exists()
+
+
+def test_the_reader_offers_editors_alone_the_assign_form(browser_client, editor, reviewer):
+    article = Claim.objects.get(pk=many_claims(1)[0]).article_id
+    assert browser_client(editor).get(f"/articles/{article}/").context["assign"] is not None
+    assert browser_client(reviewer).get(f"/articles/{article}/").context["assign"] is None
