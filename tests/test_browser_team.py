@@ -92,7 +92,7 @@ def test_a_discussion_renders_markdown_lite_and_keeps_script_inert(open_page, de
     page = open_page(editor)
     open_article(page, claim.article_id, f"?claim={claim.pk}")
     discussion = page.get_by_role("region", name="Discussion")
-    body = discussion.get_by_role("textbox", name="Comment")
+    body = discussion.get_by_role("textbox", name="Message")
     body.fill('**Check** the [minutes](https://example.org/m) <img src=x onerror="window.__xss=1"> ')
     body.press_sequentially("@rev")
     discussion.get_by_role("button", name="Mention reviewer").click()
