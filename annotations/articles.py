@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from factcheck.lib.instants import parse_instant
 
-from . import audit, derived
+from . import audit, derived, notifications
 from .anchoring import Anchor, normalise, reanchor
 from .models import AnchorStatus, Annotation, Article, ArticleRevision, Claim, ClaimAnchor
 
@@ -230,6 +230,7 @@ def _reanchor_claims(article: Article, old_body: str, revision: ArticleRevision,
 
     anchors = [Anchor(c.start, c.end, c.exact, c.prefix, c.suffix) for c in claims]
     lost = [c.anchor_status == AnchorStatus.ORPHANED for c in claims]
+    judged_before = {c.pk: (c.exact, c.anchor_status) for c in claims}
     results = reanchor(old_body, revision.body, anchors, lost=lost)
     annotated = set(Annotation.objects.filter(claim__article=article).values_list("claim_id", flat=True))
     history = []
@@ -252,6 +253,13 @@ def _reanchor_claims(article: Article, old_body: str, revision: ArticleRevision,
     _write_anchors(claims)
     ClaimAnchor.objects.bulk_create(history, batch_size=1000)
     counts["needs_review"] = sum(1 for claim in claims if claim.needs_review)
+    # A verdict is about the words it judged: whoever annotated a claim whose words changed is told.
+    # (Once per change: a claim that stays orphaned through later revisions is not told about again.)
+    kept = (AnchorStatus.EXACT, AnchorStatus.MOVED)
+    changed = [
+        c.pk for c in claims if c.anchor_status not in kept and (c.exact, c.anchor_status) != judged_before[c.pk]
+    ]
+    notifications.words_changed(changed, actor=revision.created_by)
     return dict(counts)
 
 

@@ -34,6 +34,7 @@ KINDS = {
     "rejected": _("Rejected"),
     "reopened": _("Re-opened"),
     "withdrawn": _("Withdrawn"),
+    "words_decided": _("Decided on changed words"),
     "claims_linked": _("Linked as same claim"),
     "claims_unlinked": _("Unlinked as same claim"),
     "revision_made": _("Article revision made"),

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
-from . import audit, derived, roles, words
+from . import audit, derived, notifications, roles, words
 from .claims import lock_article_of_claim
 from .exceptions import DomainConflict, NotAllowed, StaleVersion
 from .models import Annotation, AnnotationVersion, Claim, Publication, ReviewTransition
@@ -136,6 +136,12 @@ def _transition(annotation, to_status, *, actor, comment, expected_version=None)
         claim, annotation, from_status=from_status, to_status=to_status,
         published_before=published_before, replaced=replaced, now=now,
     )  # fmt: skip
+    if to_status == Status.APPROVED:
+        notifications.verdict_approved(annotation, actor)
+    elif to_status == Status.REJECTED:
+        notifications.verdict_rejected(annotation, actor)
+    elif to_status == Status.DRAFT:
+        notifications.verdict_reopened(annotation, actor)
     _audit(claim, annotation, transition, actor=actor, published_before=published_before, replaced=replaced)
     return transition
 

@@ -13,13 +13,14 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
-from django.db.models import F, FilteredRelation, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import F, FilteredRelation, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from factcheck.lib import keyset
 
 from . import roles, search
 from .languages import language_filter
-from .models import Annotation, AnnotationVersion, Article, Claim
+from .models import Annotation, AnnotationVersion, Article, Assignment, Claim
 from .review import shows_published_only
 from .same_claims import match_ids_subquery
 from .versioning import AnnotationState
@@ -157,9 +158,23 @@ def claims() -> QuerySet:
 
 
 def with_matches(queryset: QuerySet) -> QuerySet:
-    """Adds `match_ids`, the ids of each claim's same claims. Last: a queryset carrying this correlated
-    subquery must not be used inside another query."""
-    return queryset.annotate(match_ids=ArraySubquery(match_ids_subquery()))
+    """Adds `match_ids`, the ids of each claim's same claims, and `assigned_names`, who is assigned to it.
+    Last: a queryset carrying these correlated subqueries must not be used inside another query."""
+    return queryset.annotate(match_ids=ArraySubquery(match_ids_subquery()), assigned_names=assigned_names_subquery())
+
+
+def assigned_names_subquery(outer: str = "pk") -> ArraySubquery:
+    """The usernames a claim is assigned to, in name order (one correlated subquery: no query per row)."""
+    names = Assignment.objects.filter(claim_id=OuterRef(outer)).order_by("reviewer__username")
+    return ArraySubquery(names.values("reviewer__username"))
+
+
+def assignments() -> QuerySet:
+    """Assignments with their claim, people and the reviewer's annotation status ("" before they start)."""
+    status = Annotation.objects.filter(claim_id=OuterRef("claim_id"), reviewer_id=OuterRef("reviewer_id"))
+    return Assignment.objects.select_related("claim", "reviewer", "assigned_by").annotate(
+        annotation_status=Coalesce(Subquery(status.values("status")[:1]), Value(""))
+    )
 
 
 def claims_findable_by(user, queryset: QuerySet) -> QuerySet:
@@ -233,3 +248,21 @@ def current_state(annotation: Annotation, version: AnnotationVersion | None = No
     `version`, e.g. the published one for viewers, or the one just saved)."""
     published = annotation.published_number if annotation.published_annotation == annotation.pk else None
     return AnnotationState(annotation, version or annotation.current, annotation.status, published)
+
+
+def assigned_names_of_article(article_id: int) -> dict[int, list[str]]:
+    """claim id -> the usernames it is assigned to, for one article's claims (one query)."""
+    names: dict[int, list[str]] = {}
+    rows = Assignment.objects.filter(claim__article_id=article_id).order_by("reviewer__username")
+    for claim_id, username in rows.values_list("claim_id", "reviewer__username"):
+        names.setdefault(claim_id, []).append(username)
+    return names
+
+
+def desk_members() -> list[str]:
+    """Usernames of the active reviewers and editors, who can be assigned claims."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.filter(is_active=True)
+    members = users.filter(Q(is_superuser=True) | Q(groups__name__in=[roles.REVIEWER, roles.EDITOR]))
+    return list(members.order_by("username").values_list("username", flat=True).distinct())

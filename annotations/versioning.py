@@ -17,9 +17,9 @@ from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from . import audit, derived, review, roles
+from . import assignments, audit, derived, review, roles
 from .anchoring import normalise
-from .exceptions import DomainConflict, StaleVersion
+from .exceptions import DomainConflict, NotAllowed, StaleVersion
 from .exports.cells import version_cells
 from .models import Annotation, AnnotationVersion, Claim, ReviewTransition
 
@@ -102,6 +102,8 @@ def _clean_date(value, where: str, errors: dict) -> str | None:
 @transaction.atomic
 def create_annotation(claim: Claim, *, reviewer, change_note: str = "", **content) -> Annotation:
     """Start a reviewer's annotation of a claim with version 1. One annotation per reviewer per claim."""
+    if not assignments.may_take(reviewer, claim):
+        raise NotAllowed("This claim is not assigned to you; reviewers here check the claims assigned to them.")
     existing = Annotation.objects.filter(claim=claim, reviewer=reviewer).values_list("pk", flat=True).first()
     if existing is not None:
         raise DomainConflict(
@@ -236,7 +238,13 @@ def append_version(
             actor=author,
             created_at=now,
         )
-    derived.version_appended(annotation_id, locked.claim_id, status=locked.status, reopened=reopened_from is not None)
+    derived.version_appended(
+        annotation_id,
+        locked.claim_id,
+        status=locked.status,
+        reopened=reopened_from is not None,
+        reviewer_id=locked.reviewer_id,
+    )
     if isinstance(annotation, Annotation):
         annotation.version, annotation.updated_at = based_on + 1, now
         annotation.status = Annotation.Status.DRAFT if reopened_from else locked.status

@@ -14,7 +14,7 @@ Invariant: `Claim.judged_exact` is null, or differs from `Claim.exact`.
 from django.db import transaction
 from django.utils import timezone
 
-from . import derived, roles
+from . import audit, derived, roles
 from .anchoring import normalise
 from .exceptions import DomainConflict, NotAllowed
 from .models import Annotation, Claim, ReviewTransition, WordsDecision
@@ -98,6 +98,9 @@ def decide(claim: Claim, *, decision: str, actor, note: str = "", withdraw: bool
         _holds(claim, actor=actor, note=note, now=now)
     else:
         _reopen(claim, actor=actor, note=note, withdraw=record.withdraw, now=now)
+    data = {"decision": decision, "withdraw": record.withdraw, "judged": record.judged_exact,
+            "current": record.current_exact, "revision": record.revision, "note": note}  # fmt: skip
+    audit.record("words_decided", actor=actor, claim=claim, article=claim.article_id, data=data)
     return record
 
 

@@ -267,7 +267,21 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # `celery -A factcheck beat` deletes expired export files (or run `manage.py expire_exports` from cron).
 CELERY_BEAT_SCHEDULE = {
     "expire-export-files": {"task": "annotations.tasks.expire_export_files", "schedule": 3600.0},
+    # Idempotent: each overdue assignment is told once; digests held back by the batching window go out.
+    "notify-overdue": {"task": "annotations.tasks.notify_overdue", "schedule": 300.0},
+    "send-email-digests": {"task": "annotations.tasks.send_email_digests", "schedule": 60.0},
 }
+
+# Notification emails (README, "Notifications"): printed to the console unless SMTP is configured.
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="factcheck <factcheck@localhost>")
 
 # The product's own knobs.
 FACTCHECK = {
@@ -278,6 +292,10 @@ FACTCHECK = {
     # What the audit trail keeps of a request's address: "truncate" (its /24 or /48 network), "hash"
     # (keyed with SECRET_KEY: the same address is recognisable, not readable) or "full".
     "AUDIT_ADDRESSES": env.str("FACTCHECK_AUDIT_ADDRESSES", default="truncate"),
+    # Reviewers may start annotations of claims not assigned to them (off: only their assignments).
+    "REVIEWERS_TAKE_UNASSIGNED": env.bool("FACTCHECK_REVIEWERS_TAKE_UNASSIGNED", default=True),
+    # Notification emails: at most one digest per person per this many minutes.
+    "EMAIL_DIGEST_MINUTES": env.int("FACTCHECK_EMAIL_DIGEST_MINUTES", default=5),
     # The organisation named as author of ClaimReview exports.
     "ORGANIZATION_NAME": env("FACTCHECK_ORGANIZATION_NAME", default="factcheck newsroom"),
     "ORGANIZATION_URL": env("FACTCHECK_ORGANIZATION_URL", default="https://example.org/"),

@@ -110,6 +110,7 @@ APPEND_ONLY_TRIGGERS = [
         *("AnnotationVersion", "ReviewTransition", "Publication", "ArticleRevision", "ClaimAnchor"),
         "AuditEvent",
         "WordsDecision",
+        "CommentRevision",
     )
     for trigger in ("append_only_rows", "append_only_table")
 ]

@@ -20,6 +20,7 @@ from .desk_fixtures import (
     EXPECTED_BACKLOG,
     EXPECTED_REVIEWERS,
     EXPECTED_VERDICTS,
+    NO_ASSIGNED_WORK,
     build_desk,
 )
 from .factories import ArticleFactory, ClaimFactory, UserFactory, make_annotation, publish
@@ -83,7 +84,9 @@ def test_agreement_compares_claims_with_two_or_more_submitted_annotations(api, d
 def test_language_filter_keeps_only_that_languages_articles(api, desk):
     body = _get(api, desk.editor, language="IT")
     assert all(row["count"] == 0 for row in body["verdicts"])
-    assert body["reviewers"] == [{"reviewer": "carol", "annotations": 1, "submitted": 1, "approved": 0, "rejected": 0}]
+    assert body["reviewers"] == [
+        {"reviewer": "carol", "annotations": 1, "submitted": 1, "approved": 0, "rejected": 0, **NO_ASSIGNED_WORK}
+    ]
     assert body["backlog"]["unannotated_claims"] == 1
     assert body["backlog"]["waiting"] == 1
     assert body["agreement"]["claims"] == 0
@@ -121,6 +124,7 @@ def test_empty_desk_answers_zeros_and_no_alpha(api, editor):
     }  # fmt: skip
     assert body["backlog"] == {
         "unannotated_claims": 0, "waiting": 0, "oldest_waiting_since": None, "oldest_waiting_age_seconds": None,
+        "drafts_never_submitted": 0, "claims_needing_review": 0, "overdue_assignments": 0,
     }  # fmt: skip
 
 

@@ -221,12 +221,16 @@ class ClaimSerializer(serializers.ModelSerializer):
     matches = serializers.ListField(
         child=serializers.IntegerField(), source="match_ids", read_only=True, help_text="Ids of the same claims"
     )
+    assigned = serializers.ListField(
+        child=serializers.CharField(), source="assigned_names", read_only=True, default=list,
+        help_text="Usernames of the reviewers asked to check it",
+    )  # fmt: skip
 
     class Meta:
         model = Claim
         fields = [
             "id", "article", "selector", "start", "end", "exact", "claimant", "claim_date", "statement",
-            "published_verdict", "anchor", "words_changed", "matches", "created_at", "updated_at",
+            "published_verdict", "anchor", "words_changed", "matches", "assigned", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = ["id", "article", "start", "end", "exact", "created_at", "updated_at"]
 

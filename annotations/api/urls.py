@@ -3,7 +3,20 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from . import annotations, articles, auth, events, exports, people, stats, webannotation, words
+from . import (
+    annotations,
+    articles,
+    assignments,
+    auth,
+    comments,
+    events,
+    exports,
+    notifications,
+    people,
+    stats,
+    webannotation,
+    words,
+)
 
 # Namespaced: the browser pages use the plain names (article-list, export-list, ...).
 app_name = "api"
@@ -26,6 +39,15 @@ urlpatterns = [
     path("events/", events.EventListView.as_view(), name="event-list"),
     path("events/export.csv", events.EventCsvView.as_view(), name="event-export-csv"),
     path("events/export.jsonl", events.EventJsonLinesView.as_view(), name="event-export-jsonl"),
+    path("me/assignments/", assignments.MyAssignmentsView.as_view(), name="me-assignments"),
+    path("me/notifications/", notifications.MyNotificationsView.as_view(), name="me-notifications"),
+    path("me/notifications/read/", notifications.MarkReadView.as_view(), name="me-notifications-read"),
+    path("assignments/", assignments.AssignmentListView.as_view(), name="assignment-list"),
+    path("assignments/<int:pk>/", assignments.AssignmentDetailView.as_view(), name="assignment-detail"),
+    path("claims/<int:claim_pk>/comments/", comments.ClaimCommentsView.as_view(), name="claim-comments"),
+    path("comments/<int:pk>/", comments.CommentDetailView.as_view(), name="comment-detail"),
+    path("comments/<int:pk>/revisions/", comments.CommentRevisionsView.as_view(), name="comment-revisions"),
+    path("people/", comments.PeopleView.as_view(), name="people-list"),
     # Before the router: its exports/{id} must not see "verdicts.csv".
     path("exports/verdicts.csv", exports.VerdictsCsvView.as_view(), name="export-verdicts-csv"),
     path("exports/evidence.csv", exports.EvidenceCsvView.as_view(), name="export-evidence-csv"),

@@ -1,8 +1,8 @@
 """The one home of derived data: every table computed from the history is updated here, and only here.
 
 Derived from the history: the per-article counters (`counters`), the desk's tallies (`tallies`),
-the published export rows (`export_rows`), the claims' search fields (`search_fields`) and
-agreement's sums (`agreement`). The
+the published export rows (`export_rows`), the claims' search fields (`search_fields`), agreement's
+sums (`agreement`) and whether assigned work is done (`assignment_work`). The
 services call one function of this module per domain event, inside the transaction that makes the
 change; each function updates every derived table that the event touches, so no writer can forget
 one. `rebuild` recomputes all of them from the history (after a bulk load, or to repair).
@@ -18,8 +18,8 @@ import time
 from django.db import connection, transaction
 
 from ..agreement import SUBMITTED_STATUSES
-from ..models import AgreementTally, Annotation, Article, Claim, PairedClaim, PublishedExportRow
-from . import agreement, counters, export_rows, search_fields, tallies
+from ..models import AgreementTally, Annotation, Article, Assignment, Claim, PairedClaim, PublishedExportRow
+from . import agreement, assignment_work, counters, export_rows, search_fields, tallies
 
 
 def new_claim_fields(article: Article) -> dict:
@@ -53,10 +53,12 @@ def annotation_started(annotation: Annotation) -> None:
     tallies.record_annotation_started(annotation)
 
 
-def version_appended(annotation_id: int, claim_id: int, *, status: str, reopened: bool) -> None:
+def version_appended(annotation_id: int, claim_id: int, *, status: str, reopened: bool, reviewer_id: int) -> None:
     """A new version of an annotation; `reopened`: it was approved or rejected and is a draft again."""
     if reopened or status in SUBMITTED_STATUSES:  # its counted verdict, or whether it counts, changed
         agreement.refresh_claims([claim_id])
+    if reopened:
+        assignment_work.reopened(claim_id, reviewer_id)
 
 
 def review_transition(
@@ -85,6 +87,7 @@ def review_transition(
         published_before=published_before, replaced=replaced, now=now,
     )  # fmt: skip
     agreement.refresh_claims([claim.pk])
+    assignment_work.review_changed(annotation, to_status, now)
 
 
 def claim_words_decided(claim: Claim) -> None:
@@ -106,6 +109,7 @@ STEPS = (
     ("search fields", (Claim,), search_fields.rebuild),
     ("desk tallies", tallies.TABLES, tallies.recount),
     ("agreement", (PairedClaim, AgreementTally), agreement.rebuild),
+    ("assignments done", (Assignment,), assignment_work.rebuild),
 )
 
 

@@ -53,6 +53,7 @@ from .definitions import (
     WAITING,
     raw_daily_rows,
 )
+from .workload import daily_questions, reviewer_workload
 
 MAX_DAYS = 366
 DEFAULT_DAYS = 30
@@ -142,7 +143,23 @@ def desk_stats(filters: StatsFilters) -> DeskStats:
         sums = [(metric, verdict, username, count) for _d, _l, metric, _r, verdict, count, username in rows]
         days = [(day, metric, count) for day, _l, metric, _r, _v, count, _u in rows]
         backlog = backlog_of_article(filters)
-    return _shape(filters, verdicts, sums, days, backlog, _agreement(filters))
+    backlog.update(daily_questions(filters))
+    figures = _shape(filters, verdicts, sums, days, backlog, _agreement(filters))
+    _add_workload(figures, reviewer_workload(filters))
+    return figures
+
+
+def _add_workload(figures: "DeskStats", assigned: dict[str, dict[str, int]]) -> None:
+    """Each reviewer's assigned, open and overdue work (now) beside their work in the range; a reviewer with
+    assigned work and none in the range is listed too."""
+    rows = {row["reviewer"]: row for row in figures.reviewers}
+    for username in assigned:
+        if username not in rows:
+            row = {"reviewer": username, "annotations": 0, "submitted": 0, "approved": 0, "rejected": 0}
+            figures.reviewers.append(row)
+            rows[username] = row
+    for username, row in rows.items():
+        row.update(assigned.get(username, {"assigned": 0, "open": 0, "overdue": 0}))
 
 
 def languages() -> list[str]:

@@ -18,6 +18,7 @@ from .people import Profile
 from .postgres import RegConfigField
 from .reviews import Annotation, AnnotationVersion, Publication, ReviewTransition
 from .scale import Verdict
+from .team import Assignment, Comment, CommentRevision, EmailDigest, Notification
 from .words import WordsDecision
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "AnnotationVersion",
     "Article",
     "ArticleRevision",
+    "Assignment",
     "AuditChainHead",
     "AuditEvent",
     "BacklogTally",
@@ -34,9 +36,13 @@ __all__ = [
     "ClaimAnchor",
     "ClaimGroup",
     "ClaimGroupMember",
+    "Comment",
+    "CommentRevision",
     "DailyTally",
+    "EmailDigest",
     "ExportJob",
     "FetchJob",
+    "Notification",
     "PairedClaim",
     "Profile",
     "Publication",

@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import audit, views
+from . import audit, team, views
 
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
@@ -16,5 +16,10 @@ urlpatterns = [
     path("exports/", views.exports, name="export-list"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("audit/", audit.audit_events, name="audit-events"),
+    path("articles/<int:pk>/assign/", team.assign_claims, name="article-assign"),
+    path("claims/<int:pk>/", team.claim_detail, name="claim-detail"),
+    path("my-work/", team.my_work, name="my-work"),
+    path("notifications/", team.notification_list, name="notification-list"),
+    path("preferences/", team.preferences, name="preferences"),
     path("verdicts.css", views.verdict_styles, name="verdict-styles"),
 ]

@@ -252,6 +252,9 @@ def article_detail(request, pk: int):
                 "words_changed": {"judged": judged, "current": exact} if judged is not None else None,
             }
         )
+    assigned = selectors.assigned_names_of_article(article.pk)
+    for claim in claim_data:
+        claim["assigned"] = assigned.get(claim["id"], [])
     verdicts = list(Verdict.objects.values("key", "label", "colour", "rating_value"))
     page_data = {
         "article": {"id": article.pk, "title": article.title},
@@ -282,6 +285,7 @@ def article_detail(request, pk: int):
             "current_revision": revisions[-1] if revisions else None,
             "to_check": to_check,
             "revision_summary": _revision_summary(article, revisions) if roles.is_editor(request.user) else None,
+            "assign": _assign_form(request.user, claim_data),
         },
     )
 
@@ -297,6 +301,13 @@ def _revision_summary(article: Article, revisions: list) -> dict | None:
         needs_review=Count("pk", filter=Q(needs_review=True)),
     )
     return {**counts, "number": newest.number, "note": newest.note}
+
+
+def _assign_form(user, claim_data: list[dict]) -> dict | None:
+    """What the reader's "Assign" form offers editors: the article's claims and the desk's reviewers."""
+    if not roles.is_editor(user):
+        return None
+    return {"claims": claim_data, "reviewers": selectors.desk_members()}
 
 
 def _int_or_none(value):

@@ -54,7 +54,10 @@ function renderClaimList() {
       // A verdict on words that changed since: never shown as if it were about the words now.
       claim.words_changed ? h("span", { class: "changed-badge", text: claim.published ? gettext("changed since approval") : gettext("words changed") }) : null,
       h("span", { class: "claim-text", text: claim.exact }),
-      claim.claimant ? h("span", { class: "claimant", text: claim.claimant }) : null)),
+      claim.claimant ? h("span", { class: "claimant", text: claim.claimant }) : null,
+      claim.assigned?.length
+        ? h("span", { class: "assigned-names", text: interpolate(gettext("Assigned: %s"), [claim.assigned.join(", ")]) })
+        : null)),
   );
   list.replaceChildren(...items);
   $("#claim-count").textContent = String(claims.size);
@@ -79,6 +82,8 @@ async function openClaim(id, focusAnnotation = null) {
   const first = (index.get(id) || [])[0];
   if (first) first.scrollIntoView({ block: "center", behavior: "instant" });
   const opening = panel.open(claim, focusAnnotation);
+  $("#claim-panel").dataset.claim = String(id); // the discussion (discussion.js) follows the open claim
+  document.dispatchEvent(new CustomEvent("claim-opened", { detail: { id } }));
   if (window.matchMedia("(max-width: 900px)").matches) $("#claim-panel").scrollIntoView({ block: "start" });
   await opening;
 }
