@@ -260,6 +260,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # `celery -A factcheck beat` deletes expired export files (or run `manage.py expire_exports` from cron).
 CELERY_BEAT_SCHEDULE = {
     "expire-export-files": {"task": "annotations.tasks.expire_export_files", "schedule": 3600.0},
+    # Prior fact-checks: fetch the configured feeds again (a conditional GET; 304 imports nothing).
+    "refresh-prior-feeds": {
+        "task": "annotations.tasks.refresh_prior_feeds",
+        "schedule": env.float("FACTCHECK_PRIOR_FEEDS_REFRESH_S", default=6 * 3600.0),
+    },
 }
 
 # The product's own knobs.
@@ -288,6 +293,11 @@ FACTCHECK = {
     "FETCH_ALLOW_HOSTS": env.list("FACTCHECK_FETCH_ALLOW_HOSTS", default=[]),
     "FETCH_TIMEOUT_S": env.float("FACTCHECK_FETCH_TIMEOUT_S", default=10.0),
     "FETCH_MAX_BYTES": env.int("FACTCHECK_FETCH_MAX_BYTES", default=5_000_000),
+    # Prior fact-checks: ClaimReview feed URLs refreshed on schedule (comma list), and the limits of
+    # one feed download (feeds are large: the Data Commons feed is hundreds of MB).
+    "PRIOR_FEEDS": env.list("FACTCHECK_PRIOR_FEEDS", default=[]),
+    "PRIOR_FEED_TIMEOUT_S": env.float("FACTCHECK_PRIOR_FEED_TIMEOUT_S", default=600.0),
+    "PRIOR_FEED_MAX_BYTES": env.int("FACTCHECK_PRIOR_FEED_MAX_BYTES", default=2_000_000_000),
 }
 
 if FACTCHECK["EXPORT_SENDFILE"] not in ("", "x-accel-redirect", "x-sendfile"):

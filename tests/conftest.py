@@ -106,7 +106,14 @@ def article_texts(request) -> ArticleTexts:
 
 APPEND_ONLY_TRIGGERS = [
     f"annotations.{model}:{trigger}"
-    for model in ("AnnotationVersion", "ReviewTransition", "Publication", "ArticleRevision", "ClaimAnchor")
+    for model in (
+        "AnnotationVersion",
+        "ReviewTransition",
+        "Publication",
+        "ArticleRevision",
+        "ClaimAnchor",
+        "PriorFactCheckChange",
+    )
     for trigger in ("append_only_rows", "append_only_table")
 ]
 

@@ -14,6 +14,15 @@ from .derived import BacklogTally, DailyTally, PairedClaim, PublishedExportRow, 
 from .jobs import ExportJob, FetchJob
 from .people import Profile
 from .postgres import RegConfigField
+from .prior import (
+    ClaimPriorLink,
+    PriorFactCheck,
+    PriorFactCheckChange,
+    PriorFeed,
+    PriorImportJob,
+    PriorSource,
+    RatingMapping,
+)
 from .reviews import Annotation, AnnotationVersion, Publication, ReviewTransition
 from .scale import Verdict
 
@@ -28,13 +37,20 @@ __all__ = [
     "ClaimAnchor",
     "ClaimGroup",
     "ClaimGroupMember",
+    "ClaimPriorLink",
     "DailyTally",
     "ExportJob",
     "FetchJob",
     "PairedClaim",
+    "PriorFactCheck",
+    "PriorFactCheckChange",
+    "PriorFeed",
+    "PriorImportJob",
+    "PriorSource",
     "Profile",
     "Publication",
     "PublishedExportRow",
+    "RatingMapping",
     "RegConfigField",
     "ReviewTransition",
     "Verdict",
