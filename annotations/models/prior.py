@@ -96,6 +96,9 @@ class PriorFactCheckChange(models.Model):
         indexes = [models.Index(fields=["prior", "changed_at"], name="prior_change_prior")]
         triggers = APPEND_ONLY
 
+    def __str__(self) -> str:
+        return f"change of prior {self.prior_id} at {self.changed_at:%Y-%m-%d %H:%M}"
+
 
 class RatingMapping(models.Model):
     """A published rating ("Falso", "Pants on Fire") of one fact-checker in one language -> a desk verdict.
@@ -190,3 +193,6 @@ class ClaimPriorLink(models.Model):
                 condition=Q(stance__in=["supports", "refutes", "context"]), name="prior_link_stance"
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"claim {self.claim_id} checked by prior {self.prior_id}"

@@ -181,7 +181,7 @@ def record_from_item(item) -> PriorRecord:
         rating_value=_number(rating.get("ratingValue"), "reviewRating.ratingValue"),
         best_rating=_number(rating.get("bestRating"), "reviewRating.bestRating"),
         worst_rating=_number(rating.get("worstRating"), "reviewRating.worstRating"),
-        publisher_name=(_text(author) if isinstance(author, dict) else _text(author))[:300],
+        publisher_name=_text(author)[:300],
         publisher_url=_url(author.get("url") if isinstance(author, dict) else "", "author.url"),
         review_date=_date(item.get("datePublished"), "datePublished"),
         claim_author=_text(claim_author)[:300],

@@ -135,5 +135,4 @@ def _html(stream: BinaryIO, base_url: str) -> Items:
     found += claimreviews_in(compact_rdfa(data.get("rdfa", [])))
     if not found:
         raise FileUnreadable("the page has no ClaimReview markup")
-    for position, item in enumerate(found, start=1):
-        yield position, item
+    yield from enumerate(found, start=1)
