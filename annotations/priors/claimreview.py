@@ -215,7 +215,7 @@ def item_from_flat_row(row: dict) -> dict:
 
 def compact_rdfa(nodes: list) -> list[dict]:
     """extruct's RDFa (expanded JSON-LD: full schema.org IRIs, `@value` objects, nodes referring to each
-    other by `@id`) -> plain objects with short names, references inlined (to a bounded depth)."""
+    other by `@id`) -> plain objects with short names, blank-node references inlined (to a bounded depth)."""
     by_id = {node["@id"]: node for node in nodes if isinstance(node, dict) and "@id" in node}
 
     def short(key: str) -> str:
@@ -230,7 +230,8 @@ def compact_rdfa(nodes: list) -> list[dict]:
         if "@value" in value:
             return value["@value"]
         if set(value) == {"@id"}:
-            target = by_id.get(value["@id"])
+            # Blank nodes (a rating, an author) are inlined; a named node is its IRI (a url, a page).
+            target = by_id.get(value["@id"]) if value["@id"].startswith("_:") else None
             if target is None or depth > 4:
                 return value["@id"]
             value = target
