@@ -166,7 +166,8 @@ MICRODATA_PAGE = b"""<html><body>
 <div itemscope itemtype="https://schema.org/ClaimReview">
   <link itemprop="url" href="https://checker.example.org/micro/1">
   <span itemprop="claimReviewed">The tunnel cost 2 billion pounds</span>
-  <div itemprop="author" itemscope itemtype="https://schema.org/Organization"><span itemprop="name">Micro Checks</span></div>
+  <div itemprop="author" itemscope itemtype="https://schema.org/Organization">
+    <span itemprop="name">Micro Checks</span></div>
   <div itemprop="reviewRating" itemscope itemtype="https://schema.org/Rating">
     <span itemprop="alternateName">Misleading</span></div>
 </div></body></html>"""
