@@ -143,6 +143,7 @@ class PriorImportJobSerializer(serializers.ModelSerializer):
 
     counts = CountsSerializer(source="*")
     errors = RefusedItemSerializer(many=True)
+    url = serializers.CharField(help_text="The feed or page imported; blank for a file")
 
     class Meta:
         model = PriorImportJob
