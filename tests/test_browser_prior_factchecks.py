@@ -44,3 +44,13 @@ def test_a_prior_fact_check_shows_its_publisher_ratings_and_link_and_links_as_a_
     expect(linked).to_contain_text("Checked by")
     annotation = Annotation.objects.get(claim=checked["claim"])
     assert (annotation.status, annotation.versions.get().verdict.key) == ("draft", "false")
+
+
+def test_the_search_page_includes_prior_fact_checks_when_asked(open_page, checked):
+    page = open_page(checked["reviewer"])
+    page.goto("/search/?q=Kaspersky&include=prior")
+
+    priors = page.get_by_role("list", name="Prior fact-checks").get_by_role("listitem")
+    expect(priors).to_have_count(1)
+    expect(priors.first).to_contain_text("Pagella Example rated it “Falso”")
+    expect(priors.first.get_by_role("link")).to_have_attribute("href", ITALIAN_VOTE_REVIEW["url"])
