@@ -10,7 +10,6 @@ import datetime
 import hashlib
 import json
 from dataclasses import dataclass, field, fields
-from urllib.parse import urlsplit
 
 import py3langid
 
@@ -106,8 +105,9 @@ def _url(value, where: str, *, required: bool = False) -> str:
         if required:
             raise ItemRefused(f"{where}: missing")
         return ""
-    parts = urlsplit(text)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    # A prefix test, not urlsplit: three URLs an item, 100,000 items a feed.
+    scheme, _, rest = text.partition("://")
+    if scheme.lower() not in ("http", "https") or not rest or rest[0] in "/?#" or any(c.isspace() for c in text):
         if required:
             raise ItemRefused(f"{where}: not an http(s) URL ({text[:100]})")
         return ""
