@@ -4,6 +4,7 @@ annotations.priors."""
 
 from django.db.models import BooleanField, F, Func, Q, Value
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -304,6 +305,8 @@ class ClaimPriorLinksView(APIView):
         prior_id = data.validated_data["prior_factcheck"]
         prior = PriorFactCheck.objects.select_related("verdict").filter(pk=prior_id).first()
         if prior is None:
-            raise serializers.ValidationError({"prior_factcheck": [f"Prior fact-check {prior_id} does not exist."]})
+            raise serializers.ValidationError(
+                {"prior_factcheck": [_("Prior fact-check %(id)s does not exist.") % {"id": prior_id}]}
+            )
         result = linking.link_prior(claim, prior, actor=request.user, stance=data.validated_data.get("stance"))
         return Response(LinkResultSerializer(result).data, status=status.HTTP_201_CREATED)

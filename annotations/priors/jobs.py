@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ..fetching import policy
 from ..fetching.fetcher import FetchFailed
@@ -51,7 +52,7 @@ def _upload_dir() -> Path:
 def start_import(*, created_by, url: str = "", upload=None) -> PriorImportJob:
     """A queued import of an uploaded file or of a URL. Raises ValidationError or policy.Refused (400)."""
     if bool(url) == (upload is not None):
-        raise ValidationError({"file": "Send either a file or a url, not both and not neither."})
+        raise ValidationError({"file": _("Send either a file or a url, not both and not neither.")})
     if url:
         url = url.strip()
         policy.check_url(url, allow_hosts=_options()["allow_hosts"])

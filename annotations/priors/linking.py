@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .. import versioning
 from ..exceptions import DomainConflict
@@ -59,7 +60,7 @@ def link_prior(claim: Claim, prior: PriorFactCheck, *, actor, stance: str | None
     """Link `claim` to `prior` as checked by it, with the evidence and the draft described above."""
     stance = stance or stance_for(prior)
     if stance not in STANCES:
-        raise ValidationError({"stance": f"Expected one of {', '.join(STANCES)}."})
+        raise ValidationError({"stance": _("Expected one of %(choices)s.") % {"choices": ", ".join(STANCES)}})
     try:
         with transaction.atomic():
             link = ClaimPriorLink.objects.create(
@@ -67,7 +68,7 @@ def link_prior(claim: Claim, prior: PriorFactCheck, *, actor, stance: str | None
             )
     except IntegrityError:
         raise DomainConflict(
-            f"This claim is already linked to prior fact-check {prior.pk}.", field="prior_factcheck"
+            _("This claim is already linked to prior fact-check %(id)s.") % {"id": prior.pk}, field="prior_factcheck"
         ) from None
     item = evidence_item(prior, stance)
     note = f"Checked before by {prior.publisher_name or 'another fact-checker'}: {prior.url}"
@@ -100,9 +101,9 @@ def update_prior(prior: PriorFactCheck, *, actor, **fields) -> PriorFactCheck:
     changes = {}
     for name, value in fields.items():
         if name not in EDITABLE_FIELDS:
-            raise ValidationError({name: "This field cannot be changed."})
+            raise ValidationError({name: _("This field cannot be changed.")})
         if name == "claim_reviewed" and not (value or "").strip():
-            raise ValidationError({"claim_reviewed": "The claim cannot be blank."})
+            raise ValidationError({"claim_reviewed": _("The claim cannot be blank.")})
         before = getattr(prior, name)
         if before != value:
             changes[name] = [_plain(before), _plain(value)]

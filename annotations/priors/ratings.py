@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Max, Min
+from django.utils.translation import gettext as _
 
 from ..anchoring import normalise
 from ..models import PriorFactCheck, RatingMapping, Verdict
@@ -136,13 +137,13 @@ def clean_mapping_fields(fields: dict) -> dict:
     if "rating_name" in cleaned:
         cleaned["rating_name"] = normalise(cleaned["rating_name"] or "").strip()
         if not rating_key(cleaned["rating_name"]):
-            raise ValidationError({"rating_name": "Enter the rating as the fact-checker publishes it."})
+            raise ValidationError({"rating_name": _("Enter the rating as the fact-checker publishes it.")})
     if "publisher" in cleaned:
         cleaned["publisher"] = normalise(cleaned["publisher"] or "").strip()
     if "language" in cleaned:
         cleaned["language"] = language_key(cleaned["language"])
         if cleaned["language"] and not cleaned["language"].isalpha():
-            raise ValidationError({"language": "Expected a BCP 47 language tag such as it or pt-BR."})
+            raise ValidationError({"language": _("Expected a BCP 47 language tag such as it or pt-BR.")})
     return cleaned
 
 
@@ -160,7 +161,7 @@ def save_mapping(mapping: RatingMapping | None, *, actor, **fields) -> RatingMap
         publisher=mapping.publisher, language=mapping.language, rating_key=mapping.rating_key
     ).exclude(pk=mapping.pk)
     if clash.exists():
-        raise ValidationError({"rating_name": "This rating of this fact-checker and language is already mapped."})
+        raise ValidationError({"rating_name": _("This rating of this fact-checker and language is already mapped.")})
     mapping.save()
     remap({mapping.rating_key, old_key} - {None})
     return mapping
