@@ -234,7 +234,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # Annotation status, from_status and to_status share one choice set: one schema name for it.
-    "ENUM_NAME_OVERRIDES": {"ReviewStatusEnum": "annotations.models.Annotation.Status"},
+    "ENUM_NAME_OVERRIDES": {
+        "ReviewStatusEnum": "annotations.models.Annotation.Status",
+        "JobStatusEnum": "annotations.models.PriorImportJob.Status",
+    },
 }
 
 # Celery: with no broker configured, tasks run eagerly in-process.
