@@ -20,7 +20,8 @@ from factcheck.lib import keyset
 
 from . import roles, search
 from .languages import language_filter
-from .models import Annotation, AnnotationVersion, Article, Assignment, Claim
+from .models import AnchorStatus, Annotation, AnnotationVersion, Article, Assignment, Claim, PriorFactCheck
+from .priors import matching as prior_matching
 from .review import shows_published_only
 from .same_claims import match_ids_subquery
 from .versioning import AnnotationState
@@ -198,12 +199,41 @@ def search_claims(user, queryset: QuerySet, q: str) -> search.RankedSearch:
 
 
 def similar_claims(user, claim: Claim) -> list[search.Suggestion]:
-    """Suggestions for `claim` among the claims `user` may find."""
+    """Suggestions for `claim` among the claims `user` may find. Orphaned claims are never suggested:
+    their words are no longer in their article."""
     return search.similar_claims(
         claim,
-        claims_findable_by(user, Claim.objects.defer("search_vector")),
+        claims_findable_by(user, Claim.objects.defer("search_vector").exclude(anchor_status=AnchorStatus.ORPHANED)),
         finish=lambda queryset: with_matches(_light(queryset)),
     )
+
+
+@dataclasses.dataclass(frozen=True)
+class CheckedBefore:
+    """One suggestion of "Checked before?": a claim of this desk or a prior fact-check, with why."""
+
+    score: float
+    why: dict
+    claim: Claim | None = None
+    prior_factcheck: PriorFactCheck | None = None
+
+
+def checked_before(user, claim: Claim, *, limit: int = search.SIMILAR_LIMIT) -> list[CheckedBefore]:
+    """The desk's similar claims and prior fact-checks for `claim`, scored alike and ranked together."""
+    features = prior_matching.claim_features(claim)
+    text, words, own_figures, own_names = features
+    found = []
+    for suggestion in similar_claims(user, claim):
+        other = suggestion.claim
+        other_text = " ".join(part for part in (other.exact, other.statement) if part)
+        why = prior_matching.explain(text, words, own_figures, own_names, other_text, set(other.words or ()))
+        found.append(CheckedBefore(score=suggestion.score, why=why, claim=other))
+    if roles.is_viewer(user):
+        for suggestion in prior_matching.prior_suggestions(claim, limit=limit, features=features):
+            found.append(CheckedBefore(score=suggestion.score, why=suggestion.why, prior_factcheck=suggestion.prior))
+    # Ties: the desk's own claim first (its verdict is the desk's), then by id.
+    found.sort(key=lambda s: (-s.score, s.claim is None, (s.claim or s.prior_factcheck).pk))
+    return found[:limit]
 
 
 def _light(queryset: QuerySet) -> QuerySet:

@@ -72,3 +72,19 @@ def notify_overdue() -> int:
     from . import notifications
 
     return notifications.notify_overdue()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def run_prior_import(job_id: str) -> None:
+    """Import prior fact-checks (priors.jobs.run_import_job); a finished job is left as it is."""
+    from .priors import jobs as prior_jobs
+
+    prior_jobs.run_import_job(job_id)
+
+
+@shared_task
+def refresh_prior_feeds() -> int:
+    """Periodic (see CELERY_BEAT_SCHEDULE): a refresh job for each configured prior fact-check feed."""
+    from .priors import jobs as prior_jobs
+
+    return len(prior_jobs.start_feed_refresh())

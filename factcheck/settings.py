@@ -241,7 +241,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # Annotation status, from_status and to_status share one choice set: one schema name for it.
-    "ENUM_NAME_OVERRIDES": {"ReviewStatusEnum": "annotations.models.Annotation.Status"},
+    "ENUM_NAME_OVERRIDES": {
+        "ReviewStatusEnum": "annotations.models.Annotation.Status",
+        "JobStatusEnum": "annotations.models.PriorImportJob.Status",
+    },
 }
 
 # Celery: with no broker configured, tasks run eagerly in-process.
@@ -270,6 +273,11 @@ CELERY_BEAT_SCHEDULE = {
     # Idempotent: each overdue assignment is told once; digests held back by the batching window go out.
     "notify-overdue": {"task": "annotations.tasks.notify_overdue", "schedule": 300.0},
     "send-email-digests": {"task": "annotations.tasks.send_email_digests", "schedule": 60.0},
+    # Prior fact-checks: fetch the configured feeds again (a conditional GET; 304 imports nothing).
+    "refresh-prior-feeds": {
+        "task": "annotations.tasks.refresh_prior_feeds",
+        "schedule": env.float("FACTCHECK_PRIOR_FEEDS_REFRESH_S", default=6 * 3600.0),
+    },
 }
 
 # Notification emails (README, "Notifications"): printed to the console unless SMTP is configured.
@@ -322,6 +330,11 @@ FACTCHECK = {
     "FETCH_ALLOW_HOSTS": env.list("FACTCHECK_FETCH_ALLOW_HOSTS", default=[]),
     "FETCH_TIMEOUT_S": env.float("FACTCHECK_FETCH_TIMEOUT_S", default=10.0),
     "FETCH_MAX_BYTES": env.int("FACTCHECK_FETCH_MAX_BYTES", default=5_000_000),
+    # Prior fact-checks: ClaimReview feed URLs refreshed on schedule (comma list), and the limits of
+    # one feed download (feeds are large: the Data Commons feed is hundreds of MB).
+    "PRIOR_FEEDS": env.list("FACTCHECK_PRIOR_FEEDS", default=[]),
+    "PRIOR_FEED_TIMEOUT_S": env.float("FACTCHECK_PRIOR_FEED_TIMEOUT_S", default=600.0),
+    "PRIOR_FEED_MAX_BYTES": env.int("FACTCHECK_PRIOR_FEED_MAX_BYTES", default=2_000_000_000),
 }
 
 if FACTCHECK["AUDIT_ADDRESSES"] not in ("truncate", "hash", "full"):

@@ -111,6 +111,7 @@ APPEND_ONLY_TRIGGERS = [
         "AuditEvent",
         "WordsDecision",
         "CommentRevision",
+        "PriorFactCheckChange",
     )
     for trigger in ("append_only_rows", "append_only_table")
 ]

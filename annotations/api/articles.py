@@ -21,6 +21,7 @@ from .errors import error_responses
 from .filters import ArticleFilter, ClaimFilter
 from .parsers import JSONLinesParser, JSONParser, PlainTextParser, TextParser
 from .permissions import ReadByRoleWriteByEditor, ReadByRoleWriteByReviewer
+from .prior_factchecks import PriorFactCheckBriefSerializer
 
 
 class DateOrDateTimeField(serializers.DateTimeField):
@@ -240,6 +241,14 @@ class ClaimSerializer(serializers.ModelSerializer):
         return value
 
 
+class WhySerializer(serializers.Serializer):
+    """What a suggestion shares with the claim, in the claim's own words."""
+
+    words = serializers.ListField(child=serializers.CharField(), help_text="Content words (across languages too)")
+    figures = serializers.ListField(child=serializers.CharField())
+    names = serializers.ListField(child=serializers.CharField())
+
+
 class ClaimListSerializer(ClaimSerializer):
     """A claim in a list; with ?q= also its search `rank` and `headline`."""
 
@@ -256,9 +265,19 @@ class ClaimListSerializer(ClaimSerializer):
         fields = [*ClaimSerializer.Meta.fields, "rank", "headline", "article_title"]
 
 
-class SimilarClaimSerializer(serializers.Serializer):
-    claim = ClaimListSerializer(help_text="The suggested claim, with its published verdict")
+class CheckedBeforeSerializer(serializers.Serializer):
+    """A suggestion of "Checked before?": `claim` (one of the desk's, with its published verdict) or
+    `prior_factcheck` (another fact-checker's), never both; `why` it matches."""
+
+    claim = ClaimListSerializer(required=False, help_text="A claim of this desk, with its published verdict")
+    prior_factcheck = PriorFactCheckBriefSerializer(required=False, help_text="A published fact-check")
     score = serializers.FloatField(min_value=0, max_value=1)
+    why = WhySerializer()
+
+    def to_representation(self, suggestion):
+        data = super().to_representation(suggestion)
+        data.pop("prior_factcheck" if suggestion.claim is not None else "claim")
+        return data
 
 
 class MatchInputSerializer(serializers.Serializer):
@@ -487,15 +506,17 @@ class ClaimViewSet(
         return Response(ClaimSerializer(selectors.claim_queryset().get(pk=claim.pk)).data)
 
     @extend_schema(
-        responses={200: SimilarClaimSerializer(many=True), **error_responses(404)},
-        description=f"Claims from other articles that may be the same claim, best first, at most "
-        f"{search.SIMILAR_LIMIT}; suggestions only. Viewers get claims with a published verdict only.",
+        responses={200: CheckedBeforeSerializer(many=True), **error_responses(404)},
+        description=f'"Checked before?": claims from other articles that may be the same claim and prior '
+        f"fact-checks (any language) that may have checked it, scored alike and ranked together, best first, at "
+        f"most {search.SIMILAR_LIMIT}; each with `why` it matches. Suggestions only; orphaned claims are never "
+        "suggested. Viewers get claims with a published verdict only.",
     )
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def similar(self, request, pk=None):
         claim = self._claim(pk)
-        suggestions = selectors.similar_claims(request.user, claim)
-        return Response(SimilarClaimSerializer(suggestions, many=True).data)
+        suggestions = selectors.checked_before(request.user, claim)
+        return Response(CheckedBeforeSerializer(suggestions, many=True).data)
 
     @extend_schema(
         methods=["GET"],

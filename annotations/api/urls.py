@@ -13,6 +13,7 @@ from . import (
     exports,
     notifications,
     people,
+    prior_factchecks,
     stats,
     webannotation,
     words,
@@ -27,12 +28,26 @@ router.register("claims", articles.ClaimViewSet, basename="claim")
 router.register("verdicts", annotations.VerdictViewSet, basename="verdict")
 router.register("annotations", annotations.AnnotationViewSet, basename="annotation")
 router.register("exports", exports.ExportJobViewSet, basename="export")
+router.register("prior-factchecks", prior_factchecks.PriorFactCheckViewSet, basename="prior-factcheck")
+router.register("rating-mappings", prior_factchecks.RatingMappingViewSet, basename="rating-mapping")
 
 urlpatterns = [
     path("auth/token/", auth.TokenView.as_view(), name="auth-token"),
     path("auth/logout/", auth.LogoutView.as_view(), name="auth-logout"),
     path("claims/<int:claim_pk>/annotations/", annotations.ClaimAnnotationsView.as_view(), name="claim-annotations"),
     path("claims/<int:pk>/words-decision/", words.WordsDecisionView.as_view(), name="claim-words-decision"),
+    path(
+        "claims/<int:claim_pk>/prior-factchecks/",
+        prior_factchecks.ClaimPriorLinksView.as_view(),
+        name="claim-prior-factchecks",
+    ),
+    # Before the router: its prior-factchecks/{id} must not see "imports".
+    path("prior-factchecks/imports/", prior_factchecks.PriorImportsView.as_view(), name="prior-import-list"),
+    path(
+        "prior-factchecks/imports/<uuid:job_id>/",
+        prior_factchecks.PriorImportDetailView.as_view(),
+        name="prior-import-detail",
+    ),
     path("agreement/", annotations.AgreementView.as_view(), name="agreement-detail"),
     path("stats/", stats.StatsView.as_view(), name="stats-detail"),
     path("me/", people.MeView.as_view(), name="me-detail"),

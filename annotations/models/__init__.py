@@ -16,6 +16,15 @@ from .derived import BacklogTally, DailyTally, PairedClaim, PublishedExportRow, 
 from .jobs import ExportJob, FetchJob
 from .people import Profile
 from .postgres import RegConfigField
+from .prior import (
+    ClaimPriorLink,
+    PriorFactCheck,
+    PriorFactCheckChange,
+    PriorFeed,
+    PriorImportJob,
+    PriorSource,
+    RatingMapping,
+)
 from .reviews import Annotation, AnnotationVersion, Publication, ReviewTransition
 from .scale import Verdict
 from .team import Assignment, Comment, CommentRevision, EmailDigest, Notification
@@ -36,6 +45,7 @@ __all__ = [
     "ClaimAnchor",
     "ClaimGroup",
     "ClaimGroupMember",
+    "ClaimPriorLink",
     "Comment",
     "CommentRevision",
     "DailyTally",
@@ -44,9 +54,15 @@ __all__ = [
     "FetchJob",
     "Notification",
     "PairedClaim",
+    "PriorFactCheck",
+    "PriorFactCheckChange",
+    "PriorFeed",
+    "PriorImportJob",
+    "PriorSource",
     "Profile",
     "Publication",
     "PublishedExportRow",
+    "RatingMapping",
     "RegConfigField",
     "ReviewTransition",
     "Verdict",

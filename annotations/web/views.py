@@ -128,7 +128,12 @@ def claim_search(request):
     return render(
         request,
         "annotations/claim_search.html",
-        {"query": request.GET.get("q", ""), "language": request.GET.get("language", ""), "languages": list(languages)},
+        {
+            "query": request.GET.get("q", ""),
+            "language": request.GET.get("language", ""),
+            "languages": list(languages),
+            "include_prior": request.GET.get("include") == "prior",
+        },
     )
 
 

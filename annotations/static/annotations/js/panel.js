@@ -3,7 +3,7 @@
 
 import { errorLines, get, getAll, patch, post, request } from "./api.js";
 import { $, formatTime, h, linkOrText, safeHref } from "./dom.js";
-import { gettext } from "./i18n.js";
+import { gettext, interpolate } from "./i18n.js";
 import { renderApprovers, renderNotes } from "./review_rules.js";
 
 const STANCES = ["supports", "refutes", "context"];
@@ -85,14 +85,61 @@ export class ClaimPanel {
     const claimId = this.claim.id;
     $("#match-message").textContent = "";
     $("#similar-list").replaceChildren(h("li", { class: "hint", text: "Looking for similar claims…" }));
-    const [similar, matches] = await Promise.all([
+    const [similar, matches, priors] = await Promise.all([
       get(`/api/v1/claims/${claimId}/similar/`),
       get(`/api/v1/claims/${claimId}/matches/`),
+      get(`/api/v1/claims/${claimId}/prior-factchecks/`),
     ]);
     if (this.claim?.id !== claimId) return;
     const linked = new Set(matches.ok ? matches.data.map((match) => match.claim.id) : []);
-    this.renderSimilar(similar.ok ? similar.data.filter((s) => !linked.has(s.claim.id)) : null, similar.data);
+    const checkedBy = new Set(priors.ok ? priors.data.map((link) => link.prior_factcheck.id) : []);
+    const unlinked = (s) => (s.claim ? !linked.has(s.claim.id) : !checkedBy.has(s.prior_factcheck.id));
+    this.renderSimilar(similar.ok ? similar.data.filter(unlinked) : null, similar.data);
     this.renderMatches(matches.ok ? matches.data : [], matches.ok ? null : matches.data);
+    if (priors.ok) $("#match-list").append(...priors.data.map((link) => this.checkedByItem(link)));
+  }
+
+  // A prior fact-check: who published it, its rating as published and as mapped onto the desk's scale,
+  // its date and a link to it.
+  priorLine(prior) {
+    const mapped = this.verdicts.find((v) => v.key === prior.verdict);
+    return [
+      h("span", { class: "verdict-chip", "data-verdict": prior.verdict || "none", text: mapped ? mapped.label : gettext("Not mapped") }),
+      linkOrText(prior.url, prior.claim_reviewed),
+      h("span", { class: "hint", text: interpolate(gettext("%(publisher)s rated it “%(rating)s”%(date)s"), {
+        publisher: prior.publisher || gettext("A fact-checker"),
+        rating: prior.rating || "—",
+        date: prior.date ? `, ${prior.date}` : "",
+      }, true) }),
+    ];
+  }
+
+  whyLine(why) {
+    const parts = [...(why?.names || []), ...(why?.figures || []), ...(why?.words || [])];
+    return parts.length ? h("span", { class: "hint why", text: interpolate(gettext("Shares: %s"), [parts.slice(0, 8).join(", ")]) }) : null;
+  }
+
+  checkedByItem(link) {
+    return h("li", { class: "match-item prior-link" },
+      h("span", { class: "hint", text: gettext("Checked by") }),
+      ...this.priorLine(link.prior_factcheck),
+      h("span", { class: "hint", text: interpolate(gettext("linked by %s, %s"), [link.linked_by || "—", formatTime(link.linked_at)]) }));
+  }
+
+  async checkedBy(prior) {
+    const response = await post(`/api/v1/claims/${this.claim.id}/prior-factchecks/`, { prior_factcheck: prior.id });
+    if (!response.ok) {
+      $("#match-message").textContent = errorLines(response.data).join(" ");
+      return;
+    }
+    const messages = {
+      created: gettext("Linked. A draft verdict was pre-filled from the mapped rating: confirm it before submitting."),
+      evidence_added: gettext("Linked. The fact-check was added to your draft's evidence."),
+      unchanged: gettext("Linked. Your submitted annotation was not changed."),
+      no_verdict: gettext("Linked. Its rating is not mapped yet, so no verdict was pre-filled."),
+    };
+    await Promise.all([this.loadChecks(), this.loadAnnotations(response.data.annotation)]);
+    $("#match-message").textContent = messages[response.data.draft] || "";
   }
 
   claimLine(claim) {
@@ -111,17 +158,28 @@ export class ClaimPanel {
       return;
     }
     if (!suggestions.length) {
-      list.replaceChildren(h("li", { class: "hint", text: "No similar claims in other articles." }));
+      list.replaceChildren(h("li", { class: "hint", text: gettext("No similar claims in other articles.") }));
       return;
     }
-    list.replaceChildren(...suggestions.map(({ claim, score }) =>
-      h("li", { class: "similar-item" },
-        ...this.claimLine(claim),
-        // Scores are for the people who decide on links; a viewer reads the verdicts.
-        this.user.is_reviewer ? h("span", { class: "score", text: `${Math.round(score * 100)}% alike` }) : null,
+    list.replaceChildren(...suggestions.map(({ claim, prior_factcheck: prior, score, why }) => {
+      // Scores are for the people who decide on links; a viewer reads the verdicts.
+      const alike = this.user.is_reviewer
+        ? h("span", { class: "score", text: interpolate(gettext("%s% alike"), [Math.round(score * 100)]) })
+        : null;
+      if (prior) {
+        return h("li", { class: "similar-item prior-item" },
+          ...this.priorLine(prior), alike, this.whyLine(why),
+          this.user.is_reviewer
+            ? h("button", { type: "button", class: "small", text: gettext("Checked by this"),
+                "aria-label": interpolate(gettext("Checked by this fact-check: %s"), [prior.claim_reviewed]), onclick: () => this.checkedBy(prior) })
+            : null);
+      }
+      return h("li", { class: "similar-item" },
+        ...this.claimLine(claim), alike, this.whyLine(why),
         this.user.is_reviewer
           ? h("button", { type: "button", class: "small", text: "Same claim", "aria-label": `Same claim: ${claim.exact}`, onclick: () => this.link(claim.id) })
-          : null)));
+          : null);
+    }));
   }
 
   renderMatches(matches, problem) {
