@@ -7,7 +7,7 @@ RUN_ADDRESS ?= 127.0.0.1:8000
 # The suite starts throwaway PostgreSQL and Redis unless these name real ones (tests/run.py).
 export TEST_DATABASE_URL TEST_BROKER_URL
 
-.PHONY: run test setup setup-dev chromium lint bench-save bench-export bench-page bench-pages bench-load bench-faults bench-reanchor bench-search
+.PHONY: run test setup setup-dev chromium libreoffice lint bench-save bench-export bench-page bench-pages bench-load bench-faults bench-reanchor bench-search
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,14 +30,19 @@ setup-dev: $(VENV)/.requirements-dev
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium; }
 
+# LibreOffice headless opens the CSV exports as a spreadsheet would (tests/test_export_spreadsheet.py);
+# installed only when missing, like chromium.
+libreoffice:
+	@command -v soffice >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq libreoffice-calc-nogui; }
+
 run: setup
 	mkdir -p var
 	$(BIN)/python manage.py compile_catalogues
 	$(BIN)/python manage.py migrate --no-input
-	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py seed_demo --address $(RUN_ADDRESS)
 	$(BIN)/python manage.py runserver $(RUN_ADDRESS)
 
-test: setup-dev chromium
+test: setup-dev chromium libreoffice
 	$(BIN)/python -m tests.run $(PYTEST_ARGS)
 
 # Benchmarks print their figures (ratios against a baseline measured in the same run); see bench/.

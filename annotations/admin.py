@@ -1,8 +1,27 @@
-"""Django admin for every model; history tables are read-only here as in the database."""
+"""Django admin: it edits through the services or not at all.
 
-from django.contrib import admin
+The admin is no back door around the rules the API keeps. An article's body and language are
+read-only here (a body change is a new revision with every claim re-anchored, which the reader and
+the API do); its other fields are saved by `articles.update_article`. Articles and claims are
+deleted by the same services the API uses, and a deletion their history forbids is refused with a
+message (the change page or the list again, never a 500). History tables are read-only here as in
+the database.
+"""
 
-from . import claims
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected as django_delete_selected
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import ProtectedError
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from . import articles, claims
+from .exceptions import DomainConflict
 from .models import (
     Annotation,
     AnnotationVersion,
@@ -24,37 +43,133 @@ class VerdictTranslationInline(admin.TabularInline):
     extra = 1
 
 
+# What the delete services raise when the history forbids a deletion (the API answers 409 for both).
+REFUSED_DELETES = (DomainConflict, ProtectedError)
+
+
+def _refusal(error: Exception) -> str:
+    reason = error.message if isinstance(error, DomainConflict) else error.args[0]
+    return _("Nothing was deleted: %(reason)s Records with history stay.") % {"reason": reason}
+
+
+@admin.action(permissions=["delete"], description=gettext_lazy("Delete selected %(verbose_name_plural)s"))
+def delete_selected(modeladmin, request, queryset):
+    """Django's own action (its confirmation page, its log), all or nothing, and a refusal as a message."""
+    try:
+        with transaction.atomic():
+            return django_delete_selected(modeladmin, request, queryset)
+    except REFUSED_DELETES as error:
+        modeladmin.message_user(request, _refusal(error), messages.ERROR)
+        return None  # the change list again, with the message
+
+
+class ServiceDeletes(admin.ModelAdmin):
+    """Deletes go through `delete_service`; a refusal is a message on the change page."""
+
+    delete_service = None
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            actions["delete_selected"] = (delete_selected, "delete_selected", delete_selected.short_description)
+        return actions
+
+    def delete_model(self, request, obj):
+        type(self).delete_service(obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            type(self).delete_service(obj)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except REFUSED_DELETES as error:
+            self.message_user(request, _refusal(error), messages.ERROR)
+            change_url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[object_id])
+            return HttpResponseRedirect(change_url)
+
+
 @admin.register(Verdict)
 class VerdictAdmin(admin.ModelAdmin):
+    """Labels, ratings, colours and order are the desk's to edit; exports and the API join them when they
+    read, so a change shows everywhere at once. The key is what clients send and filter by: fixed once made."""
+
     list_display = ["key", "label", "rating_value", "colour", "position"]
     list_editable = ["label", "rating_value", "colour", "position"]
     inlines = [VerdictTranslationInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        return ["key"] if obj is not None else []
+
+
+class ArticleForm(forms.ModelForm):
+    url = forms.URLField(max_length=2000, required=False, assume_scheme="https")
+
+    class Meta:
+        model = Article
+        fields = ["title", "url", "publisher", "published_at"]
+
+    def clean(self):
+        """The service's rules (NFC, no blank title, no future date), shown next to each field."""
+        cleaned = super().clean()
+        fields = {name: cleaned[name] for name in self.changed_data if name in cleaned}
+        try:
+            cleaned.update(articles.clean_article_fields(fields, partial=True))
+        except ValidationError as error:
+            for name, messages_ in error.message_dict.items():
+                self.add_error(name, messages_)
+        return cleaned
+
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(ServiceDeletes):
+    delete_service = articles.delete_article
+    form = ArticleForm
     list_display = ["title", "publisher", "language", "published_at", "created_at"]
     list_filter = ["language", "publisher"]
     search_fields = ["title", "publisher"]  # trigram indexes (migration 0007); bodies are not scanned
+    fields = ["title", "url", "publisher", "published_at", "language", "text", "revision", "claim_count"]
+    readonly_fields = ["language", "text", "revision", "claim_count"]
 
+    @admin.display(description=gettext_lazy("Body"))
+    def text(self, obj):
+        # The body is read here only: editing it adds a revision and re-anchors the claims, in the reader.
+        return format_html(
+            '<a href="{}">{}</a><br><span style="white-space: pre-wrap">{}</span>',
+            reverse("article-detail", args=[obj.pk]),
+            _("Edit the text in the reader"),
+            obj.body,
+        )
 
-@admin.register(Claim)
-class ClaimAdmin(admin.ModelAdmin):
-    list_display = ["exact", "article", "claimant", "start", "end", "published_version"]
-    search_fields = ["exact", "claimant"]
-    raw_id_fields = ["article", "published_version", "created_by"]
-    readonly_fields = ["start", "end", "exact", "prefix", "suffix", "published_version"]
-
-    # Claims are marked in the reader and removed through the service, which keeps the article's counters.
+    # Articles are added by the reader and the API, which write revision 1 with the body.
     def has_add_permission(self, request):
         return False
 
-    def delete_model(self, request, obj):
-        claims.delete_claim(obj)
+    def save_model(self, request, obj, form, change):
+        changed = {name: form.cleaned_data[name] for name in form.changed_data if name in ArticleForm.Meta.fields}
+        if changed:
+            articles.update_article(obj, edited_by=request.user, **changed)
+        obj.refresh_from_db()
 
-    def delete_queryset(self, request, queryset):
-        for claim in queryset:
-            claims.delete_claim(claim)
+
+@admin.register(Claim)
+class ClaimAdmin(ServiceDeletes):
+    delete_service = claims.delete_claim
+    list_display = ["exact", "article", "claimant", "start", "end", "published_version"]
+    search_fields = ["exact", "claimant"]
+    readonly_fields = ["article", "start", "end", "exact", "prefix", "suffix", "published_version"]
+    fields = ["article", "exact", "start", "end", "prefix", "suffix", "claimant", "claim_date", "statement",
+              "published_version"]  # fmt: skip
+
+    # Claims are marked in the reader; the claimant, date and restatement are saved by the service.
+    def has_add_permission(self, request):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        changed = {name: form.cleaned_data[name] for name in form.changed_data}
+        if changed:
+            claims.update_claim(obj, actor=request.user, **changed)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -78,6 +193,9 @@ class VersionInline(admin.TabularInline):
     can_delete = False
 
     def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
 

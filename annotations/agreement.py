@@ -1,8 +1,11 @@
 """Agreement between reviewers: Krippendorff's alpha (nominal) and the claims where verdicts differ.
 
-A claim counts once two or more of its annotations have been submitted (status
-submitted, approved or rejected); each such annotation contributes its current
-verdict. Alpha is computed from the coincidence matrix, as in Krippendorff,
+A claim counts once two or more of its annotations have been submitted; each
+contributes the verdict its reviewer first submitted (the independent judgement,
+made before others' verdicts were visible: `counted_version`), whatever was
+changed after a re-open. COUNTED_VERDICTS_SQL is that rule in SQL, read by the
+maintained sums (annotations.derived.agreement) and the disagreement lists.
+Alpha is computed from the coincidence matrix, as in Krippendorff,
 "Computing Krippendorff's Alpha-Reliability" (2011):
 
     alpha = 1 - (n - 1) * sum_{c != k} o_ck / sum_{c != k} n_c * n_k
@@ -16,12 +19,27 @@ from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import F
+from django.db.models import Count, F, Q, Sum
 
-from .models import Annotation
+from .languages import language_filter
+from .models import AgreementTally, Annotation, AnnotationVersion, Claim, PairedClaim, Verdict
 
 SUBMITTED_STATUSES = (Annotation.Status.SUBMITTED, Annotation.Status.APPROVED, Annotation.Status.REJECTED)
+# What the figures are computed on, as the answer says it.
+BASIS = "first_submissions"
+
+
+def counts_for_agreement() -> Q:
+    """Which annotations count: those whose reviewer has submitted them at least once."""
+    return Q(first_submitted_version__isnull=False)
+
+
+def counted_version() -> F:
+    """Which version of an annotation counts for agreement: the one its reviewer first submitted. The one
+    place this rule lives; every computation of agreement joins the version numbered by this."""
+    return F("first_submitted_version")
 
 
 def nominal_alpha(units: Iterable[Sequence[Hashable]]) -> float | None:
@@ -53,6 +71,17 @@ def nominal_alpha(units: Iterable[Sequence[Hashable]]) -> float | None:
     return 1 - (n - 1) * observed / expected
 
 
+# `counted_version` in SQL: one row per annotation submitted at least once (claim_id, reviewer_id,
+# verdict_id, updated_at), its verdict the first submitted version's and `updated_at` when that version
+# was written. `{scope}` takes "AND a.claim_id = ANY(%s)" or nothing.
+COUNTED_VERDICTS_SQL = f"""
+SELECT a.claim_id, a.reviewer_id, v.verdict_id, v.created_at AS updated_at
+  FROM {Annotation._meta.db_table} a
+  JOIN {AnnotationVersion._meta.db_table} v ON v.annotation_id = a.id AND v.number = a.first_submitted_version
+ WHERE a.first_submitted_version IS NOT NULL {{scope}}
+"""
+
+
 @dataclass
 class Disagreement:
     claim: int
@@ -71,6 +100,7 @@ class Agreement:
 
     def as_dict(self) -> dict:
         return {
+            "basis": BASIS,
             "alpha": self.alpha,
             "claims": self.claims,
             "annotations": self.annotations,
@@ -79,66 +109,31 @@ class Agreement:
         }
 
 
-class ScopeTooLarge(Exception):
-    """The requested scope holds more submitted annotations than one request computes over."""
-
-    def __init__(self, limit: int) -> None:
-        super().__init__(
-            f"More than {limit} submitted annotations are in this scope; ask for one article "
-            "or a shorter date range (date_from, date_to)."
-        )
-        self.limit = limit
-
-
-@dataclass(frozen=True)
-class Scope:
-    """Which annotations agreement is computed over: submitted ones, of one article and/or changed
-    within [date_from, date_to) and/or in one article language."""
-
-    article_id: int | None = None
-    date_from: datetime.datetime | None = None
-    date_to: datetime.datetime | None = None
-    language: str | None = None
-
-    def annotations(self):
-        rows = Annotation.objects.filter(status__in=SUBMITTED_STATUSES)
-        if self.article_id is not None:
-            rows = rows.filter(claim__article_id=self.article_id)
-        if self.date_from is not None:
-            rows = rows.filter(updated_at__gte=self.date_from)
-        if self.date_to is not None:
-            rows = rows.filter(updated_at__lt=self.date_to)
-        if self.language:
-            rows = rows.filter(claim__article__language=self.language)
-        return rows
-
-
-# One request computes over at most this many annotations (counting them stops there): the cost
-# of an answer is bounded whatever the size of the desk; larger scopes are refused, not slow.
-MAX_ANNOTATIONS = 10_000
 MAX_DISAGREEMENTS = 100
 
-# Krippendorff's nominal alpha from aggregates (see the module docstring): with m_u values in
-# unit u, n_uc of them c, n_c = sum_u n_uc over pairable units and n = sum_c n_c,
-#   observed = sum_u (m_u^2 - sum_c n_uc^2) / (m_u - 1),  expected = n^2 - sum_c n_c^2.
-_SCOPE_CTE = """
-WITH votes(claim_id, verdict_id) AS ({votes}),
-units AS (SELECT claim_id, COUNT(*) AS m FROM votes GROUP BY claim_id HAVING COUNT(*) >= 2),
-cells AS (SELECT v.claim_id, v.verdict_id, COUNT(*) AS n FROM votes v JOIN units USING (claim_id) GROUP BY 1, 2),
-per_unit AS (
-    SELECT c.claim_id, u.m, SUM(c.n * c.n) AS squares, COUNT(*) AS kinds
-      FROM cells c JOIN units u USING (claim_id) GROUP BY c.claim_id, u.m
-),
-per_value AS (SELECT SUM(n) AS n_c FROM cells GROUP BY verdict_id)
-"""
-_ALPHA_SQL = """
-SELECT (SELECT COUNT(*) FROM units),
-       CAST((SELECT COALESCE(SUM(m), 0) FROM units) AS BIGINT),
-       (SELECT COALESCE(SUM(CAST(m * m - squares AS DOUBLE PRECISION) / (m - 1)), 0) FROM per_unit),
-       CAST((SELECT COALESCE(SUM(n_c * n_c), 0) FROM per_value) AS BIGINT),
-       (SELECT COUNT(*) FROM per_unit WHERE kinds > 1)
-"""
-_FIRST_DISAGREEMENTS_SQL = "SELECT claim_id FROM per_unit WHERE kinds > 1 ORDER BY claim_id LIMIT %s"
+
+@dataclass
+class _Sums:
+    """Alpha's additive sums over a set of claims (see models.agreement): by size m, [units, spread,
+    disagreeing]; by verdict id, votes."""
+
+    by_size: dict[int, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0, 0]))
+    by_verdict: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+
+    def add_sizes(self, rows: Iterable[tuple]) -> None:
+        for size, units, spread, disagreeing in rows:
+            sums = self.by_size[size]
+            sums[0], sums[1], sums[2] = sums[0] + int(units), sums[1] + int(spread), sums[2] + int(disagreeing)
+
+    def add_votes(self, rows: Iterable[tuple]) -> None:
+        for verdict_id, votes in rows:
+            self.by_verdict[int(verdict_id)] += int(votes)
+
+    def alpha(self) -> float | None:
+        n = sum(self.by_verdict.values())
+        observed = sum(spread / (size - 1) for size, (_u, spread, _d) in self.by_size.items() if size > 1)
+        expected = n * n - sum(votes * votes for votes in self.by_verdict.values())
+        return None if n <= 1 or expected == 0 else 1 - (n - 1) * observed / expected
 
 
 def agreement(
@@ -148,41 +143,121 @@ def agreement(
     date_to: datetime.datetime | None = None,
     language: str | None = None,
 ) -> Agreement:
-    """Alpha over every claim in scope with two or more submitted annotations, and the claims among
-    them whose reviewers gave different verdicts (the first MAX_DISAGREEMENTS, by claim id).
+    """Alpha over every claim in scope with two or more counted verdicts, and the claims among them
+    whose reviewers gave different verdicts (the first MAX_DISAGREEMENTS by claim id; all counted).
 
-    Computed in SQL over the scope; a scope of more than MAX_ANNOTATIONS submitted annotations
-    raises ScopeTooLarge (found by a count that stops there), so no request grows with the desk.
+    A claim is in a date range when the newest of its counted annotations changed within it. Read
+    from the maintained sums: whole UTC days from the day tally (a few rows per day), an article or
+    the instants before the first and after the last whole day from the claims' own rows; the cost
+    does not grow with the desk.
     """
-    scope = Scope(article_id, date_from, date_to, language)
-    annotations = scope.annotations()
-    if annotations.order_by().values("pk")[: MAX_ANNOTATIONS + 1].count() > MAX_ANNOTATIONS:
-        raise ScopeTooLarge(MAX_ANNOTATIONS)
-    votes = annotations.filter(versions__number=F("version")).order_by().values("claim_id", "versions__verdict_id")
-    votes_sql, params = votes.query.sql_with_params()
-    cte = _SCOPE_CTE.format(votes=votes_sql)
-    with connection.cursor() as cursor:
-        cursor.execute(cte + _ALPHA_SQL, params)
-        units, n, observed, value_squares, disagreeing = cursor.fetchone()
-        cursor.execute(cte + _FIRST_DISAGREEMENTS_SQL, [*params, MAX_DISAGREEMENTS])
-        first_ids = [row[0] for row in cursor.fetchall()]
-    expected = n * n - value_squares
-    alpha = None if n <= 1 or expected == 0 else 1 - (n - 1) * observed / expected
+    paired = PairedClaim.objects.all()
+    if article_id is not None:
+        paired = paired.filter(claim__article_id=article_id)
+    if language:
+        paired = paired.filter(language_filter("language", language))
+    sums = _Sums()
+    if article_id is not None:
+        _add_rows(sums, _in_range(paired, date_from, date_to))
+    else:
+        first_day, end_day = _whole_days(date_from, date_to)
+        if first_day is not None and end_day is not None and first_day >= end_day:
+            _add_rows(sums, _in_range(paired, date_from, date_to))
+        else:
+            _add_tally(sums, first_day, end_day, language)
+            if first_day is not None and date_from is not None:
+                _add_rows(sums, _in_range(paired, date_from, _midnight(first_day)))
+            if end_day is not None and date_to is not None:
+                _add_rows(sums, _in_range(paired, _midnight(end_day), date_to))
+    in_scope = _in_range(paired, date_from, date_to)
+    first_ids = list(
+        in_scope.filter(disagreeing=True).order_by("claim_id").values_list("claim_id", flat=True)[:MAX_DISAGREEMENTS]
+    )
     return Agreement(
-        alpha=alpha,
-        claims=units,
-        annotations=n,
-        disagreements=_disagreements(annotations, first_ids),
-        disagreement_count=disagreeing,
+        alpha=sums.alpha(),
+        claims=sum(units for units, _s, _d in sums.by_size.values()),
+        annotations=sum(sums.by_verdict.values()),
+        disagreements=_disagreements(first_ids),
+        disagreement_count=sum(disagreeing for _u, _s, disagreeing in sums.by_size.values()),
     )
 
 
-def _disagreements(annotations, claim_ids: list[int]) -> list[Disagreement]:
-    rows = (
-        annotations.filter(claim_id__in=claim_ids, versions__number=F("version"))
-        .order_by("claim_id", "reviewer__username")
-        .values_list("claim_id", "claim__exact", "reviewer__username", "versions__verdict__key")
+def _midnight(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(), tzinfo=datetime.UTC)
+
+
+def _whole_days(date_from, date_to) -> tuple[datetime.date | None, datetime.date | None]:
+    """The first whole UTC day from date_from and the day date_to falls in (exclusive end); None: open."""
+    first = None
+    if date_from is not None:
+        start = date_from.astimezone(datetime.UTC)
+        first = start.date() if start == _midnight(start.date()) else start.date() + datetime.timedelta(days=1)
+    end = None if date_to is None else date_to.astimezone(datetime.UTC).date()
+    return first, end
+
+
+def _in_range(paired, date_from, date_to):
+    if date_from is not None:
+        paired = paired.filter(updated_at__gte=date_from)
+    if date_to is not None:
+        paired = paired.filter(updated_at__lt=date_to)
+    return paired
+
+
+def _add_rows(sums: _Sums, paired) -> None:
+    sums.add_sizes(
+        paired.order_by()
+        .values("size")
+        .annotate(
+            units=Count("pk"), spread_sum=Sum("spread"), disagreeing_count=Count("pk", filter=Q(disagreeing=True))
+        )
+        .values_list("size", "units", "spread_sum", "disagreeing_count")
     )
+    sql, params = paired.order_by().values("votes").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT v.key, SUM(v.value::bigint) FROM ({sql}) p, jsonb_each_text(p.votes) v GROUP BY v.key", params
+        )
+        sums.add_votes(cursor.fetchall())
+
+
+def _add_tally(sums: _Sums, first_day, end_day, language) -> None:
+    rows = AgreementTally.objects.all()
+    if first_day is not None:
+        rows = rows.filter(day__gte=first_day)
+    if end_day is not None:
+        rows = rows.filter(day__lt=end_day)
+    if language:
+        rows = rows.filter(language_filter("language", language))
+    rows = rows.order_by()
+    sums.add_sizes(
+        rows.filter(size__gt=0)
+        .values("size")
+        .annotate(u=Sum("units"), s=Sum("spread"), d=Sum("disagreeing"))
+        .values_list("size", "u", "s", "d")
+    )
+    sums.add_votes(
+        rows.filter(verdict_id__gt=0).values("verdict_id").annotate(n=Sum("votes")).values_list("verdict_id", "n")
+    )
+
+
+def _disagreements(claim_ids: list[int]) -> list[Disagreement]:
+    """The listed claims' counted verdicts by reviewer."""
+    if not claim_ids:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT votes.claim_id, c.exact, u.username, vd.key
+              FROM ({COUNTED_VERDICTS_SQL.replace("{scope}", "AND a.claim_id = ANY(%s)")}) votes
+              JOIN {Claim._meta.db_table} c ON c.id = votes.claim_id
+              JOIN {get_user_model()._meta.db_table} u ON u.id = votes.reviewer_id
+              JOIN {Verdict._meta.db_table} vd ON vd.id = votes.verdict_id
+             ORDER BY votes.claim_id, u.username
+            """,
+            [claim_ids],
+        )
+        rows = cursor.fetchall()
     by_claim: dict[int, Disagreement] = {}
     for claim_id, exact, username, key in rows:
         by_claim.setdefault(claim_id, Disagreement(claim=claim_id, exact=exact, verdicts={})).verdicts[username] = key

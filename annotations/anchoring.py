@@ -348,7 +348,16 @@ def _find_fuzzy(body: str, anchor: Anchor, mapped_start: int, mapped_end: int) -
     # since "voted 31 to 12" -> "voted 30 to 13" is a near-perfect match and a different claim.
     unique = len(_occurrences(body, candidate.exact)) == 1
     same_figures = _figures(anchor.exact) == _figures(candidate.exact)
-    return Reanchoring("fuzzy", candidate, score, needs_review=score < TRUSTED_FROM or not unique or not same_figures)
+    # An edit at either end of the quote may have taken words off the claim (or added some): where the
+    # claim now begins or ends is a person's call, with both spans shown, never the diff's.
+    same_edges = _edge_words(anchor.exact) == _edge_words(candidate.exact)
+    trusted = score >= TRUSTED_FROM and unique and same_figures and same_edges
+    return Reanchoring("fuzzy", candidate, score, needs_review=not trusted)
+
+
+def _edge_words(text: str) -> tuple[str, str]:
+    words = re.findall(r"\w+", text.casefold())
+    return (words[0], words[-1]) if words else ("", "")
 
 
 def _figures(text: str) -> list[str]:

@@ -26,9 +26,9 @@ from django.utils.translation import gettext as _
 
 from factcheck.lib.instants import parse_instant
 
-from . import derived
+from . import audit, derived, notifications
 from .anchoring import Anchor, normalise, reanchor
-from .models import AnchorStatus, Article, ArticleRevision, Claim, ClaimAnchor
+from .models import AnchorStatus, Annotation, Article, ArticleRevision, Claim, ClaimAnchor
 
 # Orphaned claims keep their old offsets; shifting the claims that move out of the way first lets
 # the unique-span index accept a set of new offsets that overlaps the old ones (a row-by-row check).
@@ -45,7 +45,15 @@ class RevisionResult:
     reanchored: dict[str, int] = field(default_factory=dict)
 
 
-ARTICLE_FIELDS = ("title", "url", "publisher", "language", "published_at", "body")
+@dataclass(frozen=True)
+class ArticleUpdate:
+    """What update_article did: the article as saved and, when the body was given, the revision."""
+
+    article: Article
+    revision: RevisionResult | None = None
+
+
+ARTICLE_FIELDS = ("title", "url", "publisher", "author", "language", "published_at", "body")
 REQUIRED_FIELDS = ("title", "body", "language")
 
 
@@ -82,6 +90,8 @@ def _clean_field(name: str, value):
         value = value.strip()
         if not value:
             raise ValidationError(_("The title must not be blank."))
+    elif name == "author":
+        value = value.strip()
     elif name == "body" and not value.strip():
         raise ValidationError(_("The body must not be blank."))
     elif name == "language":
@@ -132,12 +142,14 @@ def create_article(*, created_by=None, source: str = ArticleRevision.Source.TYPE
         created_by=created_by,
         created_at=timezone.now(),
     )
+    audit.record("revision_made", actor=created_by, article=article, data={"revision": 1, "source": source})
     return article
 
 
 @transaction.atomic
-def update_article(article: Article, *, edited_by=None, **fields) -> Article:
-    """Update an article's fields; a new body becomes a new revision (see add_revision)."""
+def update_article(article: Article, *, edited_by=None, change_note: str = "", **fields) -> ArticleUpdate:
+    """Update an article's fields; a new body becomes a new revision (see add_revision) with `change_note`,
+    reported in the answer's `revision` (None when no body was given)."""
     fields = clean_article_fields(fields, partial=True)
     article = Article.objects.select_for_update().get(pk=article.pk)
     body = fields.pop("body", None)
@@ -152,12 +164,10 @@ def update_article(article: Article, *, edited_by=None, **fields) -> Article:
     article.save()
     if language_changed:
         derived.article_language_changed(article, old_language=old_language)
-    if body is not None:
-        result = add_revision(article, body, source=ArticleRevision.Source.TYPED, created_by=edited_by)
-        article = result.article
-        # For the answer to the request (the API reports the revision and the re-anchoring counts).
-        article._revision_result = result
-    return article
+    if body is None:
+        return ArticleUpdate(article)
+    result = add_revision(article, body, source=ArticleRevision.Source.TYPED, created_by=edited_by, note=change_note)
+    return ArticleUpdate(result.article, result)
 
 
 def current_revision(article: Article) -> ArticleRevision:
@@ -178,7 +188,9 @@ def current_revision(article: Article) -> ArticleRevision:
 
 
 @transaction.atomic
-def add_revision(article: Article, body: str, *, source: str, created_by=None, html_sha256: str = "") -> RevisionResult:
+def add_revision(
+    article: Article, body: str, *, source: str, created_by=None, html_sha256: str = "", note: str = ""
+) -> RevisionResult:
     """Make `body` the article's text: a new revision, every claim re-anchored in the same transaction.
 
     The same text as the newest revision adds none (and re-anchors nothing).
@@ -196,6 +208,7 @@ def add_revision(article: Article, body: str, *, source: str, created_by=None, h
         body=body,
         sha256=body_sha256(body),
         html_sha256=html_sha256,
+        note=normalise(note or "").strip(),
         created_by=created_by,
         created_at=now,
     )
@@ -203,6 +216,10 @@ def add_revision(article: Article, body: str, *, source: str, created_by=None, h
     article.body, article.revision = body, revision.number
     article.save(update_fields=["body", "revision", "updated_at"])
     counts = _reanchor_claims(article, old_body, revision, now)
+    audit.record(
+        "revision_made", actor=created_by, article=article,
+        data={"revision": revision.number, "source": source, "sha256": revision.sha256, "reanchored": counts},
+    )  # fmt: skip
     return RevisionResult(article, revision, created=True, reanchored=counts)
 
 
@@ -211,13 +228,18 @@ def _reanchor_claims(article: Article, old_body: str, revision: ArticleRevision,
     claims = list(article.claims.order_by("start", "id"))
     counts = Counter({status: 0 for status in AnchorStatus.values if status != AnchorStatus.MANUAL})
     if not claims:
-        return dict(counts)
+        return {**counts, "needs_review": 0}
+    from . import words  # words -> claims -> articles: imported late
+
     anchors = [Anchor(c.start, c.end, c.exact, c.prefix, c.suffix) for c in claims]
     lost = [c.anchor_status == AnchorStatus.ORPHANED for c in claims]
+    judged_before = {c.pk: (c.exact, c.anchor_status) for c in claims}
     results = reanchor(old_body, revision.body, anchors, lost=lost)
+    annotated = set(Annotation.objects.filter(claim__article=article).values_list("claim_id", flat=True))
     history = []
     for claim, result in zip(claims, results, strict=True):
         counts[result.status] += 1
+        old = (claim.start, claim.end, claim.exact, claim.prefix, claim.suffix, claim.anchor_revision)
         claim.anchor_status, claim.anchor_revision = result.status, revision.number
         claim.anchor_score = result.score if result.status == AnchorStatus.FUZZY else None
         claim.needs_review = result.needs_review
@@ -225,17 +247,28 @@ def _reanchor_claims(article: Article, old_body: str, revision: ArticleRevision,
             anchor = result.anchor
             claim.start, claim.end, claim.exact = anchor.start, anchor.end, anchor.exact
             claim.prefix, claim.suffix = anchor.prefix, anchor.suffix
+        # A verdict is about the words it judged: changed words under one wait for an editor.
+        words.note_reanchored(claim, old=old, annotated=claim.pk in annotated)
         history.append(ClaimAnchor.of(claim, revision, at=now))
     # See _SHIFT: clear every old span (a claim orphaned now still counts in the index until it is
     # written) before the new ones are written, in whatever order the rows are updated.
     Claim.objects.filter(article=article).update(start=F("start") + _SHIFT, end=F("end") + _SHIFT)
     _write_anchors(claims)
     ClaimAnchor.objects.bulk_create(history, batch_size=1000)
+    counts["needs_review"] = sum(1 for claim in claims if claim.needs_review)
+    # A verdict is about the words it judged: whoever annotated a claim whose words changed is told.
+    # (Once per change: a claim that stays orphaned through later revisions is not told about again.)
+    kept = (AnchorStatus.EXACT, AnchorStatus.MOVED)
+    changed = [
+        c.pk for c in claims if c.anchor_status not in kept and (c.exact, c.anchor_status) != judged_before[c.pk]
+    ]
+    notifications.words_changed(changed, actor=revision.created_by)
     return dict(counts)
 
 
 _ANCHOR_FIELDS = ["start", "end", "exact", "prefix", "suffix", "anchor_status", "anchor_revision", "anchor_score",
-                  "needs_review"]  # fmt: skip
+                  "needs_review", "judged_exact", "judged_prefix", "judged_suffix", "judged_start", "judged_end",
+                  "judged_revision"]  # fmt: skip
 
 
 def _write_anchors(claims: list[Claim]) -> None:
@@ -251,7 +284,8 @@ def _write_anchors(claims: list[Claim]) -> None:
     names = ", ".join(f'"{name}"' for name in ["id", *_ANCHOR_FIELDS])
     rows = [(c.pk, *(getattr(c, name) for name in _ANCHOR_FIELDS)) for c in claims]
     template = "(%s::bigint, %s::integer, %s::integer, %s::text, %s::text, %s::text, %s::varchar, %s::integer, "
-    template += "%s::double precision, %s::boolean)"
+    template += "%s::double precision, %s::boolean, %s::text, %s::text, %s::text, %s::integer, %s::integer, "
+    template += "%s::integer)"
     with connection.cursor() as cursor:
         execute_values(
             cursor.cursor if hasattr(cursor, "cursor") else cursor,

@@ -11,7 +11,6 @@ from .anchoring import Anchor, SelectorError, normalise, resolve_selectors
 from .articles import current_revision
 from .exceptions import DomainConflict
 from .models import AnchorStatus, Article, Claim, ClaimAnchor
-from .search import config_for_language
 
 
 def _span_taken(article: Article, anchor: Anchor, *, other_than: int | None = None) -> int | None:
@@ -67,7 +66,7 @@ def create_claim(article: Article, selectors: list[dict], *, created_by=None, **
                 suffix=anchor.suffix,
                 anchor_status=AnchorStatus.EXACT,
                 anchor_revision=article.revision,
-                search_config=config_for_language(article.language),
+                **derived.new_claim_fields(article),
                 created_by=created_by,
                 **fields,
             )
@@ -94,6 +93,11 @@ def reattach_claim(claim: Claim, selectors: list[dict], *, actor=None) -> Claim:
     claim.prefix, claim.suffix = anchor.prefix, anchor.suffix
     claim.anchor_status, claim.anchor_revision = AnchorStatus.MANUAL, article.revision
     claim.anchor_score, claim.needs_review = None, False
+    # Re-attached to the words the verdict judged settles a change of them; to other words, an editor
+    # still decides whether the verdict holds (annotations.words).
+    from .words import note_reattached
+
+    note_reattached(claim)
     claim.save()
     claim.article = article
     _record(claim, created_by=actor)

@@ -14,6 +14,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from factcheck.lib import bounded_json
+
 from .articles import clean_article_fields, create_article
 from .models import Article, ArticleRevision
 
@@ -63,18 +65,22 @@ def parse_payload(text: str, source: str = "") -> list[Record]:
     stripped = text.lstrip()
     if stripped.startswith("["):
         try:
-            items = json.loads(text)
+            items = bounded_json.loads(text)
         except json.JSONDecodeError as error:
             raise ImportFailed([RecordError(error.lineno, "json", _invalid_json(error), source)]) from error
+        except bounded_json.TooDeep as error:
+            raise ImportFailed([RecordError(1, "json", str(error), source)]) from None
         return records_from_items(items if isinstance(items, list) else [items], source)
     records, errors = [], []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
-            records.append(Record(number, json.loads(line), source))
+            records.append(Record(number, bounded_json.loads(line), source))
         except json.JSONDecodeError as error:
             errors.append(RecordError(number, "json", _invalid_json(error), source))
+        except bounded_json.TooDeep as error:
+            errors.append(RecordError(number, "json", str(error), source))
     if errors:
         raise ImportFailed(errors)
     return records

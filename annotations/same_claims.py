@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import OuterRef, QuerySet
 from django.utils import timezone
 
+from . import audit
 from .models import Claim, ClaimGroup, ClaimGroupMember
 
 
@@ -30,6 +31,7 @@ def link_claims(claim: Claim, other: Claim, *, actor) -> ClaimGroupMember:
     if mine and theirs and mine.group_id == theirs.group_id:
         raise ValidationError({"claim": f"Claim {other.pk} is already linked to claim {claim.pk}."})
     now = timezone.now()
+    audit.record("claims_linked", actor=actor, claim=claim, article=claim.article_id, data={"other": other.pk})
     if mine is None:
         group = theirs.group if theirs else ClaimGroup.objects.create()
         mine = ClaimGroupMember.objects.create(
@@ -48,7 +50,7 @@ def link_claims(claim: Claim, other: Claim, *, actor) -> ClaimGroupMember:
 
 
 @transaction.atomic
-def unlink_claims(claim: Claim, other: Claim) -> None:
+def unlink_claims(claim: Claim, other: Claim, *, actor=None) -> None:
     """Take `other` out of `claim`'s group of same claims."""
     Claim.objects.select_for_update().filter(pk__in=[claim.pk, other.pk]).order_by("pk").exists()
     memberships = {m.claim_id: m for m in ClaimGroupMember.objects.filter(claim_id__in=[claim.pk, other.pk])}
@@ -56,6 +58,7 @@ def unlink_claims(claim: Claim, other: Claim) -> None:
     if other.pk == claim.pk or not (mine and theirs and mine.group_id == theirs.group_id):
         raise ValidationError({"claim": f"Claim {other.pk} is not linked to claim {claim.pk}."})
     theirs.delete()
+    audit.record("claims_unlinked", actor=actor, claim=claim, article=claim.article_id, data={"other": other.pk})
     remaining = ClaimGroupMember.objects.filter(group_id=mine.group_id)
     if remaining.count() < 2:
         ClaimGroup.objects.filter(pk=mine.group_id).delete()

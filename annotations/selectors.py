@@ -9,14 +9,19 @@ either exact up to a cap or a labelled estimate from the planner's statistics.
 import dataclasses
 
 import langcodes
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
-from django.db.models import F, FilteredRelation, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import F, FilteredRelation, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from factcheck.lib import keyset
 
 from . import roles, search
-from .models import Annotation, AnnotationVersion, Article, Claim
+from .languages import language_filter
+from .models import AnchorStatus, Annotation, AnnotationVersion, Article, Assignment, Claim, PriorFactCheck
+from .priors import matching as prior_matching
 from .review import shows_published_only
 from .same_claims import match_ids_subquery
 from .versioning import AnnotationState
@@ -74,7 +79,7 @@ def articles(*, query: str = "", language: str = "", unreviewed_only: bool = Fal
     if query:
         rows = rows.filter(Q(title__icontains=query) | Q(publisher__icontains=query))
     if language:
-        rows = rows.filter(language=language)
+        rows = rows.filter(language_filter("language", language))
     if unreviewed_only:
         rows = rows.filter(unreviewed_count__gt=0)
     return rows
@@ -102,6 +107,25 @@ def review_queue() -> QuerySet:
 
 def review_queue_page(cursor: str | None) -> keyset.Page:
     return keyset.page(review_queue(), QUEUE_ORDER, cursor=cursor, size=QUEUE_PER_PAGE)
+
+
+def editor_names() -> list[str]:
+    """Active editors (and superusers), by username."""
+    editors = get_user_model().objects.filter(Q(is_superuser=True) | Q(groups__name=roles.EDITOR), is_active=True)
+    return sorted(set(editors.values_list("username", flat=True)))
+
+
+def add_approvers(annotations: list) -> None:
+    """Sets `may_approve` on each annotation of a queue page: the editors who may approve it (with four eyes
+    on, not those who wrote any of its versions). Two queries for the page, whatever its size."""
+    editors = editor_names()
+    authors: dict[int, set[str]] = {}
+    if settings.FACTCHECK["FOUR_EYES"]:
+        rows = AnnotationVersion.objects.filter(annotation__in=[a.pk for a in annotations])
+        for annotation_id, username in rows.values_list("annotation_id", "author__username").distinct():
+            authors.setdefault(annotation_id, set()).add(username)
+    for annotation in annotations:
+        annotation.may_approve = [name for name in editors if name not in authors.get(annotation.pk, ())]
 
 
 def capped_total(rows: QuerySet) -> Total:
@@ -135,9 +159,23 @@ def claims() -> QuerySet:
 
 
 def with_matches(queryset: QuerySet) -> QuerySet:
-    """Adds `match_ids`, the ids of each claim's same claims. Last: a queryset carrying this correlated
-    subquery must not be used inside another query."""
-    return queryset.annotate(match_ids=ArraySubquery(match_ids_subquery()))
+    """Adds `match_ids`, the ids of each claim's same claims, and `assigned_names`, who is assigned to it.
+    Last: a queryset carrying these correlated subqueries must not be used inside another query."""
+    return queryset.annotate(match_ids=ArraySubquery(match_ids_subquery()), assigned_names=assigned_names_subquery())
+
+
+def assigned_names_subquery(outer: str = "pk") -> ArraySubquery:
+    """The usernames a claim is assigned to, in name order (one correlated subquery: no query per row)."""
+    names = Assignment.objects.filter(claim_id=OuterRef(outer)).order_by("reviewer__username")
+    return ArraySubquery(names.values("reviewer__username"))
+
+
+def assignments() -> QuerySet:
+    """Assignments with their claim, people and the reviewer's annotation status ("" before they start)."""
+    status = Annotation.objects.filter(claim_id=OuterRef("claim_id"), reviewer_id=OuterRef("reviewer_id"))
+    return Assignment.objects.select_related("claim", "reviewer", "assigned_by").annotate(
+        annotation_status=Coalesce(Subquery(status.values("status")[:1]), Value(""))
+    )
 
 
 def claims_findable_by(user, queryset: QuerySet) -> QuerySet:
@@ -161,12 +199,41 @@ def search_claims(user, queryset: QuerySet, q: str) -> search.RankedSearch:
 
 
 def similar_claims(user, claim: Claim) -> list[search.Suggestion]:
-    """Suggestions for `claim` among the claims `user` may find."""
+    """Suggestions for `claim` among the claims `user` may find. Orphaned claims are never suggested:
+    their words are no longer in their article."""
     return search.similar_claims(
         claim,
-        claims_findable_by(user, Claim.objects.defer("search_vector")),
+        claims_findable_by(user, Claim.objects.defer("search_vector").exclude(anchor_status=AnchorStatus.ORPHANED)),
         finish=lambda queryset: with_matches(_light(queryset)),
     )
+
+
+@dataclasses.dataclass(frozen=True)
+class CheckedBefore:
+    """One suggestion of "Checked before?": a claim of this desk or a prior fact-check, with why."""
+
+    score: float
+    why: dict
+    claim: Claim | None = None
+    prior_factcheck: PriorFactCheck | None = None
+
+
+def checked_before(user, claim: Claim, *, limit: int = search.SIMILAR_LIMIT) -> list[CheckedBefore]:
+    """The desk's similar claims and prior fact-checks for `claim`, scored alike and ranked together."""
+    features = prior_matching.claim_features(claim)
+    text, words, own_figures, own_names = features
+    found = []
+    for suggestion in similar_claims(user, claim):
+        other = suggestion.claim
+        other_text = " ".join(part for part in (other.exact, other.statement) if part)
+        why = prior_matching.explain(text, words, own_figures, own_names, other_text, set(other.words or ()))
+        found.append(CheckedBefore(score=suggestion.score, why=why, claim=other))
+    if roles.is_viewer(user):
+        for suggestion in prior_matching.prior_suggestions(claim, limit=limit, features=features):
+            found.append(CheckedBefore(score=suggestion.score, why=suggestion.why, prior_factcheck=suggestion.prior))
+    # Ties: the desk's own claim first (its verdict is the desk's), then by id.
+    found.sort(key=lambda s: (-s.score, s.claim is None, (s.claim or s.prior_factcheck).pk))
+    return found[:limit]
 
 
 def _light(queryset: QuerySet) -> QuerySet:
@@ -211,3 +278,21 @@ def current_state(annotation: Annotation, version: AnnotationVersion | None = No
     `version`, e.g. the published one for viewers, or the one just saved)."""
     published = annotation.published_number if annotation.published_annotation == annotation.pk else None
     return AnnotationState(annotation, version or annotation.current, annotation.status, published)
+
+
+def assigned_names_of_article(article_id: int) -> dict[int, list[str]]:
+    """claim id -> the usernames it is assigned to, for one article's claims (one query)."""
+    names: dict[int, list[str]] = {}
+    rows = Assignment.objects.filter(claim__article_id=article_id).order_by("reviewer__username")
+    for claim_id, username in rows.values_list("claim_id", "reviewer__username"):
+        names.setdefault(claim_id, []).append(username)
+    return names
+
+
+def desk_members() -> list[str]:
+    """Usernames of the active reviewers and editors, who can be assigned claims."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.filter(is_active=True)
+    members = users.filter(Q(is_superuser=True) | Q(groups__name__in=[roles.REVIEWER, roles.EDITOR]))
+    return list(members.order_by("username").values_list("username", flat=True).distinct())

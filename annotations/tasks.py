@@ -1,4 +1,4 @@
-"""Celery tasks: thin wrappers taking ids; the work is in annotations.exports.jobs.
+"""Celery tasks: thin wrappers taking ids; the work is in the services (exports.jobs, fetching.jobs, notifications).
 
 The services enqueue these tasks; a task imports its service inside its body, so the two
 modules do not import each other in a circle.
@@ -43,3 +43,48 @@ def run_fetch_job(job_id: str) -> None:
     from .fetching import jobs as fetch_jobs
 
     fetch_jobs.run_fetch_job(job_id)
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=8)
+def send_email_digest(self, user_id: int) -> str:
+    """Send a person's notification digest (notifications.email.send_digest). A failed send is recorded and
+    retried with backoff here; while running eagerly (no broker) it is left to the periodic sweep instead,
+    so the request that caused it never waits on a mail server's retries."""
+    from .notifications import email
+
+    outcome = email.send_digest(user_id)
+    if outcome == email.FAILED and not self.request.is_eager:
+        raise self.retry(countdown=min(600, 10 * 2**self.request.retries))
+    return outcome
+
+
+@shared_task
+def send_email_digests() -> dict:
+    """Periodic (see CELERY_BEAT_SCHEDULE): digests held back by the batching window, or failed, go out."""
+    from .notifications import email
+
+    return email.send_due_digests()
+
+
+@shared_task
+def notify_overdue() -> int:
+    """Periodic (see CELERY_BEAT_SCHEDULE): tell reviewers once about assignments past their due time."""
+    from . import notifications
+
+    return notifications.notify_overdue()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def run_prior_import(job_id: str) -> None:
+    """Import prior fact-checks (priors.jobs.run_import_job); a finished job is left as it is."""
+    from .priors import jobs as prior_jobs
+
+    prior_jobs.run_import_job(job_id)
+
+
+@shared_task
+def refresh_prior_feeds() -> int:
+    """Periodic (see CELERY_BEAT_SCHEDULE): a refresh job for each configured prior fact-check feed."""
+    from .priors import jobs as prior_jobs
+
+    return len(prior_jobs.start_feed_refresh())

@@ -8,16 +8,18 @@ gapless, and no accepted save is ever overwritten.
 """
 
 import datetime
+import unicodedata
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from . import derived, review
+from . import assignments, audit, derived, review, roles
 from .anchoring import normalise
-from .exceptions import DomainConflict, StaleVersion
+from .exceptions import DomainConflict, NotAllowed, StaleVersion
 from .exports.cells import version_cells
 from .models import Annotation, AnnotationVersion, Claim, ReviewTransition
 
@@ -27,6 +29,17 @@ STANCES = ("supports", "refutes", "context")
 EVIDENCE_TEXT_FIELDS = ("title", "publisher", "quote")
 EVIDENCE_FIELDS = ("url", *EVIDENCE_TEXT_FIELDS, "stance", "accessed")
 _http_url = URLValidator(schemes=["http", "https"])
+
+
+def clean_rationale(value) -> str:
+    """The rationale as stored: NFC, without leading or trailing whitespace (the one home of that rule).
+
+    Line endings inside stay as written: a rationale is prose, not text claims point into by offset."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ValidationError({"rationale": "Expected a string."})
+    return unicodedata.normalize("NFC", value).strip()
 
 
 def clean_evidence(items) -> list[dict]:
@@ -89,6 +102,8 @@ def _clean_date(value, where: str, errors: dict) -> str | None:
 @transaction.atomic
 def create_annotation(claim: Claim, *, reviewer, change_note: str = "", **content) -> Annotation:
     """Start a reviewer's annotation of a claim with version 1. One annotation per reviewer per claim."""
+    if not assignments.may_take(reviewer, claim):
+        raise NotAllowed("This claim is not assigned to you; reviewers here check the claims assigned to them.")
     existing = Annotation.objects.filter(claim=claim, reviewer=reviewer).values_list("pk", flat=True).first()
     if existing is not None:
         raise DomainConflict(
@@ -105,18 +120,45 @@ def create_annotation(claim: Claim, *, reviewer, change_note: str = "", **conten
         ) from error
     content = _complete(content, previous=None, first=True)
     now = timezone.now()
-    AnnotationVersion.objects.create(
+    version = AnnotationVersion.objects.create(
         annotation=annotation,
         number=1,
         based_on=None,
         author=reviewer,
         change_note=normalise(change_note).strip(),
         created_at=now,
+        independent=written_blind(annotation, reviewer),
         **content,
         **version_cells(rationale=content["rationale"], evidence=content["evidence"], created_at=now),
     )
     derived.annotation_started(annotation)
+    _audit_version(annotation, version, article_id=claim.article_id)
     return annotation
+
+
+def written_blind(annotation: Annotation, author) -> bool:
+    """Whether a version `author` writes now is an independent judgement: written by the annotation's
+    reviewer before their first submission, while they could not see the others' verdicts (under blind
+    review a reviewer cannot; an editor, or anyone with blind review off, can, once there are any)."""
+    if author.pk != annotation.reviewer_id or annotation.first_submitted_version is not None:
+        return False
+    editor = roles.is_editor(author)
+    if settings.FACTCHECK["BLIND_REVIEW"] and not editor:
+        return True
+    others = Annotation.objects.filter(claim_id=annotation.claim_id).exclude(pk=annotation.pk)
+    return not (others if editor else others.exclude(status=Annotation.Status.DRAFT)).exists()
+
+
+def _audit_version(annotation: Annotation, version: AnnotationVersion, *, article_id: int | None) -> None:
+    if article_id is None:
+        article_id = Claim.objects.filter(pk=annotation.claim_id).values_list("article_id", flat=True).first()
+    data = {"version": version.number, "based_on": version.based_on, "independent": version.independent}
+    if version.reverted_from is not None:
+        data["reverted_from"] = version.reverted_from
+    audit.record(
+        "version_written", actor=version.author, claim=annotation.claim_id, article=article_id,
+        annotation=annotation.pk, data=data,
+    )  # fmt: skip
 
 
 @transaction.atomic
@@ -131,7 +173,9 @@ def append_version(
 ) -> AnnotationVersion:
     """Append version based_on + 1 with `changes` over the based-on version's content.
 
-    Raises StaleVersion when another save got there first. Editing a rejected or
+    Raises StaleVersion when another save got there first, and DomainConflict (code "frozen") when
+    the author is the annotation's reviewer and has submitted it (blind review: an editor re-opens
+    it first, review.reopen). Editing a rejected or
     approved annotation moves it back to draft (recorded as a transition); the
     claim's published verdict stays the approved version until approved again.
     Given an Annotation instance, its version, status and updated_at are set to
@@ -154,6 +198,13 @@ def append_version(
     locked = previous.annotation
     if locked.version != based_on:
         raise StaleVersion(locked, based_on)
+    if review.is_frozen_for(locked, author):
+        raise DomainConflict(
+            "You submitted this annotation, so it is frozen: other reviewers' verdicts may have been "
+            "visible to you since. An editor can re-open it (POST .../reopen/) to make it editable again.",
+            code="frozen",
+            status=locked.status,
+        )
     reopened_from = locked.status if locked.status in (Annotation.Status.REJECTED, Annotation.Status.APPROVED) else None
     now = timezone.now()
     swapped = Annotation.objects.filter(pk=annotation_id, version=based_on).update(
@@ -173,6 +224,7 @@ def append_version(
         author=author,
         change_note=normalise(change_note).strip(),
         created_at=now,
+        independent=written_blind(locked, author),
         **content,
         **version_cells(rationale=content["rationale"], evidence=content["evidence"], created_at=now),
     )
@@ -186,10 +238,18 @@ def append_version(
             actor=author,
             created_at=now,
         )
-        derived.annotation_reopened(locked.claim_id, now)
+    derived.version_appended(
+        annotation_id,
+        locked.claim_id,
+        status=locked.status,
+        reopened=reopened_from is not None,
+        reviewer_id=locked.reviewer_id,
+    )
     if isinstance(annotation, Annotation):
         annotation.version, annotation.updated_at = based_on + 1, now
         annotation.status = Annotation.Status.DRAFT if reopened_from else locked.status
+    version.author = author
+    _audit_version(locked, version, article_id=getattr(annotation, "article_pk", None))
     return version
 
 
@@ -279,8 +339,15 @@ def _complete(changes: dict, previous: AnnotationVersion | None, *, first: bool)
         raise ValidationError({"verdict": "A first version needs a verdict."})
     if first and content.get("confidence") is None:
         raise ValidationError({"confidence": "A first version needs a confidence (0-100)."})
-    if content.get("confidence") is not None and not 0 <= content["confidence"] <= 100:
+    # The one check of the range (the API, the commands and the browser all come here); the
+    # database's version_confidence_0_100 constraint is the backstop.
+    confidence = content.get("confidence")
+    if confidence is not None and (
+        isinstance(confidence, bool) or not isinstance(confidence, int) or not 0 <= confidence <= 100
+    ):
         raise ValidationError({"confidence": "Confidence is a whole number from 0 to 100."})
+    if "rationale" in changes:
+        content["rationale"] = clean_rationale(content["rationale"])
     if "evidence" in changes:
         content["evidence"] = clean_evidence(content["evidence"] or [])
     content.setdefault("rationale", "")

@@ -6,7 +6,7 @@ Builds (once per size; a bigger --claims adds the difference) a PostgreSQL datab
 on 127.0.0.1:5432 with `seed_benchmark`, then spreads the seeded work over two
 years (seed_benchmark puts it all within hours; a desk works every day) and puts
 one annotation in fifty back to "submitted" so the backlog has something waiting,
-rebuilds the counters (`derived.tallies.recount()`) and runs ANALYZE. Bench data only: the
+rebuilds the derived tables (`derived.rebuild()`) and runs ANALYZE. Bench data only: the
 spreading rewrites append-only history with triggers off in this database.
 
 Then prints server time (Django's test client, in process: no network) p50/p95
@@ -45,7 +45,7 @@ def build(claims: int) -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from annotations.derived import tallies
+    from annotations import derived
     from annotations.models import Annotation, Claim
 
     call_command("migrate", verbosity=0)
@@ -79,7 +79,7 @@ def build(claims: int) -> None:
         )
         cursor.execute("UPDATE annotations_annotation SET status = 'submitted' WHERE id % 50 = 0")
         cursor.execute("SET session_replication_role = DEFAULT")
-    tallies.recount()
+    derived.rebuild()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
 

@@ -59,12 +59,16 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # After authentication: a person's chosen language, else Accept-Language, else the desk's default.
     "factcheck.language.PersonLanguageMiddleware",
+    # Before any view or filter reads the query string: NUL characters and too many parameters get 400.
+    "factcheck.middleware.QueryStringGuardMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # A page whose database is unreachable answers 503 with Retry-After, not 500.
     "factcheck.availability.DatabaseUnavailableMiddleware",
     "factcheck.middleware.ApiBodyLimitMiddleware",
+    # Tells the audit trail which request a decision came from (address, user agent).
+    "annotations.audit.AuditRequestMiddleware",
     # Last: turns a login attempt that axes flagged as locked out into lockout.lockout_response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -231,7 +235,10 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
     ],
-    "DEFAULT_SCHEMA_CLASS": "annotations.api.schema.ContractSchema",
+    # JSON bodies only, through DRF's JSON parser with a nesting limit (deep JSON is a 400, not a
+    # RecursionError): a body declared for JSON, form and multipart at once makes generated clients
+    # fail to import. A view that needs another type names its parsers and declares them.
+    "DEFAULT_PARSER_CLASSES": ["annotations.api.parsers.JSONParser"],
     "EXCEPTION_HANDLER": "annotations.api.errors.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
@@ -246,7 +253,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # Annotation status, from_status and to_status share one choice set: one schema name for it.
-    "ENUM_NAME_OVERRIDES": {"ReviewStatusEnum": "annotations.models.Annotation.Status"},
+    "ENUM_NAME_OVERRIDES": {
+        "ReviewStatusEnum": "annotations.models.Annotation.Status",
+        "JobStatusEnum": "annotations.models.PriorImportJob.Status",
+    },
 }
 
 # Celery: with no broker configured, tasks run eagerly in-process.
@@ -272,15 +282,47 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # `celery -A factcheck beat` deletes expired export files (or run `manage.py expire_exports` from cron).
 CELERY_BEAT_SCHEDULE = {
     "expire-export-files": {"task": "annotations.tasks.expire_export_files", "schedule": 3600.0},
+    # Idempotent: each overdue assignment is told once; digests held back by the batching window go out.
+    "notify-overdue": {"task": "annotations.tasks.notify_overdue", "schedule": 300.0},
+    "send-email-digests": {"task": "annotations.tasks.send_email_digests", "schedule": 60.0},
+    # Prior fact-checks: fetch the configured feeds again (a conditional GET; 304 imports nothing).
+    "refresh-prior-feeds": {
+        "task": "annotations.tasks.refresh_prior_feeds",
+        "schedule": env.float("FACTCHECK_PRIOR_FEEDS_REFRESH_S", default=6 * 3600.0),
+    },
 }
+
+# Notification emails (README, "Notifications"): printed to the console unless SMTP is configured.
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="factcheck <factcheck@localhost>")
 
 # The product's own knobs.
 FACTCHECK = {
     # A reviewer sees other reviewers' verdicts on a claim only after submitting their own.
     "BLIND_REVIEW": env.bool("FACTCHECK_BLIND_REVIEW", default=True),
+    # Four eyes: nobody approves a verdict they wrote any version of. A desk of one switches it off.
+    "FOUR_EYES": env.bool("FACTCHECK_FOUR_EYES", default=True),
+    # What the audit trail keeps of a request's address: "truncate" (its /24 or /48 network), "hash"
+    # (keyed with SECRET_KEY: the same address is recognisable, not readable) or "full".
+    "AUDIT_ADDRESSES": env.str("FACTCHECK_AUDIT_ADDRESSES", default="truncate"),
+    # Reviewers may start annotations of claims not assigned to them (off: only their assignments).
+    "REVIEWERS_TAKE_UNASSIGNED": env.bool("FACTCHECK_REVIEWERS_TAKE_UNASSIGNED", default=True),
+    # Notification emails: at most one digest per person per this many minutes.
+    "EMAIL_DIGEST_MINUTES": env.int("FACTCHECK_EMAIL_DIGEST_MINUTES", default=5),
     # The organisation named as author of ClaimReview exports.
     "ORGANIZATION_NAME": env("FACTCHECK_ORGANIZATION_NAME", default="factcheck newsroom"),
     "ORGANIZATION_URL": env("FACTCHECK_ORGANIZATION_URL", default="https://example.org/"),
+    # Where readers reach this tool: absolute links in exports (a pasted article's page in ClaimReview).
+    "PUBLIC_URL": env("FACTCHECK_PUBLIC_URL", default="http://127.0.0.1:8000/"),
+    # The desk's time zone: the spreadsheet option of the CSV export writes its instants in it.
+    "DESK_TIME_ZONE": env("FACTCHECK_DESK_TIME_ZONE", default="UTC"),
     # Where export files are written, and how long they are kept.
     "EXPORT_DIR": env.path("FACTCHECK_EXPORT_DIR", default=VAR_DIR / "exports"),
     "EXPORT_TTL_HOURS": env.int("FACTCHECK_EXPORT_TTL_HOURS", default=72),
@@ -300,8 +342,15 @@ FACTCHECK = {
     "FETCH_ALLOW_HOSTS": env.list("FACTCHECK_FETCH_ALLOW_HOSTS", default=[]),
     "FETCH_TIMEOUT_S": env.float("FACTCHECK_FETCH_TIMEOUT_S", default=10.0),
     "FETCH_MAX_BYTES": env.int("FACTCHECK_FETCH_MAX_BYTES", default=5_000_000),
+    # Prior fact-checks: ClaimReview feed URLs refreshed on schedule (comma list), and the limits of
+    # one feed download (feeds are large: the Data Commons feed is hundreds of MB).
+    "PRIOR_FEEDS": env.list("FACTCHECK_PRIOR_FEEDS", default=[]),
+    "PRIOR_FEED_TIMEOUT_S": env.float("FACTCHECK_PRIOR_FEED_TIMEOUT_S", default=600.0),
+    "PRIOR_FEED_MAX_BYTES": env.int("FACTCHECK_PRIOR_FEED_MAX_BYTES", default=2_000_000_000),
 }
 
+if FACTCHECK["AUDIT_ADDRESSES"] not in ("truncate", "hash", "full"):
+    raise ImproperlyConfigured("FACTCHECK_AUDIT_ADDRESSES must be truncate, hash or full.")
 if FACTCHECK["EXPORT_SENDFILE"] not in ("", "x-accel-redirect", "x-sendfile"):
     raise ImproperlyConfigured("FACTCHECK_EXPORT_SENDFILE must be empty, x-accel-redirect or x-sendfile.")
 

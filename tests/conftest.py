@@ -106,7 +106,13 @@ def article_texts(request) -> ArticleTexts:
 
 APPEND_ONLY_TRIGGERS = [
     f"annotations.{model}:{trigger}"
-    for model in ("AnnotationVersion", "ReviewTransition", "Publication", "ArticleRevision", "ClaimAnchor")
+    for model in (
+        *("AnnotationVersion", "ReviewTransition", "Publication", "ArticleRevision", "ClaimAnchor"),
+        "AuditEvent",
+        "WordsDecision",
+        "CommentRevision",
+        "PriorFactCheckChange",
+    )
     for trigger in ("append_only_rows", "append_only_table")
 ]
 
@@ -164,7 +170,7 @@ def default_rating_scale_and_roles(request):
 
         migration = importlib.import_module("annotations.migrations.0002_default_verdicts_and_roles")
         migration.create(apps, None)
-        importlib.import_module("annotations.migrations.0010_verdict_translations").create(apps, None)
+        importlib.import_module("annotations.migrations.0017_verdict_translations").create(apps, None)
 
 
 @pytest.fixture

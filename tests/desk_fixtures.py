@@ -32,10 +32,11 @@ def build_desk() -> Desk:
     claims["c7"] = ClaimFactory(article=italian, exact="94 milioni")
     claims["c8"] = ClaimFactory(article=italian, exact="il doppio")
 
-    # c1: alice's verdict approved, then edited back to draft (the published verdict stays).
+    # c1: alice's verdict approved, then re-opened and edited as a draft (the published verdict stays).
     a1 = make_annotation(claims["c1"], alice, key="true")
     review.submit(a1, actor=alice)
     review.approve(a1, actor=editor)
+    review.reopen(a1, actor=editor, comment="More sources, please.")
     versioning.append_version(a1, based_on=1, author=alice, rationale="More sources.")
     # c2: alice's draft only.
     make_annotation(claims["c2"], alice, key="false")
@@ -68,10 +69,12 @@ def build_desk() -> Desk:
 
 EXPECTED_VERDICTS = {"true": 2, "mostly-true": 0, "mixed": 1, "mostly-false": 1, "false": 0, "misleading": 0,
                      "unproven": 0}  # fmt: skip
+# Assigned work is counted now, whatever the range (annotations.desk.workload); this desk assigns nothing.
+NO_ASSIGNED_WORK = {"assigned": 0, "open": 0, "overdue": 0}
 EXPECTED_REVIEWERS = [
-    {"reviewer": "alice", "annotations": 4, "submitted": 4, "approved": 4, "rejected": 1},
-    {"reviewer": "bob", "annotations": 2, "submitted": 3, "approved": 1, "rejected": 1},
-    {"reviewer": "carol", "annotations": 2, "submitted": 2, "approved": 1, "rejected": 0},
+    {"reviewer": "alice", "annotations": 4, "submitted": 4, "approved": 4, "rejected": 1, **NO_ASSIGNED_WORK},
+    {"reviewer": "bob", "annotations": 2, "submitted": 3, "approved": 1, "rejected": 1, **NO_ASSIGNED_WORK},
+    {"reviewer": "carol", "annotations": 2, "submitted": 2, "approved": 1, "rejected": 0, **NO_ASSIGNED_WORK},
 ]
 EXPECTED_ANNOTATED_TODAY = 8
 EXPECTED_APPROVALS_TODAY = 6

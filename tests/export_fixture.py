@@ -12,7 +12,7 @@ from django.db import connection
 from annotations import articles, review, versioning
 from annotations.models import Claim
 
-from .factories import ArticleFactory, ClaimFactory, UserFactory, make_annotation, verdict
+from .factories import ArticleFactory, ClaimFactory, UserFactory, make_annotation, store_raw_rationale, verdict
 
 START = datetime.datetime(2026, 3, 1, 9, 30, 0, 123456, tzinfo=datetime.UTC)
 # The instant between the first approvals and the later changes (for as_of).
@@ -66,7 +66,8 @@ def every_kind_of_cell() -> dict:
             formula, reviewer, key="false", confidence=90, rationale=rationale, evidence=several
         )
         step()
-        a_vote = make_annotation(vote, reviewer, key="mostly-true", confidence=0, rationale="\rcarriage")
+        a_vote = make_annotation(vote, reviewer, key="mostly-true", confidence=0, rationale="carriage")
+        store_raw_rationale(a_vote, "\rcarriage")  # the service trims it: written around it, as old data
         step()
         one = [{"url": "https://e.example.org/one", "stance": "supports"}]
         a_emoji = make_annotation(emoji, second, key="misleading", rationale="+1 for 🙂", evidence=one)
@@ -99,6 +100,7 @@ def every_kind_of_cell() -> dict:
         step()
         # edited after approval: still published as approved, a draft version on top
         a_formula.refresh_from_db()
+        review.reopen(a_formula, actor=editor, comment="Formula check.")  # frozen for its reviewer until re-opened
         versioning.append_version(a_formula, based_on=a_formula.version, author=reviewer, rationale="", evidence=[])
         step()
         # another reviewer's annotation replaces the published one

@@ -1,13 +1,15 @@
 """factory_boy factories: arrange tests with the same services the API uses."""
 
 import factory
+import pgtrigger
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from annotations import review, versioning
 from annotations.articles import create_article
 from annotations.claims import create_claim
-from annotations.models import Article, Claim, Verdict
+from annotations.exports.cells import version_cells
+from annotations.models import AnnotationVersion, Article, Claim, Verdict
 
 PASSWORD = "correct horse battery staple"
 
@@ -73,6 +75,15 @@ def make_annotation(claim, reviewer, *, key="true", confidence=80, rationale="",
         evidence=evidence or [],
         **kwargs,
     )
+
+
+def store_raw_rationale(annotation, rationale: str) -> None:
+    """Give the annotation's current version a rationale the service would have trimmed (a leading tab
+    or CR): data written around the services, which the exports must still make safe. Before publishing."""
+    version = annotation.versions.get(number=annotation.version)
+    cells = version_cells(rationale=rationale, evidence=version.evidence, created_at=version.created_at)
+    with pgtrigger.ignore("annotations.AnnotationVersion:append_only_rows"):
+        AnnotationVersion.objects.filter(pk=version.pk).update(rationale=rationale, **cells)
 
 
 def publish(annotation, editor):

@@ -31,6 +31,9 @@ ROOT = Path(__file__).resolve().parent.parent
 @contextlib.contextmanager
 def throwaway_postgres() -> Iterator[str]:
     parent = Path(tempfile.mkdtemp(prefix="factcheck-test-pg-"))
+    # As root the server runs as another user, who must reach the data directory: this folder is ours
+    # to open (the server module opens nothing outside its data directory).
+    parent.chmod(0o755)
     data_dir = parent / "data"
     try:
         running = server.ensure_running(data_dir, database="factcheck", settings=server.THROWAWAY_SETTINGS)

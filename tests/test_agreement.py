@@ -1,5 +1,6 @@
 """Agreement between reviewers: Krippendorff's alpha (nominal) and the list of disagreements."""
 
+import datetime
 import math
 import random
 
@@ -8,6 +9,7 @@ import pytest
 
 from annotations import review, versioning
 from annotations.agreement import nominal_alpha
+from annotations.models import Annotation
 
 from .factories import ArticleFactory, ClaimFactory, UserFactory, make_annotation, verdict
 
@@ -81,15 +83,20 @@ def test_agreement_endpoint_reports_alpha_and_the_claims_where_reviewers_disagre
 
 
 @pytest.mark.django_db
-def test_agreement_uses_each_annotations_current_verdict(api, editor):
+def test_agreement_uses_each_annotations_first_submitted_verdict(api, editor):
     claim = ClaimFactory()
     ana, bo = UserFactory(role="reviewer", username="ana"), UserFactory(role="reviewer", username="bo")
     first = make_annotation(claim, ana, key="true")
     review.submit(first, actor=ana)
     review.submit(make_annotation(claim, bo, key="false"), actor=bo)
+    review.reopen(first, actor=editor, comment="Bo disagrees")
     versioning.append_version(first, based_on=1, author=ana, verdict=verdict("false"))
+    review.submit(first, actor=ana)
     body = api(editor).get("/api/v1/agreement/").json()
-    assert body["disagreements"] == []
+    assert (body["basis"], body["disagreements"][0]["verdicts"]) == (
+        "first_submissions",
+        {"ana": "true", "bo": "false"},
+    )
 
 
 @pytest.mark.django_db
@@ -122,19 +129,37 @@ def test_agreement_computed_in_sql_matches_the_reference_on_random_verdicts(api,
 
 
 @pytest.mark.django_db
-def test_agreement_over_more_annotations_than_one_request_computes_is_refused_naming_date_from(
-    api, editor, monkeypatch
-):
-    from annotations import agreement
+def test_agreement_over_everything_equals_the_sum_of_its_articles(api, editor):
+    ana, bo = UserFactory(role="reviewer", username="ana"), UserFactory(role="reviewer", username="bo")
+    for keys in (("true", "false"), ("true", "true"), ("mixed", "false")):
+        claim = ClaimFactory(article=ArticleFactory())
+        for reviewer, key in zip((ana, bo), keys, strict=True):
+            review.submit(make_annotation(claim, reviewer, key=key), actor=reviewer)
+    body = api(editor).get("/api/v1/agreement/").json()
+    assert (body["claims"], body["annotations"], body["disagreement_count"]) == (3, 6, 2)
+    assert body["alpha"] == pytest.approx(nominal_alpha([["true", "false"], ["true", "true"], ["mixed", "false"]]))
+    assert [d["claim"] for d in body["disagreements"]] == sorted(d["claim"] for d in body["disagreements"])
 
-    monkeypatch.setattr(agreement, "MAX_ANNOTATIONS", 1)
+
+@pytest.mark.django_db
+def test_agreement_between_instants_within_a_day_counts_only_claims_changed_between_them(api, editor):
     claim = ClaimFactory()
-    for name in ("ana", "bo"):
+    for name, key in (("ana", "true"), ("bo", "false")):
         reviewer = UserFactory(role="reviewer", username=name)
-        review.submit(make_annotation(claim, reviewer), actor=reviewer)
-    response = api(editor).get("/api/v1/agreement/")
-    assert response.status_code == 400
-    assert "shorter date range" in response.json()["date_from"][0]
+        review.submit(make_annotation(claim, reviewer, key=key), actor=reviewer)
+    changed = Annotation.objects.filter(claim=claim).latest("updated_at").updated_at
+    client = api(editor)
+    around = client.get(
+        "/api/v1/agreement/",
+        {
+            "date_from": (changed - datetime.timedelta(seconds=1)).isoformat(),
+            "date_to": (changed + datetime.timedelta(seconds=1)).isoformat(),
+        },
+    ).json()
+    after = client.get(
+        "/api/v1/agreement/", {"date_from": (changed + datetime.timedelta(seconds=1)).isoformat()}
+    ).json()
+    assert (around["claims"], around["disagreement_count"], after["claims"]) == (1, 1, 0)
 
 
 @pytest.mark.django_db

@@ -167,8 +167,9 @@ def test_a_save_answers_with_what_was_stored_without_reading_it_back(
 ):
     client = api(editor)
     # Role lookup, the annotation, lock + based-on version, compare-and-swap, insert; in a test the
-    # transaction is a savepoint (two more statements). The full read query is not among them.
-    with django_assert_num_queries(7):
+    # transaction is a savepoint (two more statements); the audit event (lock the chain head, insert, move
+    # the head). The full read query is not among them.
+    with django_assert_num_queries(10):
         response = patch(client, annotation.pk, '"1"', confidence=90, change_note="Editor's check")
     body = response.json()
     assert response["ETag"] == '"2"'
@@ -393,6 +394,8 @@ NOT_VIEWER = {VIEWER: 403, OWN: 200, OTHER: 200, EDITOR: 200}
 OWN_OR_EDITOR = {VIEWER: 403, OWN: 200, OTHER: 403, EDITOR: 200}
 EDITOR_ONLY = {VIEWER: 403, OWN: 403, OTHER: 403, EDITOR: 200}
 OWN_ONLY = {VIEWER: 403, OWN: 200, OTHER: 403, EDITOR: 403}
+# A submitted annotation is frozen for its reviewer (409); drafts are private to their reviewer and editors.
+FROZEN_FOR_OWN = {**OWN_OR_EDITOR, OWN: 409}
 MATRIX = {
     "list verdicts": ("published", "get", "/verdicts/", None, None, ALL_READ),
     "list annotations": ("published", "get", "/annotations/", None, None, ALL_READ),
@@ -400,16 +403,17 @@ MATRIX = {
     "create": ("published", "post", "/claims/{fresh_claim}/annotations/", content(), None,
                {VIEWER: 403, OWN: 201, OTHER: 201, EDITOR: 201}),
     "retrieve published": ("published", "get", "/annotations/{id}/", None, None, ALL_READ),
-    "retrieve draft": ("draft", "get", "/annotations/{id}/", None, None, {**ALL_READ, VIEWER: 404}),
-    "change": ("published", "patch", "/annotations/{id}/", {"confidence": 5}, "2", OWN_OR_EDITOR),
+    "retrieve draft": ("draft", "get", "/annotations/{id}/", None, None, {**ALL_READ, VIEWER: 404, OTHER: 404}),
+    "change": ("published", "patch", "/annotations/{id}/", {"confidence": 5}, "2", FROZEN_FOR_OWN),
     "versions": ("published", "get", "/annotations/{id}/versions/", None, None, ALL_READ),
     "version": ("published", "get", "/annotations/{id}/versions/2/", None, None, ALL_READ),
     "diff": ("published", "get", "/annotations/{id}/diff/?from=1&to=2", None, None, NOT_VIEWER),
     "transitions": ("published", "get", "/annotations/{id}/transitions/", None, None, NOT_VIEWER),
-    "revert": ("published", "post", "/annotations/{id}/revert/", {"version": 1}, "2", OWN_OR_EDITOR),
-    "submit": ("draft", "post", "/annotations/{id}/submit/", {}, None, OWN_ONLY),
+    "revert": ("published", "post", "/annotations/{id}/revert/", {"version": 1}, "2", FROZEN_FOR_OWN),
+    "submit": ("draft", "post", "/annotations/{id}/submit/", {}, None, {**OWN_ONLY, OTHER: 404}),
     "approve": ("submitted", "post", "/annotations/{id}/approve/", {}, None, EDITOR_ONLY),
     "reject": ("submitted", "post", "/annotations/{id}/reject/", {}, None, EDITOR_ONLY),
+    "reopen": ("submitted", "post", "/annotations/{id}/reopen/", {}, None, EDITOR_ONLY),
     "agreement": ("published", "get", "/agreement/", None, None, EDITOR_ONLY),
 }  # fmt: skip
 

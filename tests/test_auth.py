@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from knox.models import AuthToken
+from pytest_django.asserts import assertContains
 from rest_framework.test import APIClient
 
 from annotations.models import Article
@@ -99,6 +100,45 @@ def test_login_page_locks_out_after_repeated_wrong_passwords(client, editor, set
     assert "locked" in response.context["lockout"]
     assert "_auth_user_id" not in client.session
     assert client.get("/").status_code == 302  # still sent to the login page
+
+
+def test_the_login_attempt_before_the_lock_warns_that_one_more_failure_locks(client, editor, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT - 2):
+        response = client.post("/login/", {"username": "editor", "password": "wrong"})
+    assert response.context["last_attempt_warning"] == ""
+    response = client.post("/login/", {"username": "editor", "password": "wrong"})
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    expected = f"One more failed attempt locks this account for {minutes} minutes."
+    assert response.context["last_attempt_warning"] == expected
+    assertContains(response, f"<strong>{expected}</strong>", html=True)
+
+
+def test_the_token_endpoint_warns_before_the_lock_too(editor, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT - 2):
+        assert "One more" not in str(get_token("editor", "wrong").json())
+    response = get_token("editor", "wrong")
+    assert response.status_code == 400
+    assert "One more failed attempt locks this account" in response.json()["non_field_errors"][0]
+
+
+def test_the_locked_login_page_says_who_can_unlock_the_account(client, editor, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        response = client.post("/login/", {"username": "editor", "password": "wrong"})
+    assert response.status_code == 429
+    assertContains(
+        response,
+        "<p>An administrator can unlock it sooner: in the admin, under Access attempts, "
+        "or with python manage.py axes_reset_username NAME.</p>",
+        html=True,
+        status_code=429,
+    )
+
+
+def test_the_locked_api_answer_says_who_can_unlock_the_account(editor, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        response = get_token("editor", "wrong")
+    assert response.status_code == 429
+    assert "axes_reset_username" in response.json()["detail"]
 
 
 def test_login_page_and_api_share_one_counter(client, editor, settings):

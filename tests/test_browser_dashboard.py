@@ -17,8 +17,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 CHARTS = (
     "Published verdicts by verdict",
     "Daily throughput: annotations started and approvals per day",
-    "Reviewers' work: annotations started, submitted, approved and rejected",
-    "Backlog: claims not annotated and annotations waiting for an editor",
+    "Reviewers' work: annotations started, submitted, approved and rejected, and claims assigned, open and overdue",
+    "Backlog: claims nobody annotated, drafts never submitted, annotations waiting for an editor, claims to check "
+    "after a revision and overdue assignments",
 )
 
 
@@ -52,8 +53,8 @@ def test_dashboard_draws_named_charts_whose_tables_equal_the_api(open_page):
     verdict_labels = {row["label"]: row["verdict"] for row in api["verdicts"]}
     shown = {verdict_labels[label]: int(count) for label, count in _table(page, "Published verdicts")}
     assert shown == {row["verdict"]: row["count"] for row in api["verdicts"]} == EXPECTED_VERDICTS
-    reviewers = [[r["reviewer"], *(str(r[k]) for k in ("annotations", "submitted", "approved", "rejected"))]
-                 for r in api["reviewers"]]  # fmt: skip
+    columns = ("annotations", "submitted", "approved", "rejected", "assigned", "open", "overdue")
+    reviewers = [[r["reviewer"], *(str(r[k]) for k in columns)] for r in api["reviewers"]]
     assert _table(page, "Reviewers' work") == reviewers
     daily = {row["date"]: [str(row["annotated"]), str(row["published"])] for row in api["daily"]}
     rows = page.get_by_role("table", name="Daily throughput", exact=True).locator("tbody tr")

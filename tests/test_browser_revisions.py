@@ -1,14 +1,16 @@
 """Revisions and fetching in real Chromium: add an article by URL with progress or a reason in words;
-read the revision shown, an older one and the changes; re-attach and confirm claims the text moved under."""
+read the revision shown, an older one and the changes; re-attach and confirm claims the text moved under.
+
+Where a test waits for something (a heading, an answer from the server), it then asserts that very
+state where it is kept: the article and its fetch job, the claim's anchor in the database."""
 
 import re
-import time
 
 import pytest
 from playwright.sync_api import expect
 
 from annotations.articles import add_revision
-from annotations.models import Claim
+from annotations.models import Article, Claim, FetchJob
 
 from .browser_steps import open_article, select_text
 from .factories import ArticleFactory, ClaimFactory, UserFactory
@@ -23,6 +25,11 @@ BODY = (
     "Critics said the budget is too high for six kilometres.\n\n"
     "Work starts in May."
 )
+
+
+def _claim_saved(claim):
+    """The reader's PATCH of `claim` (its answer arrives after the transaction committed)."""
+    return lambda response: response.request.method == "PATCH" and response.url.endswith(f"/claims/{claim.pk}/")
 
 
 @pytest.fixture
@@ -45,6 +52,10 @@ def test_add_article_by_url_shows_progress_and_opens_the_article(open_page, sett
         timeout=60_000
     )
     expect(page.locator("#revision-shown")).to_contain_text("Revision 1 of 1")
+    article = Article.objects.get(title="Council approves tram extension after late-night vote")
+    assert page.url.endswith(f"/articles/{article.pk}/")
+    assert FetchJob.objects.get(article=article).status == "succeeded"
+    assert article.revisions.count() == 1
 
 
 def test_add_article_by_a_private_address_says_why_in_words(open_page):
@@ -54,6 +65,7 @@ def test_add_article_by_a_private_address_says_why_in_words(open_page):
     page.get_by_label("Article URL").fill("http://127.0.0.9:8299/admin")
     page.get_by_role("button", name="Fetch article").click()
     expect(page.get_by_role("alert")).to_have_text("the address 127.0.0.9 is private")
+    assert not FetchJob.objects.exists() and not Article.objects.exists()  # refused before any job
 
 
 def test_reader_shows_the_revision_an_older_one_and_the_changes(open_page):
@@ -88,7 +100,9 @@ def test_orphaned_claim_is_listed_and_reattached_by_selecting_text(open_page):
     item = page.get_by_role("listitem", name=f"Claim {claim.pk}")
     expect(item).to_contain_text("Orphaned")
     select_text(page, "called the plan too costly")
-    item.get_by_role("button", name=f"Re-attach claim {claim.pk}").click()
+    with page.expect_response(_claim_saved(claim)) as saved:
+        item.get_by_role("button", name=f"Re-attach claim {claim.pk}").click()
+    assert saved.value.status == 200
     expect(page.get_by_role("listitem", name=f"Claim {claim.pk}")).to_have_count(0)
     expect(page.locator(f'#article-body [data-claim="{claim.pk}"]').first).to_have_text(
         re.compile("called the plan too costly")
@@ -106,9 +120,10 @@ def test_claim_found_by_similarity_is_confirmed(open_page):
     open_article(page, article.pk)
     item = page.get_by_role("listitem", name=f"Claim {claim.pk}")
     expect(item).to_contain_text("needs review")
-    item.get_by_role("button", name=f"Confirm claim {claim.pk}").click()
+    with page.expect_response(_claim_saved(claim)) as saved:
+        item.get_by_role("button", name=f"Confirm claim {claim.pk}").click()
+    assert saved.value.status == 200
     expect(page.get_by_role("listitem", name=f"Claim {claim.pk}")).to_have_count(0)
-    deadline = time.monotonic() + 5
-    while Claim.objects.get(pk=claim.pk).anchor_status != "manual" and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert Claim.objects.get(pk=claim.pk).needs_review is False
+    # The answer came after the commit: the claim is confirmed where it was found, no longer to review.
+    claim.refresh_from_db()
+    assert (claim.anchor_status, claim.needs_review, claim.exact) == ("manual", False, "voted 30 to 13")

@@ -98,3 +98,76 @@ def test_writers_that_reread_and_retry_lose_nothing_and_leave_gapless_numbers():
     assert {number: stored[number] for number in accepted} == accepted
     annotation.refresh_from_db()
     assert annotation.version == writers * saves_each + 1
+
+
+# ---------------------------------------------------------------- review races and derived data
+
+
+def _derived_equal_a_rebuild() -> bool:
+    from annotations import derived
+
+    from .test_derived import derived_state
+
+    kept = derived_state()
+    derived.rebuild()
+    return derived_state() == kept
+
+
+def _submitted(claim, reviewer, key: str):
+    from annotations import review
+
+    annotation = make_annotation(claim, reviewer, key=key)
+    review.submit(annotation, actor=reviewer)
+    return annotation
+
+
+def test_two_editors_approving_two_annotations_of_one_claim_leave_one_published_verdict():
+    from annotations.models import Annotation, Claim, PublishedExportRow
+
+    claim = ClaimFactory()
+    annotations = [
+        _submitted(claim, UserFactory(role="reviewer", username=f"rater-{n}"), key)
+        for n, key in enumerate(("true", "false"))
+    ]
+    editors = [UserFactory(role="editor", username=f"approver-{n}") for n in range(2)]
+
+    def approve(index: int, client: APIClient) -> int:
+        client.force_authenticate(editors[index])
+        url = f"/api/v1/annotations/{annotations[index].pk}/approve/"
+        return client.post(url, {}, format="json", HTTP_IF_MATCH='"1"').status_code
+
+    codes = run_in_threads(2, approve)
+    assert sorted(codes) in ([200, 200], [200, 409])  # serialised on the claim: the later one replaces or is refused
+    approved = list(Annotation.objects.filter(claim=claim, status="approved"))
+    assert len(approved) == 1
+    published = Claim.objects.get(pk=claim.pk).published_version
+    assert published.annotation_id == approved[0].pk
+    assert PublishedExportRow.objects.get(claim=claim).version_id == published.pk
+    assert _derived_equal_a_rebuild()
+
+
+def test_an_approval_racing_an_edit_of_the_same_annotation_loses_nothing():
+    from annotations.models import Annotation, AnnotationVersion, Claim
+
+    claim = ClaimFactory()
+    annotation = _submitted(claim, UserFactory(role="reviewer", username="rated"), "true")
+    editors = [UserFactory(role="editor", username=f"racing-editor-{n}") for n in range(2)]
+
+    def act(index: int, client: APIClient) -> tuple[str, int]:
+        client.force_authenticate(editors[index])
+        url = f"/api/v1/annotations/{annotation.pk}/"
+        if index == 0:
+            return "edit", client.patch(url, {"confidence": 10}, format="json", HTTP_IF_MATCH='"1"').status_code
+        return "approve", client.post(url + "approve/", {}, format="json", HTTP_IF_MATCH='"1"').status_code
+
+    outcome = dict(run_in_threads(2, act))
+    published = Claim.objects.get(pk=claim.pk).published_version_id
+    status = Annotation.objects.get(pk=annotation.pk).status
+    if outcome["approve"] == 412:  # the edit came first: the approval named a version that is gone
+        assert (outcome["edit"], status, published) == (200, "submitted", None)
+    else:  # the approval came first: the edit (based on the approved version) re-opens it as a draft
+        assert outcome == {"edit": 200, "approve": 200}
+        first = AnnotationVersion.objects.get(annotation=annotation, number=1)
+        assert (status, published) == ("draft", first.pk)
+    assert AnnotationVersion.objects.filter(annotation=annotation).count() == 2
+    assert _derived_equal_a_rebuild()

@@ -11,7 +11,7 @@ from annotations.exports import jobs
 from annotations.exports.cells import version_cells
 from annotations.models import Article, Claim, ExportJob, Verdict
 
-from .factories import ArticleFactory, ClaimFactory, UserFactory, make_annotation, publish
+from .factories import ArticleFactory, ClaimFactory, UserFactory, make_annotation, publish, store_raw_rationale
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +60,9 @@ def every_text_cell_starting_with(prefix: str):
     reviewer = UserFactory(role="reviewer", username=f"{prefix}reviewer")
     article = ArticleFactory(title="title", publisher="publisher", body="A claim text here.")
     claim = ClaimFactory(article=article, exact="claim text", claimant="claimant")
-    publish(make_annotation(claim, reviewer, key="false", rationale=f"{prefix}rationale"), editor)
+    annotation = make_annotation(claim, reviewer, key="false", rationale="rationale")
+    store_raw_rationale(annotation, f"{prefix}rationale")  # the service trims a leading tab or CR
+    publish(annotation, editor)
     # The services trim titles and claimants and turn CR into LF: a leading tab or CR never gets in
     # through them, so these are written directly.
     Article.objects.filter(pk=article.pk).update(

@@ -52,7 +52,7 @@ def test_filters_narrow_the_rows(capsysbinary, two_published):
     [
         ("jsonl", lambda out: [json.loads(line)["verdict"] for line in out.splitlines()] == ["false", "true"]),
         ("claimreview", lambda out: len(json.loads(out)["@graph"]) == 2),
-        ("webannotation", lambda out: len(json.loads(out)["items"]) == 2),
+        ("webannotation", lambda out: len(json.loads(out)["first"]["items"]) == 2),
     ],
 )
 def test_format_option_writes_that_format(capsysbinary, two_published, export_format, check):
@@ -63,6 +63,7 @@ def test_as_of_gives_the_verdict_as_it_stood_then(capsysbinary, editor, reviewer
     claim = ClaimFactory()
     annotation = publish(make_annotation(claim, reviewer, key="false"), editor)
     between = timezone.now()
+    review.reopen(annotation, actor=editor)
     versioning.append_version(annotation, based_on=1, author=reviewer, verdict=verdict("true"))
     review.submit(annotation, actor=reviewer)
     review.approve(annotation, actor=editor)

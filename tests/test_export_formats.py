@@ -4,6 +4,7 @@ import io
 import json
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test import override_settings
 
@@ -36,7 +37,13 @@ def export(writer, **params) -> bytes:
     return out.getvalue()
 
 
-@override_settings(FACTCHECK={"ORGANIZATION_NAME": "Porthaven Checks", "ORGANIZATION_URL": "https://checks.example/"})
+@override_settings(
+    FACTCHECK={
+        **settings.FACTCHECK,
+        "ORGANIZATION_NAME": "Porthaven Checks",
+        "ORGANIZATION_URL": "https://checks.example/",
+    }
+)
 def test_claimreview_has_the_schema_org_fields(published):
     document = json.loads(export(write_claimreview))
     (review,) = document["@graph"]
@@ -75,7 +82,7 @@ def test_jsonl_has_one_typed_object_per_published_verdict(published):
 
 def test_web_annotation_targets_the_claim_with_both_selectors(published):
     document = json.loads(export(write_webannotation))
-    (annotation,) = document["items"]
+    (annotation,) = document["first"]["items"]
     assert document["@context"] == "http://www.w3.org/ns/anno.jsonld"
     assert document["type"] == "AnnotationCollection" and document["total"] == 1
     assert annotation["type"] == "Annotation" and annotation["motivation"] == "assessing"
@@ -85,7 +92,7 @@ def test_web_annotation_targets_the_claim_with_both_selectors(published):
     assert quote["type"] == "TextQuoteSelector" and quote["exact"] == "voted 31 to 12"
     assert quote["prefix"] == published.prefix and quote["suffix"] == published.suffix
     purposes = [body.get("purpose") for body in annotation["body"]]
-    assert purposes == ["assessing", "commenting", "linking"]
+    assert purposes == ["assessing", "classifying", "commenting", "linking"]
     assert annotation["body"][0]["value"] == "Mostly false"
 
 

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from annotations import review
 from annotations.exports import jobs
 from annotations.models import ExportJob
 
@@ -200,6 +201,7 @@ def test_reviewer_all_versions_job_runs_and_its_file_holds_only_their_own_versio
 
     claim = ClaimFactory()
     own = publish(make_annotation(claim, reviewer, rationale="first"), editor)
+    review.reopen(own, actor=editor)
     versioning.append_version(own, based_on=own.version, author=reviewer, rationale="second")
     make_annotation(claim, UserFactory(role="reviewer", username="colleague"), rationale="not yours")
     client = api(reviewer)
@@ -228,6 +230,7 @@ def test_as_of_job_before_a_republication_equals_the_streamed_csv_as_of_then(
 
     annotation = publish(make_annotation(ClaimFactory(), reviewer, key="false"), editor)
     before = timezone.now()
+    review.reopen(annotation, actor=editor)
     versioning.append_version(annotation, based_on=annotation.version, author=reviewer, verdict=verdict("true"))
     publish(annotation, editor)
     client = api(editor)

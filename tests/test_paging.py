@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from annotations import review, versioning
+from annotations import assignments, comments, review, versioning
 
 from .factories import ArticleFactory, ClaimFactory, UserFactory, make_annotation, publish
 
@@ -154,6 +154,10 @@ def test_readme_names_every_api_list_and_each_pages_by_cursor(api, editor, revie
     versioning.append_version(annotation, based_on=1, author=reviewer, confidence=10)
     review.submit(annotation, actor=reviewer)
     review.reject(annotation, actor=editor)
+    # Two of each team list: assignments (the editor's own among them), comments, the editor's notifications.
+    assignments.assign(actor=editor, reviewers=["editor", "reviewer"], claims=[first.pk, _second.pk])
+    for text in ("@editor one", "@editor two"):
+        comments.add_comment(first, author=reviewer, body=text)
     client = api(editor)
     for _ in range(2):
         assert client.post("/api/v1/exports/", {"format": "csv"}, format="json").status_code == 202

@@ -129,6 +129,29 @@ def test_seed_demo_runs_twice_and_prints_working_passwords():
         assert authenticate(RequestFactory().post("/login/"), username=username, password=password) is not None
 
 
+@pytest.mark.django_db
+def test_seed_demo_prints_the_address_the_server_will_listen_on():
+    out = StringIO()
+    call_command("seed_demo", address="127.0.0.1:8310", stdout=out)
+    assert "Log in at http://127.0.0.1:8310/ with:" in out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "address, url",
+    [("8310", "http://127.0.0.1:8310/"), ("0.0.0.0:8000", "http://127.0.0.1:8000/"), ("[::1]:81", "http://[::1]:81/")],
+)
+def test_the_printed_login_address_is_one_a_browser_on_this_machine_opens(address, url):
+    from annotations.management.commands.seed_demo import login_url
+
+    assert login_url(address) == url
+
+
+def test_make_run_hands_its_address_to_seed_demo_and_runserver_alike():
+    recipe = (ROOT / "Makefile").read_text(encoding="utf-8").split("\nrun:", 1)[1].split("\n\n", 1)[0]
+    assert "seed_demo --address $(RUN_ADDRESS)" in recipe
+    assert "runserver $(RUN_ADDRESS)" in recipe
+
+
 def test_readme_opens_with_the_two_commands_that_the_makefile_and_ci_run():
     opening = "\n".join((ROOT / "README.md").read_text(encoding="utf-8").splitlines()[:8])
     assert "make run" in opening

@@ -58,6 +58,7 @@ def test_editing_an_approved_annotation_keeps_the_published_version_until_approv
     api, reviewer, editor, annotation
 ):
     publish(annotation, editor)
+    review.reopen(annotation, actor=editor, comment="New evidence")
     client = api(reviewer)
     edited = client.patch(f"/api/v1/annotations/{annotation.pk}/", {"verdict": "false"}, HTTP_IF_MATCH='"1"').json()
     assert (edited["version"], edited["status"], edited["is_published"], edited["published_version"]) == (
@@ -102,7 +103,7 @@ def test_every_transition_is_listed_with_who_when_from_to_and_comment(api, revie
 
 def test_a_stale_if_match_on_approve_is_refused_with_412(api, reviewer, editor, annotation):
     review.submit(annotation, actor=reviewer)
-    versioning.append_version(annotation, based_on=1, author=reviewer, confidence=5)
+    versioning.append_version(annotation, based_on=1, author=UserFactory(role="editor"), confidence=5)
     response = api(editor).post(f"/api/v1/annotations/{annotation.pk}/approve/", {}, HTTP_IF_MATCH='"1"')
     assert response.status_code == 412
     assert response.json()["current"]["version"] == 2
@@ -156,6 +157,7 @@ def test_editors_see_every_annotation(api, editor, annotation, colleague):
 
 def test_viewers_see_only_the_published_version_of_published_annotations(api, viewer, editor, annotation, colleague):
     publish(annotation, editor)
+    review.reopen(annotation, actor=editor, comment="Check again")
     versioning.append_version(annotation, based_on=1, author=annotation.reviewer, verdict=verdict("mixed"))
     client = api(viewer)
     assert visible_ids(client, "/api/v1/annotations/") == {annotation.pk}

@@ -69,7 +69,7 @@ def test_inserted_paragraph_before_claims_moves_them(api, editor, article):
     claim = claim_on(article, "voted 31 to 12")
     body = "UPDATE: the vote was confirmed by the clerk.\n\n" + BODY
     response = edit(api, editor, article, body)
-    assert response.json()["reanchored"] == {"exact": 0, "moved": 1, "fuzzy": 0, "orphaned": 0}
+    assert response.json()["reanchored"] == {"exact": 0, "moved": 1, "fuzzy": 0, "orphaned": 0, "needs_review": 0}
     claim.refresh_from_db()
     assert body[claim.start : claim.end] == "voted 31 to 12"
     assert (claim.anchor_status, claim.anchor_revision, claim.needs_review) == ("moved", 2, False)
@@ -133,7 +133,7 @@ def test_deleted_paragraph_orphans_its_claim_and_keeps_its_last_quote(api, edito
 def test_whole_rewrite_orphans_every_claim(api, editor, article):
     claims = [claim_on(article, "voted 31 to 12"), claim_on(article, "ends in 2029")]
     response = edit(api, editor, article, "An entirely different story about a harbour festival and its fireworks.")
-    assert response.json()["reanchored"] == {"exact": 0, "moved": 0, "fuzzy": 0, "orphaned": 2}
+    assert response.json()["reanchored"] == {"exact": 0, "moved": 0, "fuzzy": 0, "orphaned": 2, "needs_review": 0}
     assert {c.anchor_status for c in Claim.objects.filter(pk__in=[c.pk for c in claims])} == {"orphaned"}
 
 

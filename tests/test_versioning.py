@@ -72,7 +72,7 @@ def test_version_as_of_gives_the_version_current_at_that_instant(annotation, rev
 @pytest.mark.django_db
 def test_editing_an_approved_annotation_reopens_it_as_draft(annotation, reviewer, editor):
     publish(annotation, editor)
-    versioning.append_version(annotation, based_on=1, author=reviewer, confidence=10)
+    versioning.append_version(annotation, based_on=1, author=editor, confidence=10)
     annotation.refresh_from_db()
     assert annotation.status == "draft"
     assert annotation.transitions.last().to_status == "draft"
@@ -113,7 +113,7 @@ def test_database_refuses_to_rewrite_history_even_from_raw_sql(table, statement)
 
 def test_a_save_brings_the_given_annotation_up_to_date(annotation, reviewer, editor, django_assert_num_queries):
     publish(annotation, editor)
-    version = versioning.append_version(annotation, based_on=1, author=reviewer, confidence=70)
+    version = versioning.append_version(annotation, based_on=1, author=editor, confidence=70)
     stored = type(annotation).objects.get(pk=annotation.pk)
     assert (annotation.version, annotation.status, annotation.updated_at) == (2, "draft", stored.updated_at)
     assert (stored.version, stored.status) == (2, "draft")

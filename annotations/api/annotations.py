@@ -9,7 +9,7 @@ is only a fast path.
 from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import exceptions, generics, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import SAFE_METHODS, BasePermission
@@ -17,9 +17,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .. import agreement as agreement_service
-from .. import review, roles, selectors, versioning
-from ..anchoring import normalise
+from .. import review, roles, versioning
 from ..exceptions import StaleVersion
+from ..languages import clean_language_filter
 from ..models import Annotation, Claim, ReviewTransition, Verdict
 from ..selectors import annotation_queryset, current_state, published_queryset, writable_queryset
 from ..versioning import AnnotationState
@@ -61,7 +61,7 @@ class AnnotationPermission(BasePermission):
         return roles.is_reviewer(request.user)
 
     def has_object_permission(self, request, view, annotation) -> bool:
-        if request.method in SAFE_METHODS or getattr(view, "action", None) in ("submit", "approve", "reject"):
+        if request.method in SAFE_METHODS or getattr(view, "action", None) in ("submit", "approve", "reject", "reopen"):
             return True
         return roles.is_editor(request.user) or annotation.reviewer_id == request.user.pk
 
@@ -95,6 +95,9 @@ class VersionSerializer(serializers.Serializer):
     change_note = serializers.CharField()
     author = serializers.CharField(source="author.username")
     created_at = serializers.DateTimeField(help_text="When this version was saved")
+    independent = serializers.BooleanField(
+        help_text="False when written after its author could see other reviewers' verdicts (blind review)"
+    )
 
 
 class AnnotationSerializer(serializers.Serializer):
@@ -117,9 +120,18 @@ class AnnotationSerializer(serializers.Serializer):
     change_note = serializers.CharField(source="version.change_note")
     author = serializers.CharField(source="version.author.username")
     created_at = serializers.DateTimeField(source="version.created_at", help_text="When this version was saved")
+    independent = serializers.BooleanField(
+        source="version.independent",
+        help_text="False when this version was written after its author could see other reviewers' verdicts",
+    )
     updated_at = serializers.DateTimeField(source="annotation.updated_at")
     is_published = serializers.BooleanField(help_text="The claim's published verdict is a version of this annotation")
     published_version = serializers.IntegerField(allow_null=True)
+
+
+@extend_schema_field({"type": "integer", "minimum": 0, "maximum": 100})
+class ConfidenceField(serializers.IntegerField):
+    """An integer; its range (0-100) is the service's rule (versioning), documented here for clients."""
 
 
 class AnnotationWriteSerializer(serializers.Serializer):
@@ -127,7 +139,7 @@ class AnnotationWriteSerializer(serializers.Serializer):
     any of the fields and the rest carry over from the version it is based on."""
 
     verdict = serializers.CharField(help_text="A key of the rating scale, see /verdicts/")
-    confidence = serializers.IntegerField(min_value=0, max_value=100)
+    confidence = ConfidenceField()
     rationale = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
     evidence = serializers.JSONField(required=False, help_text="[{url, title, publisher, quote, stance, accessed}]")
     change_note = serializers.CharField(required=False, allow_blank=True)
@@ -139,19 +151,14 @@ class AnnotationWriteSerializer(serializers.Serializer):
             raise serializers.ValidationError(f"{key!r} is not on the rating scale; use one of: {keys}.")
         return verdict
 
-    def validate_rationale(self, value: str) -> str:
-        # Not yet moved into versioning: the export tests store raw rationales through the service.
-        return normalise(value).strip()
-
     def validate(self, attrs: dict) -> dict:
         unknown = sorted(set(self.initial_data) - set(self.fields)) if isinstance(self.initial_data, dict) else []
         if unknown:
             raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
         if not attrs:
             raise serializers.ValidationError({"non_field_errors": ["Send at least one field to change."]})
-        if "evidence" in attrs:
-            # Django's ValidationError keyed `evidence[0].url` becomes the response's field name.
-            attrs["evidence"] = versioning.clean_evidence(attrs["evidence"])
+        # Types only: rationale, evidence and confidence are cleaned and checked by the service
+        # (versioning), whose ValidationError keyed `evidence[0].url` becomes the response's field name.
         return attrs
 
 
@@ -190,6 +197,7 @@ _optional_etag = OpenApiParameter(
 # A change of an annotation: the new state with its ETag, or 412 with the current one.
 _change_responses = {200: AnnotationSerializer, 412: _stale, **error_responses(428)}
 _review_responses = {200: AnnotationSerializer, 412: _stale, **error_responses(409)}
+_frozen = "409 with `code: frozen`: its reviewer submitted it, so they may not change it until an editor re-opens it."
 
 
 # ---------------------------------------------------------------- annotations
@@ -295,7 +303,10 @@ class AnnotationViewSet(AnnotationResponses, mixins.ListModelMixin, mixins.Retri
         return Response(AnnotationSerializer(state).data)
 
     @extend_schema(
-        request=AnnotationWriteSerializer, parameters=[_required_if_match, _etag], responses=_change_responses
+        request=AnnotationWriteSerializer,
+        parameters=[_required_if_match, _etag],
+        responses={**_change_responses, **error_responses(409)},
+        description=_frozen,
     )
     def partial_update(self, request, *args, **kwargs):
         annotation = self.get_object_for_change()
@@ -375,7 +386,12 @@ class AnnotationViewSet(AnnotationResponses, mixins.ListModelMixin, mixins.Retri
             raise exceptions.ValidationError({name: ["Expected a version number."]})
         return int(value)
 
-    @extend_schema(request=RevertSerializer, parameters=[_required_if_match, _etag], responses=_change_responses)
+    @extend_schema(
+        request=RevertSerializer,
+        parameters=[_required_if_match, _etag],
+        responses={**_change_responses, **error_responses(409)},
+        description=_frozen,
+    )
     @action(detail=True, methods=["post"])
     def revert(self, request, pk=None):
         """Append a new version equal in content to an older one."""
@@ -411,7 +427,8 @@ class AnnotationViewSet(AnnotationResponses, mixins.ListModelMixin, mixins.Retri
     @extend_schema(request=CommentSerializer, parameters=[_if_match, _etag], responses=_review_responses)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        """An editor makes the current version the claim's published verdict."""
+        """An editor makes the current version the claim's published verdict. With four eyes on
+        (FACTCHECK_FOUR_EYES), an editor who wrote any of its versions gets 403 naming the rule."""
         return self._review(request, review.approve)
 
     @extend_schema(request=CommentSerializer, parameters=[_if_match, _etag], responses=_review_responses)
@@ -419,6 +436,19 @@ class AnnotationViewSet(AnnotationResponses, mixins.ListModelMixin, mixins.Retri
     def reject(self, request, pk=None):
         """An editor rejects the annotation (withdrawing the claim's verdict if it was the published one)."""
         return self._review(request, review.reject)
+
+    @extend_schema(
+        request=CommentSerializer,
+        parameters=[_if_match, _etag],
+        responses=_review_responses,
+        description="Editors: a submitted or approved annotation goes back to draft, editable by its "
+        "reviewer again (`comment`: why). A published verdict stays published until approved again. "
+        "Versions written after this are marked `independent: false`.",
+    )
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        """An editor re-opens an annotation (the "reopened" transition: to draft, with a note)."""
+        return self._review(request, review.reopen)
 
     @extend_schema(responses=TransitionSerializer(many=True))
     @action(detail=True, methods=["get"], filter_backends=[])
@@ -466,8 +496,8 @@ class ClaimAnnotationsView(AnnotationResponses, generics.GenericAPIView):
 
 class AgreementView(APIView):
     """Inter-reviewer agreement (Krippendorff's alpha, nominal) and the claims where reviewers disagree.
-    Editors only: it shows every reviewer's verdict. Computed in SQL over the requested scope; a scope
-    of more than 10,000 submitted annotations is refused with 400 asking for a narrower one."""
+    Editors only: it shows every reviewer's verdict. Any scope is read from maintained sums
+    (annotations.derived.agreement), so "everything" costs what one article costs."""
 
     permission_classes = [IsEditor]
 
@@ -475,7 +505,9 @@ class AgreementView(APIView):
         parameters=[
             OpenApiParameter("article", OpenApiTypes.INT, description="One article's claims."),
             OpenApiParameter(
-                "date_from", OpenApiTypes.STR, description="Annotations changed at or after (date or instant)."
+                "date_from",
+                OpenApiTypes.STR,
+                description="Claims whose newest submitted annotation changed at or after (date or instant).",
             ),
             OpenApiParameter("date_to", OpenApiTypes.STR, description="... and before this date or instant."),
             OpenApiParameter("language", OpenApiTypes.STR, description="Articles in this language (BCP 47)."),
@@ -484,6 +516,9 @@ class AgreementView(APIView):
             200: inline_serializer(
                 "Agreement",
                 {
+                    "basis": serializers.CharField(
+                        help_text="first_submissions: each reviewer's first submitted verdict counts"
+                    ),
                     "alpha": serializers.FloatField(allow_null=True),
                     "claims": serializers.IntegerField(),
                     "annotations": serializers.IntegerField(),
@@ -502,8 +537,7 @@ class AgreementView(APIView):
             400: OpenApiTypes.OBJECT,
         },
         description="`disagreements` lists the first 100 disagreeing claims by id; `disagreement_count` counts "
-        "them all. Over more than 10,000 submitted annotations the answer is 400 naming `date_from`: "
-        "ask for one article or a shorter date range.",
+        "them all. A claim is in a date range when the newest of its submitted annotations changed within it.",
     )
     def get(self, request):
         params = request.query_params
@@ -517,9 +551,6 @@ class AgreementView(APIView):
         }
         if len(bounds) == 2 and bounds["date_from"] >= bounds["date_to"]:
             raise exceptions.ValidationError({"date_to": ["Must be after date_from."]})
-        language = selectors.language_tag(params.get("language", "")) or None
-        try:
-            report = agreement_service.agreement(int(article) if article else None, language=language, **bounds)
-        except agreement_service.ScopeTooLarge as error:
-            raise exceptions.ValidationError({"date_from": [str(error)]}) from None
+        language = clean_language_filter(params.get("language")) or None
+        report = agreement_service.agreement(int(article) if article else None, language=language, **bounds)
         return Response(report.as_dict())

@@ -6,7 +6,6 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from factcheck.lib.instants import parse_instant
@@ -20,8 +19,9 @@ from ..importing import ImportFailed, import_articles, parse_payload, records_fr
 from ..models import AnchorStatus, Article, ArticleRevision, Claim, FetchJob
 from .errors import error_responses
 from .filters import ArticleFilter, ClaimFilter
-from .parsers import JSONLinesParser, PlainTextParser, TextParser
+from .parsers import JSONLinesParser, JSONParser, PlainTextParser, TextParser
 from .permissions import ReadByRoleWriteByEditor, ReadByRoleWriteByReviewer
+from .prior_factchecks import PriorFactCheckBriefSerializer
 
 
 class DateOrDateTimeField(serializers.DateTimeField):
@@ -47,10 +47,22 @@ class ArticleSerializer(serializers.ModelSerializer):
     class Meta:
         model = Article
         fields = [
-            "id", "title", "url", "publisher", "language", "published_at", "body",
+            "id", "title", "url", "publisher", "author", "language", "published_at", "body",
             "claim_count", "unreviewed_count", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = ["id", "created_at", "updated_at"]
+
+
+class ArticleUpdateSerializer(ArticleSerializer):
+    """A change of an article; with a new `body`, `change_note` says why (kept with the revision)."""
+
+    change_note = serializers.CharField(
+        write_only=True, required=False, allow_blank=True, max_length=2000,
+        help_text="Why the text changed (a correction, an update); kept with the new revision",
+    )  # fmt: skip
+
+    class Meta(ArticleSerializer.Meta):
+        fields = [*ArticleSerializer.Meta.fields, "change_note"]
 
 
 class ReanchoredSerializer(serializers.Serializer):
@@ -60,6 +72,9 @@ class ReanchoredSerializer(serializers.Serializer):
     moved = serializers.IntegerField()
     fuzzy = serializers.IntegerField()
     orphaned = serializers.IntegerField()
+    needs_review = serializers.IntegerField(
+        help_text="Claims a person must look at now: an ambiguous or low-score match, or changed words under a verdict"
+    )
 
 
 class ArticleUpdateResultSerializer(ArticleSerializer):
@@ -71,9 +86,10 @@ class ArticleUpdateResultSerializer(ArticleSerializer):
     class Meta(ArticleSerializer.Meta):
         fields = [*ArticleSerializer.Meta.fields, "revision", "reanchored"]
 
-    def to_representation(self, article):
-        data = super().to_representation(article)
-        result = getattr(article, "_revision_result", None)
+    def to_representation(self, update):
+        """`update`: the articles.ArticleUpdate the service returned."""
+        data = super().to_representation(update.article)
+        result = update.revision
         data["reanchored"] = result.reanchored if result is not None and result.created else None
         return data
 
@@ -84,7 +100,7 @@ class RevisionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ArticleRevision
-        fields = ["number", "source", "created_at", "created_by", "sha256", "html_sha256", "length"]
+        fields = ["number", "source", "created_at", "created_by", "sha256", "html_sha256", "length", "note"]
 
 
 class RevisionDetailSerializer(RevisionSerializer):
@@ -178,6 +194,14 @@ class AnchorSerializer(serializers.Serializer):
     needs_review = serializers.BooleanField()
 
 
+class WordsChangedSerializer(serializers.Serializer):
+    """The claim's words changed under its verdict, and no editor has decided yet: exports publish `judged`."""
+
+    judged = serializers.CharField(help_text="The words the verdict was written on (what exports publish)")
+    current = serializers.CharField(help_text="The claim's words in the article's newest revision")
+    revision = serializers.IntegerField(help_text="The revision the current words are in")
+
+
 class ClaimSerializer(serializers.ModelSerializer):
     """A claim. `matches`: the ids of the claims linked to it as the same claim (both ways)."""
 
@@ -189,15 +213,25 @@ class ClaimSerializer(serializers.ModelSerializer):
         source="published_version", read_only=True, allow_null=True, help_text="null until an editor approves one"
     )
     anchor = AnchorSerializer(source="*", read_only=True)
+    words_changed = WordsChangedSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="null, or the judged and current words awaiting an editor's "
+        "decision (POST /claims/{id}/words-decision/)",
+    )
     matches = serializers.ListField(
         child=serializers.IntegerField(), source="match_ids", read_only=True, help_text="Ids of the same claims"
     )
+    assigned = serializers.ListField(
+        child=serializers.CharField(), source="assigned_names", read_only=True, default=list,
+        help_text="Usernames of the reviewers asked to check it",
+    )  # fmt: skip
 
     class Meta:
         model = Claim
         fields = [
             "id", "article", "selector", "start", "end", "exact", "claimant", "claim_date", "statement",
-            "published_verdict", "anchor", "matches", "created_at", "updated_at",
+            "published_verdict", "anchor", "words_changed", "matches", "assigned", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = ["id", "article", "start", "end", "exact", "created_at", "updated_at"]
 
@@ -205,6 +239,14 @@ class ClaimSerializer(serializers.ModelSerializer):
         if not isinstance(value, list | dict):
             raise serializers.ValidationError("Expected a list of W3C selector objects.")
         return value
+
+
+class WhySerializer(serializers.Serializer):
+    """What a suggestion shares with the claim, in the claim's own words."""
+
+    words = serializers.ListField(child=serializers.CharField(), help_text="Content words (across languages too)")
+    figures = serializers.ListField(child=serializers.CharField())
+    names = serializers.ListField(child=serializers.CharField())
 
 
 class ClaimListSerializer(ClaimSerializer):
@@ -223,9 +265,19 @@ class ClaimListSerializer(ClaimSerializer):
         fields = [*ClaimSerializer.Meta.fields, "rank", "headline", "article_title"]
 
 
-class SimilarClaimSerializer(serializers.Serializer):
-    claim = ClaimListSerializer(help_text="The suggested claim, with its published verdict")
+class CheckedBeforeSerializer(serializers.Serializer):
+    """A suggestion of "Checked before?": `claim` (one of the desk's, with its published verdict) or
+    `prior_factcheck` (another fact-checker's), never both; `why` it matches."""
+
+    claim = ClaimListSerializer(required=False, help_text="A claim of this desk, with its published verdict")
+    prior_factcheck = PriorFactCheckBriefSerializer(required=False, help_text="A published fact-check")
     score = serializers.FloatField(min_value=0, max_value=1)
+    why = WhySerializer()
+
+    def to_representation(self, suggestion):
+        data = super().to_representation(suggestion)
+        data.pop("prior_factcheck" if suggestion.claim is not None else "claim")
+        return data
 
 
 class MatchInputSerializer(serializers.Serializer):
@@ -268,22 +320,21 @@ class ArticleViewSet(viewsets.ModelViewSet):
         serializer.instance = self.get_queryset().get(pk=article.pk)  # with its claim_count
 
     def perform_update(self, serializer):
-        serializer.instance = article_services.update_article(
+        return article_services.update_article(
             serializer.instance, edited_by=self.request.user, **serializer.validated_data
         )
 
     @extend_schema(
-        request=ArticleSerializer,
+        request=ArticleUpdateSerializer,
         responses={200: ArticleUpdateResultSerializer},
         description="Change an article. A new `body` becomes a new revision (the same text adds none) and "
         "every claim is re-anchored in the same transaction; `reanchored` counts the claims by anchor status.",
     )
     def partial_update(self, request, *args, **kwargs):
         article = self.get_object()
-        serializer = ArticleSerializer(article, data=request.data, partial=True)
+        serializer = ArticleUpdateSerializer(article, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        self.perform_update(serializer)
-        return Response(ArticleUpdateResultSerializer(serializer.instance).data)
+        return Response(ArticleUpdateResultSerializer(self.perform_update(serializer)).data)
 
     def perform_destroy(self, instance):
         article_services.delete_article(instance)
@@ -455,15 +506,17 @@ class ClaimViewSet(
         return Response(ClaimSerializer(selectors.claim_queryset().get(pk=claim.pk)).data)
 
     @extend_schema(
-        responses={200: SimilarClaimSerializer(many=True), **error_responses(404)},
-        description=f"Claims from other articles that may be the same claim, best first, at most "
-        f"{search.SIMILAR_LIMIT}; suggestions only. Viewers get claims with a published verdict only.",
+        responses={200: CheckedBeforeSerializer(many=True), **error_responses(404)},
+        description=f'"Checked before?": claims from other articles that may be the same claim and prior '
+        f"fact-checks (any language) that may have checked it, scored alike and ranked together, best first, at "
+        f"most {search.SIMILAR_LIMIT}; each with `why` it matches. Suggestions only; orphaned claims are never "
+        "suggested. Viewers get claims with a published verdict only.",
     )
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def similar(self, request, pk=None):
         claim = self._claim(pk)
-        suggestions = selectors.similar_claims(request.user, claim)
-        return Response(SimilarClaimSerializer(suggestions, many=True).data)
+        suggestions = selectors.checked_before(request.user, claim)
+        return Response(CheckedBeforeSerializer(suggestions, many=True).data)
 
     @extend_schema(
         methods=["GET"],
@@ -498,7 +551,7 @@ class ClaimViewSet(
     )
     @action(detail=True, methods=["delete"], url_path=r"matches/(?P<other>\d+)", url_name="match-detail")
     def unlink(self, request, pk=None, other=None):
-        same_claims.unlink_claims(self._claim(pk), self._claim(other))
+        same_claims.unlink_claims(self._claim(pk), self._claim(other), actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

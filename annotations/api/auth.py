@@ -17,6 +17,8 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from factcheck.lockout import last_attempt_warning
+
 
 class CredentialsSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150)
@@ -56,7 +58,9 @@ class TokenView(APIView):
         credentials.is_valid(raise_exception=True)
         user = authenticate(request._request, **credentials.validated_data)
         if user is None or not user.is_active:
-            raise ValidationError({"non_field_errors": ["The username and password do not match an active account."]})
+            message = "The username and password do not match an active account."
+            warning = last_attempt_warning(request._request, credentials.validated_data["username"])
+            raise ValidationError({"non_field_errors": [f"{message} {warning}".strip()]})
         instance, token = AuthToken.objects.create(user=user, expiry=knox_settings.TOKEN_TTL)
         user_logged_in.send(sender=user.__class__, request=request._request, user=user)
         return Response(TokenSerializer({"token": token, "expires": instance.expiry}).data)

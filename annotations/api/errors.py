@@ -6,10 +6,12 @@ vocabulary documents them in the OpenAPI schema: `error_responses(409, 412)` in 
 (400, 403, 404, 413, 415) are added by `annotations.api.schema.ContractSchema` without a line.
 """
 
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError
 from django.http import JsonResponse
 from django.views import defaults
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
@@ -101,6 +103,11 @@ def exception_handler(exc, context):
             status=status.HTTP_503_SERVICE_UNAVAILABLE,
             headers={"Retry-After": str(retry_after()), "Cache-Control": "no-store"},
         )
+    if isinstance(exc, RequestDataTooBig):
+        return Response({"detail": str(exc)}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+    if isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        # Django raises these where the body is parsed (DRF's form parsers); its own answer is an HTML 400.
+        return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, Refused):
         exc = exceptions.ValidationError({"url": [str(exc)]})
     elif isinstance(exc, SelectorError):
@@ -119,6 +126,22 @@ def exception_handler(exc, context):
             status=status.HTTP_409_CONFLICT,
         )
     return drf_exception_handler(exc, context)
+
+
+def bad_request(request, exception):
+    """handler400: a request Django refuses outside a DRF view (SuspiciousOperation) is answered in JSON
+    on the API; pages keep Django's page."""
+    if request.path.startswith("/api/"):
+        detail = str(exception) if isinstance(exception, SuspiciousOperation) else "Bad request."
+        return JsonResponse({"detail": detail}, status=status.HTTP_400_BAD_REQUEST)
+    return defaults.bad_request(request, exception)
+
+
+@csrf_exempt  # it changes nothing; a POST without a CSRF token must get this 404, not an HTML 403
+def api_path_not_found(request, path=""):
+    """The API's last route: an /api/ path that matches no other answers JSON 404 also with DEBUG on,
+    where Django would otherwise show its technical 404 page instead of calling handler404."""
+    return not_found(request, None)
 
 
 def not_found(request, exception):

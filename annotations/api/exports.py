@@ -24,9 +24,11 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from .. import audit
 from ..exports import jobs, slots
 from ..exports.csv import stream_csv
 from ..exports.query import FILTER_NAMES, parse_filters, restrict_for
+from ..exports.sheets import SHEET_OPTION_NAMES, evidence_csv_statement, parse_sheet_options, verdicts_csv_statement
 from ..models import ExportJob
 from .errors import Conflict, ErrorSerializer, error_responses
 from .permissions import HasRole
@@ -53,8 +55,11 @@ def _bom(value) -> bool:
     raise serializers.ValidationError({"bom": ["Expected 1 (add a byte order mark for Excel) or 0."]})
 
 
-def _filename(extension: str) -> str:
-    return f"verdicts-{datetime.datetime.now(datetime.UTC):%Y%m%dT%H%M%SZ}.{extension}"
+def filename_for(export_format: str, extension: str, filters: dict | None = None) -> str:
+    """`<format>-<scope>-<time>.<ext>`: what the file is, which verdicts, and when it was made."""
+    stem = jobs.FILE_STEMS.get(export_format, export_format)
+    scope = jobs.scope_name(filters or {})
+    return f"{stem}-{scope}-{datetime.datetime.now(datetime.UTC):%Y%m%dT%H%M%SZ}.{extension}"
 
 
 FILTER_PARAMETERS = [
@@ -70,12 +75,21 @@ FILTER_PARAMETERS = [
     OpenApiParameter("as_of", str, description="ISO 8601 instant: the verdicts as published then."),
     OpenApiParameter("versions", str, enum=["all"], description="One row per annotation version (not viewers)."),
     OpenApiParameter("bom", str, enum=["0", "1"], description="1: start with a UTF-8 byte order mark (Excel)."),
+    OpenApiParameter("excel", str, enum=["0", "1"], description="1: for Excel (UTF-8 with a byte order mark, CRLF)."),
+]
+SHEET_PARAMETERS = [
     OpenApiParameter(
         "labels",
         str,
         description="A language (e.g. 'it'): add a `verdict_label` column after `verdict`, the verdict's label "
         "in that language (its own label where the scale has no translation). Interface languages, or any "
         "language the rating scale has translations in; also a filter of export jobs.",
+    ),
+    OpenApiParameter(
+        "dates",
+        str,
+        enum=["utc", "local"],
+        description="local: instants as YYYY-MM-DD HH:MM:SS in the desk's time zone; utc (default): ISO 8601 UTC.",
     ),
 ]
 
@@ -111,10 +125,11 @@ class VerdictsCsvView(APIView):
     permission_classes = [HasRole]
     renderer_classes = [JSONRenderer]
     content_negotiation_class = JSONOnlyNegotiation
+    export_format = ExportJob.Format.CSV
 
     @extend_schema(
         operation_id="exports_verdicts_csv",
-        parameters=FILTER_PARAMETERS,
+        parameters=FILTER_PARAMETERS + SHEET_PARAMETERS,
         responses={
             (200, "text/csv"): OpenApiTypes.STR,
             429: OpenApiResponse(
@@ -126,16 +141,49 @@ class VerdictsCsvView(APIView):
     def get(self, request):
         params = request.query_params
         bom = _bom(params.get("bom"))
+        options, excel = parse_sheet_options(params)
         filters = restrict_for(request.user, parse_filters(params, as_of=params.get("as_of")))
         slot = slots.acquire_slot(connection)
         if slot is None:
             return exports_busy_response(request)
-        blocks = slots.holding_slot(stream_csv(filters, connection=connection, bom=bom), connection, slot)
-        response = StreamingHttpResponse(blocks, content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
+        audit.record("export_run", actor=request.user, data={"format": self.export_format, "filters": filters.params})
+        statement = self.statement(filters, options)
+        blocks = stream_csv(filters, connection=connection, bom=bom or excel, statement=statement)
+        response = StreamingHttpResponse(
+            slots.holding_slot(blocks, connection, slot), content_type="text/csv; charset=utf-8"
+        )
+        filename = filename_for(self.export_format, "csv", filters.params)
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
         response["Cache-Control"] = "no-store"
         response["X-Content-Type-Options"] = "nosniff"
         return response
+
+    def statement(self, filters, options) -> str:
+        return verdicts_csv_statement(filters, options, connection)
+
+
+class EvidenceCsvView(VerdictsCsvView):
+    """The evidence sheet: one row per evidence item of the exported versions (`claim_id, version, url,
+    title, publisher, quote, stance, accessed`), same filters and neutralised cells as verdicts.csv."""
+
+    export_format = ExportJob.Format.EVIDENCE
+
+    @extend_schema(
+        operation_id="exports_evidence_csv",
+        parameters=FILTER_PARAMETERS,
+        responses={
+            (200, "text/csv"): OpenApiTypes.STR,
+            429: OpenApiResponse(
+                ExportsBusySerializer,
+                description="Too many streamed exports at once: retry after Retry-After seconds, or use jobs_url.",
+            ),
+        },
+    )
+    def get(self, request):
+        return super().get(request)
+
+    def statement(self, filters, options) -> str:
+        return evidence_csv_statement(filters, connection)
 
 
 class ExportJobSerializer(serializers.ModelSerializer):
@@ -183,19 +231,28 @@ class ExportJobRequestSerializer(serializers.Serializer):
 
     def validate(self, data):
         filters = data["filters"]
-        unknown = sorted(set(filters) - {*FILTER_NAMES, "bom"})
+        known = (*FILTER_NAMES, "bom", *SHEET_OPTION_NAMES)
+        unknown = sorted(set(filters) - set(known))
         if unknown:
             raise serializers.ValidationError(
-                {"filters": {name: [f"Unknown filter; known: {', '.join(FILTER_NAMES)}, bom."] for name in unknown}}
+                {"filters": {name: [f"Unknown filter; known: {', '.join(known)}."] for name in unknown}}
             )
         try:
             data["bom"] = _bom(filters.get("bom"))
+            _, excel = parse_sheet_options(filters)
         except serializers.ValidationError as error:
             raise serializers.ValidationError({"filters": error.detail}) from error
-        if data["bom"] and data["format"] != ExportJob.Format.CSV:
-            raise serializers.ValidationError({"filters": {"bom": ["A byte order mark is for CSV only."]}})
+        except ValidationError as error:
+            raise serializers.ValidationError({"filters": error.message_dict}) from error
+        data["bom"] = data["bom"] or excel
+        spreadsheet = [name for name in ("bom", *SHEET_OPTION_NAMES) if str(filters.get(name) or "") not in ("", "0")]
+        csv_formats = (ExportJob.Format.CSV, ExportJob.Format.EVIDENCE)
+        if spreadsheet and data["format"] not in csv_formats:
+            raise serializers.ValidationError(
+                {"filters": {name: ["A spreadsheet option, for csv and evidence only."] for name in spreadsheet}}
+            )
         parsed = _parse(filters, data.get("as_of"))
-        if parsed.all_versions and data["format"] == ExportJob.Format.CLAIMREVIEW:
+        if parsed.all_versions and data["format"] in (ExportJob.Format.CLAIMREVIEW, ExportJob.Format.CLAIMREVIEW_FEED):
             raise serializers.ValidationError(
                 {"filters": {"versions": ["ClaimReview describes published verdicts; versions=all is not offered."]}}
             )
@@ -252,7 +309,10 @@ class ExportJobViewSet(
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
         filters = restrict_for(request.user, data["parsed"])
-        job = jobs.start_export(user=request.user, export_format=data["format"], filters=filters, bom=data["bom"])
+        sheet = {name: str(data["filters"][name]) for name in SHEET_OPTION_NAMES if data["filters"].get(name)}
+        job = jobs.start_export(
+            user=request.user, export_format=data["format"], filters=filters, bom=data["bom"], sheet=sheet
+        )
         body = ExportJobSerializer(job, context={"request": request}).data
         return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": body_location(request, job)})
 
@@ -284,7 +344,7 @@ class ExportJobViewSet(
                 status=status.HTTP_410_GONE,
             )
         extension, content_type = jobs.FILE_TYPES[job.format]
-        response = _file_response(path, _filename(extension))
+        response = _file_response(path, filename_for(job.format, extension, job.filters))
         response["Content-Type"] = content_type
         response["X-Checksum-SHA256"] = job.checksum
         response["Cache-Control"] = "no-store"

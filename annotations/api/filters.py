@@ -8,8 +8,9 @@ from django.db.models import Q
 from django_filters.fields import IsoDateTimeField
 from rest_framework.exceptions import ValidationError
 
+from ..languages import clean_language_filter, language_filter
 from ..models import Article, Claim
-from ..selectors import MIN_SUBSTRING, language_tag
+from ..selectors import MIN_SUBSTRING
 
 
 def substring(queryset, fields: tuple[str, ...], value: str, *, param: str, exact_if_short: bool = False):
@@ -67,7 +68,8 @@ class ArticleFilter(django_filters.FilterSet):
         return substring(queryset, ("title", "publisher"), value, param="search")
 
     def filter_language(self, queryset, name, value):
-        return queryset.filter(language=language_tag(value))
+        tag = clean_language_filter(value)
+        return queryset.filter(language_filter("language", tag)) if tag else queryset
 
     def filter_publisher(self, queryset, name, value):
         return substring(queryset, ("publisher",), value, param="publisher", exact_if_short=True)
@@ -86,4 +88,5 @@ class ClaimFilter(django_filters.FilterSet):
         return substring(queryset, ("claimant",), value, param="claimant", exact_if_short=True)
 
     def filter_language(self, queryset, name, value):
-        return queryset.filter(article__language=language_tag(value))
+        tag = clean_language_filter(value)
+        return queryset.filter(language_filter("article__language", tag)) if tag else queryset

@@ -31,6 +31,9 @@ class ReviewerWorkSerializer(serializers.Serializer):
     submitted = serializers.IntegerField()
     approved = serializers.IntegerField()
     rejected = serializers.IntegerField()
+    assigned = serializers.IntegerField(help_text="Claims assigned to them (now)")
+    open = serializers.IntegerField(help_text="Of which not yet submitted (now)")
+    overdue = serializers.IntegerField(help_text="Of which past their due time (now)")
 
 
 class DayThroughputSerializer(serializers.Serializer):
@@ -40,14 +43,21 @@ class DayThroughputSerializer(serializers.Serializer):
 
 
 class AgreementSummarySerializer(serializers.Serializer):
+    basis = serializers.CharField(
+        help_text="What agreement is computed on: first_submissions, each reviewer's first submitted verdict"
+    )
     alpha = serializers.FloatField(allow_null=True, help_text="Krippendorff's alpha, nominal; null when undefined")
     claims = serializers.IntegerField(help_text="Claims with two or more submitted annotations compared")
     annotations = serializers.IntegerField()
-    limited = serializers.BooleanField(help_text=f"More than {stats.AGREEMENT_MAX_CLAIMS} claims: the most recent")
 
 
 class BacklogSerializer(serializers.Serializer):
-    unannotated_claims = serializers.IntegerField(help_text="Claims nobody has annotated (now)")
+    unannotated_claims = serializers.IntegerField(help_text="Claims nobody has annotated, not even a draft (now)")
+    drafts_never_submitted = serializers.IntegerField(help_text="Annotations still in draft, never submitted (now)")
+    claims_needing_review = serializers.IntegerField(
+        help_text="Claims a revision orphaned or moved by similarity, for a person to check (now)"
+    )
+    overdue_assignments = serializers.IntegerField(help_text="Assigned claims not submitted by their due time (now)")
     waiting = serializers.IntegerField(help_text="Annotations submitted and waiting for an editor (now)")
     oldest_waiting_since = serializers.DateTimeField(allow_null=True)
     oldest_waiting_age_seconds = serializers.IntegerField(allow_null=True)

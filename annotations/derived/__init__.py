@@ -1,7 +1,8 @@
 """The one home of derived data: every table computed from the history is updated here, and only here.
 
 Derived from the history: the per-article counters (`counters`), the desk's tallies (`tallies`),
-the published export rows (`export_rows`) and the claims' search fields (`search_fields`). The
+the published export rows (`export_rows`), the claims' search fields (`search_fields`), agreement's
+sums (`agreement`) and whether assigned work is done (`assignment_work`). The
 services call one function of this module per domain event, inside the transaction that makes the
 change; each function updates every derived table that the event touches, so no writer can forget
 one. `rebuild` recomputes all of them from the history (after a bulk load, or to repair).
@@ -12,9 +13,18 @@ compares every derived table with a rebuild (tests/test_derived.py).
 """
 
 import datetime
+import time
 
-from ..models import Annotation, Article, Claim
-from . import counters, export_rows, search_fields, tallies
+from django.db import connection, transaction
+
+from ..agreement import SUBMITTED_STATUSES
+from ..models import AgreementTally, Annotation, Article, Assignment, Claim, PairedClaim, PublishedExportRow
+from . import agreement, assignment_work, counters, export_rows, search_fields, tallies
+
+
+def new_claim_fields(article: Article) -> dict:
+    """The derived fields a claim is created with (its search configuration, from its article)."""
+    return search_fields.new_claim_fields(article)
 
 
 def claim_created(claim: Claim, article: Article) -> None:
@@ -36,15 +46,19 @@ def article_language_changed(article: Article, *, old_language: str) -> None:
     search_fields.sync_article_language(article)
     if article.language.lower() != old_language.lower():
         tallies.record_language_changed(article.pk, old_language)
+        agreement.refresh_article(article.pk)
 
 
 def annotation_started(annotation: Annotation) -> None:
     tallies.record_annotation_started(annotation)
 
 
-def annotation_reopened(claim_id: int, now: datetime.datetime) -> None:
-    """An approved or rejected annotation was edited back to draft."""
-    tallies.record_reopened(claim_id, now)
+def version_appended(annotation_id: int, claim_id: int, *, status: str, reopened: bool, reviewer_id: int) -> None:
+    """A new version of an annotation; `reopened`: it was approved or rejected and is a draft again."""
+    if reopened or status in SUBMITTED_STATUSES:  # its counted verdict, or whether it counts, changed
+        agreement.refresh_claims([claim_id])
+    if reopened:
+        assignment_work.reopened(claim_id, reviewer_id)
 
 
 def review_transition(
@@ -72,16 +86,46 @@ def review_transition(
         claim, annotation, from_status=from_status, to_status=to_status,
         published_before=published_before, replaced=replaced, now=now,
     )  # fmt: skip
+    agreement.refresh_claims([claim.pk])
+    assignment_work.review_changed(annotation, to_status, now)
 
 
-def rebuild(article_ids: range | None = None) -> dict[str, int]:
-    """Recompute every derived table from the history; returns rows written per table.
+def claim_words_decided(claim: Claim) -> None:
+    """An editor decided on a claim whose words changed under its verdict (annotations.words): its
+    published row carries the words that are published now (the judged ones, or the current ones)."""
+    export_rows.refresh_claim(claim.pk)
+
+
+# What `rebuild` recomputes, in order: a name, the tables it writes (locked while it runs), and how.
+# Each step is one transaction that first locks its tables in EXCLUSIVE mode: readers go on reading
+# the committed rows (never a half-rebuilt table: the new rows appear at commit), while writers, whose
+# services update these tables in their own transactions, wait for the step and then apply their
+# change on top of the rebuilt rows, so no concurrent update is lost. A writer that already changed
+# one of the tables has committed before the lock is granted, and the step reads the history only
+# after that, so its change is in the rebuild.
+STEPS = (
+    ("article counters", (Article,), counters.recount_articles),
+    ("published export rows", (PublishedExportRow,), export_rows.rebuild),
+    ("search fields", (Claim,), search_fields.rebuild),
+    ("desk tallies", tallies.TABLES, tallies.recount),
+    ("agreement", (PairedClaim, AgreementTally), agreement.rebuild),
+    ("assignments done", (Assignment,), assignment_work.rebuild),
+)
+
+
+def rebuild(article_ids: range | None = None, *, progress=None) -> dict[str, int]:
+    """Recompute every derived table from the history; returns rows written per table. Idempotent.
 
     `article_ids`: a bulk load's contiguous article ids, whose counters are recounted (None: all).
+    `progress(name, rows, seconds)` is called after each table.
     """
-    return {
-        "article counters": counters.recount_articles(article_ids),
-        "published export rows": export_rows.rebuild(),
-        "search fields": search_fields.rebuild(),
-        "desk tallies": tallies.recount(),
-    }
+    written = {}
+    for name, tables, step in STEPS:
+        started = time.perf_counter()
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(f"LOCK TABLE {', '.join(t._meta.db_table for t in tables)} IN EXCLUSIVE MODE")
+            written[name] = step(article_ids) if step is counters.recount_articles else step()
+        if progress is not None:
+            progress(name, written[name], time.perf_counter() - started)
+    return written

@@ -8,6 +8,11 @@ from ..models import AnnotationVersion, Article, Claim
 from ..search import LANGUAGE_CONFIGS, SIMPLE, config_for_language
 
 
+def new_claim_fields(article: Article) -> dict:
+    """A new claim has no published rationale yet; it is stemmed in its article's language."""
+    return {"search_config": config_for_language(article.language)}
+
+
 def sync_published_rationale(claim: Claim) -> None:
     """Copy the claim's published verdict's rationale (or nothing) onto the claim, for its search vector.
 

@@ -1,4 +1,4 @@
-"""The desk's counters (`DailyTally`, `BacklogTally`, `PairedClaim`, `WaitingAnnotation`), kept by
+"""The desk's counters (`DailyTally`, `BacklogTally`, `WaitingAnnotation`), kept by
 the services through annotations.derived in the same transaction as the work, and rebuilt from
 the history by `recount` (see desk.definitions for what they count)."""
 
@@ -7,10 +7,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db import connection, transaction
-from django.db.models import Count, Max, OuterRef, Subquery
+from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Lower
 
-from ..agreement import SUBMITTED_STATUSES
 from ..desk.definitions import (
     ANNOTATED,
     DAY,
@@ -31,20 +30,22 @@ from ..models import (
     BacklogTally,
     Claim,
     DailyTally,
-    PairedClaim,
     Publication,
     ReviewTransition,
     WaitingAnnotation,
 )
 
 Status = Annotation.Status
+# In the order the services write them (record_review: waiting annotations, then the daily and backlog
+# upserts), so that rebuild's LOCK TABLE, which takes them one by one, meets writers in the same order.
+TABLES = (WaitingAnnotation, DailyTally, BacklogTally)
 
 
 @transaction.atomic
 def recount() -> int:
     """Rebuild every counter from the rows themselves (after a bulk load that bypassed the services);
     returns the number of counter rows written."""
-    for model in (DailyTally, BacklogTally, PairedClaim, WaitingAnnotation):
+    for model in TABLES:
         model.objects.all().delete()
     DailyTally.objects.bulk_create(
         (
@@ -53,7 +54,11 @@ def recount() -> int:
         ),
         batch_size=5000,
     )
-    submitted_at = ReviewTransition.objects.filter(annotation_id=OuterRef("pk"), to_status=Status.SUBMITTED)
+    # Waiting since it was last sent for review: an editor's note on a submitted annotation (a words
+    # decision recorded as submitted -> submitted) does not restart its wait.
+    submitted_at = ReviewTransition.objects.filter(annotation_id=OuterRef("pk"), to_status=Status.SUBMITTED).exclude(
+        from_status=Status.SUBMITTED
+    )
     WaitingAnnotation.objects.bulk_create(
         (
             WaitingAnnotation(annotation_id=row["pk"], language=row["lang"], since=row["since"] or row["updated_at"])
@@ -82,17 +87,7 @@ def recount() -> int:
         [BacklogTally(language=row["lang"], metric=UNANNOTATED, count=row["n"]) for row in unannotated]
         + [BacklogTally(language=row["lang"], metric=WAITING, count=row["n"]) for row in waiting]
     )
-    paired = (
-        Annotation.objects.filter(status__in=SUBMITTED_STATUSES)
-        .values("claim_id", lang=Lower("claim__article__language"))
-        .annotate(n=Count("pk"), last=Max("updated_at"))
-        .filter(n__gte=2)
-        .order_by()
-    )
-    PairedClaim.objects.bulk_create(
-        PairedClaim(claim_id=row["claim_id"], language=row["lang"], updated_at=row["last"]) for row in paired
-    )
-    return sum(model.objects.count() for model in (DailyTally, BacklogTally, PairedClaim, WaitingAnnotation))
+    return sum(model.objects.count() for model in TABLES)
 
 
 def _add(daily: Iterable[tuple] = (), backlog: Iterable[tuple] = ()) -> None:
@@ -169,7 +164,6 @@ def record_language_changed(article_id: int, old_language: str) -> None:
             (new_language, WAITING, backlog["waiting"]),
         ],
     )
-    PairedClaim.objects.filter(claim__article_id=article_id).update(language=new_language)
     WaitingAnnotation.objects.filter(annotation__claim__article_id=article_id).update(language=new_language)
 
 
@@ -205,7 +199,8 @@ def record_review(
         daily.append((day, language, SUBMITTED, annotation.reviewer_id, 0, 1))
         waiting += 1
     else:
-        daily.append((day, language, to_status, annotation.reviewer_id, 0, 1))
+        if to_status != Status.DRAFT:  # an editor's re-open is not one of the daily metrics
+            daily.append((day, language, to_status, annotation.reviewer_id, 0, 1))
         waiting -= from_status == Status.SUBMITTED
     if from_status == Status.SUBMITTED:
         WaitingAnnotation.objects.filter(annotation_id=annotation.pk).delete()
@@ -226,19 +221,3 @@ def record_review(
         if claim.published_version is not None:
             daily.append((day, language, PUBLISHED, 0, claim.published_version.verdict_id, 1))
     _add(daily=daily, backlog=[(language, WAITING, waiting)])
-    if (from_status in SUBMITTED_STATUSES) != (to_status in SUBMITTED_STATUSES):
-        _refresh_paired(claim.pk, language, now)
-
-
-def record_reopened(claim_id: int, now: datetime.datetime) -> None:
-    """An approved or rejected annotation was edited back to draft: it leaves the submitted set."""
-    Claim.objects.select_for_update().filter(pk=claim_id).values_list("pk").get()
-    _refresh_paired(claim_id, _language_of_claim(claim_id), now)
-
-
-def _refresh_paired(claim_id: int, language: str, now: datetime.datetime) -> None:
-    submitted = Annotation.objects.filter(claim_id=claim_id, status__in=SUBMITTED_STATUSES).count()
-    if submitted >= 2:
-        PairedClaim.objects.update_or_create(claim_id=claim_id, defaults={"language": language, "updated_at": now})
-    else:
-        PairedClaim.objects.filter(claim_id=claim_id).delete()

@@ -118,6 +118,10 @@ def gauge(alpha: float | None) -> Chart:
     return chart
 
 
+# Work in the range, then assigned work now.
+REVIEWER_SERIES = ("annotations", "submitted", "approved", "rejected", "assigned", "open", "overdue")
+
+
 def dashboard_charts(figures) -> dict[str, Chart]:
     """The dashboard's charts from desk.figures.DeskStats."""
     reviewers = figures.reviewers[:20]
@@ -127,15 +131,15 @@ def dashboard_charts(figures) -> dict[str, Chart]:
             [(row["date"], [("annotated", row["annotated"]), ("published", row["published"])]) for row in figures.daily]
         ),
         "reviewers": bar_rows(
-            [
-                (row["reviewer"], [(name, row[name]) for name in ("annotations", "submitted", "approved", "rejected")])
-                for row in reviewers
-            ]
+            [(row["reviewer"], [(name, row[name]) for name in REVIEWER_SERIES]) for row in reviewers]
         ),
         "backlog": bar_rows(
             [
-                (_("Claims not annotated"), [("unannotated", figures.backlog["unannotated_claims"])]),
+                (_("Nobody annotated yet"), [("unannotated", figures.backlog["unannotated_claims"])]),
+                (_("Drafts never submitted"), [("drafts", figures.backlog["drafts_never_submitted"])]),
                 (_("Waiting for an editor"), [("waiting", figures.backlog["waiting"])]),
+                (_("To check after a revision"), [("to-review", figures.backlog["claims_needing_review"])]),
+                (_("Overdue assignments"), [("overdue", figures.backlog["overdue_assignments"])]),
             ]
         ),
         "agreement": gauge(figures.agreement["alpha"]),

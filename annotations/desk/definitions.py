@@ -74,7 +74,9 @@ def raw_daily_rows(
     # One pass over the transitions for the three metrics they count.
     transition_metric = Case(
         When(to_status=Status.SUBMITTED, from_status__in=(Status.DRAFT, Status.REJECTED), then=Value(SUBMITTED)),
-        When(to_status=Status.APPROVED, then=Value(APPROVED)),
+        # From submitted only: an editor's "the verdict still holds" on changed words (annotations.words)
+        # is recorded as approved -> approved and is not another approval.
+        When(to_status=Status.APPROVED, from_status=Status.SUBMITTED, then=Value(APPROVED)),
         When(to_status=Status.REJECTED, then=Value(REJECTED)),
         output_field=CharField(),
     )

@@ -19,9 +19,9 @@ Definitions, for a day d:
   The daily series' `published` is approvals made on d (throughput).
 - backlog (now, whatever the range): claims with no annotation, annotations
   submitted and waiting for an editor, the oldest waiting one's age.
-- agreement: Krippendorff's alpha (nominal) over the claims whose set of two or
-  more submitted annotations last changed in the range, the AGREEMENT_MAX_CLAIMS
-  most recent of them (`limited` says when there were more).
+- agreement: Krippendorff's alpha (nominal) on first submissions (the independent
+  verdicts, annotations.agreement.counted_version) over the claims whose counted
+  verdicts last changed in the range, from the same maintained sums as the agreement API.
 """
 
 import datetime
@@ -30,15 +30,16 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, Min, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Lower
+from django.db.models import Count, Min, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from factcheck.lib.instants import is_bare_date, parse_instant
 
-from ..agreement import SUBMITTED_STATUSES, nominal_alpha
-from ..models import Annotation, Article, BacklogTally, Claim, DailyTally, PairedClaim, Verdict, WaitingAnnotation
+from .. import agreement
+from ..agreement import BASIS
+from ..languages import clean_language_filter, language_filter, language_matches
+from ..models import Article, BacklogTally, Claim, DailyTally, Verdict, WaitingAnnotation
 from .definitions import (
     ANNOTATED,
     APPROVED,
@@ -53,10 +54,10 @@ from .definitions import (
     WAITING,
     raw_daily_rows,
 )
+from .workload import daily_questions, reviewer_workload
 
 MAX_DAYS = 366
 DEFAULT_DAYS = 30
-AGREEMENT_MAX_CLAIMS = 2000
 
 
 @dataclass(frozen=True)
@@ -115,9 +116,11 @@ def parse_filters(params, *, today: datetime.date | None = None) -> StatsFilters
         errors["date_to"] = _("The end date is before the start date.")
     elif not errors and (date_to - date_from).days + 1 > MAX_DAYS:
         errors["date_from"] = _("The range covers more than %(days)s days; choose a shorter one.") % {"days": MAX_DAYS}
-    language = (params.get("language") or "").strip().lower() or None
-    if language is not None and len(language) > 35:
-        errors["language"] = _("A BCP 47 language tag has at most 35 characters.")
+    try:
+        language = clean_language_filter(params.get("language")) or None
+    except ValidationError as error:
+        language = None
+        errors["language"] = error.message_dict["language"][0]
     article = (params.get("article") or "").strip() or None
     if article is not None:
         if not article.isdigit():
@@ -137,11 +140,27 @@ def desk_stats(filters: StatsFilters) -> DeskStats:
         backlog = _backlog_from_tallies(filters)
     else:
         rows = raw_daily_rows(article=filters.article, start=filters.start, end=filters.end, usernames=True)
-        rows = [row for row in rows if not filters.language or row[1] == filters.language]
+        rows = [row for row in rows if not filters.language or language_matches(row[1], filters.language)]
         sums = [(metric, verdict, username, count) for _d, _l, metric, _r, verdict, count, username in rows]
         days = [(day, metric, count) for day, _l, metric, _r, _v, count, _u in rows]
         backlog = backlog_of_article(filters)
-    return _shape(filters, verdicts, sums, days, backlog, _agreement(filters))
+    backlog.update(daily_questions(filters))
+    figures = _shape(filters, verdicts, sums, days, backlog, _agreement(filters))
+    _add_workload(figures, reviewer_workload(filters))
+    return figures
+
+
+def _add_workload(figures: "DeskStats", assigned: dict[str, dict[str, int]]) -> None:
+    """Each reviewer's assigned, open and overdue work (now) beside their work in the range; a reviewer with
+    assigned work and none in the range is listed too."""
+    rows = {row["reviewer"]: row for row in figures.reviewers}
+    for username in assigned:
+        if username not in rows:
+            row = {"reviewer": username, "annotations": 0, "submitted": 0, "approved": 0, "rejected": 0}
+            figures.reviewers.append(row)
+            rows[username] = row
+    for username, row in rows.items():
+        row.update(assigned.get(username, {"assigned": 0, "open": 0, "overdue": 0}))
 
 
 def languages() -> list[str]:
@@ -218,7 +237,7 @@ def _tally_sums(filters: StatsFilters) -> list[tuple]:
         )
     tallies = DailyTally.objects.filter(span)
     if filters.language:
-        tallies = tallies.filter(language=filters.language)
+        tallies = tallies.filter(language_filter("language", filters.language))
     grouped = tallies.values("metric", "reviewer_id", "verdict_id").annotate(total=Sum("count")).order_by()
     username = User.objects.filter(pk=OuterRef("reviewer_id")).values(User.USERNAME_FIELD)[:1]
     rows = grouped.annotate(username=Subquery(username))  # joined to the few grouped rows
@@ -229,7 +248,7 @@ def _tally_days(filters: StatsFilters) -> list[tuple]:
     """The daily series from the per-day total rows (one per day, language and metric)."""
     tallies = DailyTally.objects.filter(grain=TOTAL, day__gte=filters.date_from, day__lte=filters.date_to)
     if filters.language:
-        tallies = tallies.filter(language=filters.language)
+        tallies = tallies.filter(language_filter("language", filters.language))
     grouped = tallies.values("day", "metric").annotate(total=Sum("count")).order_by()
     return [(row["day"], row["metric"], row["total"]) for row in grouped]
 
@@ -237,11 +256,11 @@ def _tally_days(filters: StatsFilters) -> list[tuple]:
 def _backlog_from_tallies(filters: StatsFilters) -> dict:
     tallies = BacklogTally.objects.all()
     if filters.language:
-        tallies = tallies.filter(language=filters.language)
+        tallies = tallies.filter(language_filter("language", filters.language))
     counts = dict(tallies.values("metric").annotate(total=Sum("count")).order_by().values_list("metric", "total"))
     waiting = WaitingAnnotation.objects.all()
     if filters.language:
-        waiting = waiting.filter(language=filters.language)
+        waiting = waiting.filter(language_filter("language", filters.language))
     oldest = waiting.order_by("since").values_list("since", flat=True).first()
     return _backlog(counts.get(UNANNOTATED, 0), counts.get(WAITING, 0), oldest)
 
@@ -250,8 +269,8 @@ def backlog_of_article(filters: StatsFilters) -> dict:
     claims = Claim.objects.filter(article_id=filters.article)
     waiting = WaitingAnnotation.objects.filter(annotation__claim__article_id=filters.article)
     if filters.language:
-        claims = claims.annotate(language=Lower("article__language")).filter(language=filters.language)
-        waiting = waiting.filter(language=filters.language)
+        claims = claims.filter(language_filter("article__language", filters.language))
+        waiting = waiting.filter(language_filter("language", filters.language))
     unannotated = claims.filter(annotations__isnull=True).count()
     figures = waiting.aggregate(count=Count("pk"), oldest=Min("since"))
     return _backlog(unannotated, figures["count"], figures["oldest"])
@@ -268,29 +287,9 @@ def _backlog(unannotated: int, waiting: int, oldest: datetime.datetime | None) -
 
 
 def _agreement(filters: StatsFilters) -> dict:
-    paired = PairedClaim.objects.filter(updated_at__gte=filters.start, updated_at__lt=filters.end)
-    if filters.language:
-        paired = paired.filter(language=filters.language)
-    if filters.article is not None:
-        paired = paired.filter(claim__article_id=filters.article)
-    recent = paired.order_by("-updated_at", "-claim_id").values("claim_id")
-    found = recent[: AGREEMENT_MAX_CLAIMS + 1].count()
-    rows = (
-        Annotation.objects.filter(
-            claim_id__in=Subquery(recent[:AGREEMENT_MAX_CLAIMS]),
-            status__in=SUBMITTED_STATUSES,
-            versions__number=F("version"),
-        )
-        .order_by("claim_id")
-        .values_list("claim_id", "versions__verdict__key")
+    """Agreement over the claims whose counted verdicts changed in the range: the agreement API's
+    figures, from the same maintained sums (annotations.agreement)."""
+    figures = agreement.agreement(
+        filters.article, date_from=filters.start, date_to=filters.end, language=filters.language
     )
-    units: dict[int, list[str]] = defaultdict(list)
-    for claim_id, key in rows:
-        units[claim_id].append(key)
-    rated = [values for values in units.values() if len(values) >= 2]
-    return {
-        "alpha": nominal_alpha(rated),
-        "claims": len(rated),
-        "annotations": sum(len(values) for values in rated),
-        "limited": found > AGREEMENT_MAX_CLAIMS,
-    }
+    return {"basis": BASIS, "alpha": figures.alpha, "claims": figures.claims, "annotations": figures.annotations}

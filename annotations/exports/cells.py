@@ -67,9 +67,12 @@ def sql_instant(expression: str) -> str:
 
 
 def sql_claim_cells(row: str) -> dict[str, str]:
-    """The export's cells of a claim row (`row`: its alias, or NEW in a trigger), by stored column."""
+    """The export's cells of a claim row (`row`: its alias, or NEW in a trigger), by stored column.
+
+    The claim's text is the words its verdict was judged on while a change of them awaits an editor's
+    decision (`judged_exact`, annotations.words): a verdict is never published on words nobody judged."""
     return {
-        "claim_text_cell": sql_neutralised(f"{row}.exact"),
+        "claim_text_cell": sql_neutralised(f"COALESCE({row}.judged_exact, {row}.exact)"),
         "claimant_cell": sql_neutralised(f"{row}.claimant"),
         "claim_date_cell": f"to_char({row}.claim_date, 'YYYY-MM-DD')",
     }

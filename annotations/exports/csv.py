@@ -41,16 +41,21 @@ def write_csv(
     connection: BaseDatabaseWrapper,
     bom: bool = False,
     progress: Progress | None = None,
+    statement: str | None = None,
 ) -> int:
-    """Write the CSV through `write` in blocks, from COPY. Returns the row count."""
+    """Write the CSV through `write` in blocks, from COPY. Returns the row count.
+
+    `statement`: another COPY than the verdicts' own (exports.sheets: labels, local times, evidence)."""
     progress = progress or Progress()
     if bom:
         write(BOM)
-    _copy(filters, write, connection=connection, progress=progress)
+    _copy(statement or copy_sql(filters, connection), write, connection=connection, progress=progress)
     return progress.rows
 
 
-def stream_csv(filters: ExportFilters, *, connection: BaseDatabaseWrapper, bom: bool = False) -> Iterator[bytes]:
+def stream_csv(
+    filters: ExportFilters, *, connection: BaseDatabaseWrapper, bom: bool = False, statement: str | None = None
+) -> Iterator[bytes]:
     """The CSV as an iterator of blocks for a streamed response.
 
     COPY runs in a thread on the caller's connection (so it sees
@@ -60,7 +65,8 @@ def stream_csv(filters: ExportFilters, *, connection: BaseDatabaseWrapper, bom: 
     """
     if bom:
         yield BOM
-    yield from _threaded_copy(filters, connection)
+    # Built here, on the caller's thread: Django's connection wrapper is not shared across threads.
+    yield from _threaded_copy(statement or copy_sql(filters, connection), connection)
 
 
 class _RowSink:
@@ -90,8 +96,7 @@ class _RowSink:
             self.buffer.clear()
 
 
-def _copy(filters, write, *, connection, progress) -> None:
-    statement = copy_sql(filters, connection)
+def _copy(statement, write, *, connection, progress) -> None:
     sink = _RowSink(write, progress)
     connection.ensure_connection()
     run_copy(connection.connection, statement, sink)
@@ -121,12 +126,11 @@ class _Cancelled(Exception):
     pass
 
 
-def _threaded_copy(filters: ExportFilters, connection: BaseDatabaseWrapper) -> Iterator[bytes]:
+def _threaded_copy(statement: str, connection: BaseDatabaseWrapper) -> Iterator[bytes]:
     blocks: queue.Queue = queue.Queue(maxsize=QUEUE_BLOCKS)
     cancelled = threading.Event()
     done = object()
     failure: list[BaseException] = []
-    statement = copy_sql(filters, connection)  # on this thread: Django's wrapper is not shared across threads
     connection.ensure_connection()
     raw = connection.connection
 

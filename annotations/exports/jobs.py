@@ -27,6 +27,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
 
+from .. import audit
 from ..exceptions import TaskQueueUnavailable
 from ..models import ExportJob
 from ..tasks import run_export_job
@@ -34,6 +35,7 @@ from .claimreview import write_claimreview
 from .csv import Progress, write_csv
 from .jsonl import write_jsonl
 from .query import ExportFilters, count_rows, parse_filters
+from .sheets import evidence_csv_statement, parse_sheet_options, verdicts_csv_statement
 from .webannotation import write_webannotation
 
 logger = logging.getLogger(__name__)
@@ -46,14 +48,50 @@ FILE_TYPES = {
     ExportJob.Format.CSV: ("csv", "text/csv; charset=utf-8"),
     ExportJob.Format.JSONL: ("jsonl", "application/jsonl; charset=utf-8"),
     ExportJob.Format.CLAIMREVIEW: ("jsonld", "application/ld+json; charset=utf-8"),
+    ExportJob.Format.CLAIMREVIEW_FEED: ("json", "application/ld+json; charset=utf-8"),
     ExportJob.Format.WEBANNOTATION: ("jsonld", 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'),
+    ExportJob.Format.EVIDENCE: ("csv", "text/csv; charset=utf-8"),
+}
+# The start of a file's name: what it holds (the scope and the time follow).
+FILE_STEMS = {
+    ExportJob.Format.CSV: "verdicts",
+    ExportJob.Format.JSONL: "verdicts",
+    ExportJob.Format.CLAIMREVIEW: "claimreview",
+    ExportJob.Format.CLAIMREVIEW_FEED: "claimreview-feed",
+    ExportJob.Format.WEBANNOTATION: "webannotation",
+    ExportJob.Format.EVIDENCE: "evidence",
 }
 
 
-def writer_for(export_format: str, *, bom: bool = False) -> Callable[..., int]:
-    """The function that writes `export_format`: writer(filters, write, connection=, progress=) -> rows."""
-    if export_format == ExportJob.Format.CSV:
-        return lambda filters, write, **kwargs: write_csv(filters, write, bom=bom, **kwargs)
+def scope_name(filters: dict) -> str:
+    """Which verdicts, for a file name: `published`, `all-versions`, then the filters' values."""
+    parts = ["all-versions" if filters.get("versions") == "all" else "published"]
+    for name in ("article", "language", "verdict", "status", "reviewer", "date_from", "date_to"):
+        if filters.get(name):
+            value = "".join(c if c.isalnum() or c in "-." else "-" for c in str(filters[name]))[:40]
+            parts.append(f"{name.replace('_', '')}-{value}")
+    return "-".join(parts)
+
+
+def writer_for(export_format: str, *, bom: bool = False, sheet: dict | None = None) -> Callable[..., int]:
+    """The function that writes `export_format`: writer(filters, write, connection=, progress=) -> rows.
+
+    `sheet`: the spreadsheet options of the CSV formats (exports.sheets), as stored with the job."""
+    options, excel = parse_sheet_options(sheet or {})
+    if export_format in (ExportJob.Format.CSV, ExportJob.Format.EVIDENCE):
+        evidence = export_format == ExportJob.Format.EVIDENCE
+
+        def write_sheet(filters, write, *, connection, **kwargs) -> int:
+            statement = (
+                evidence_csv_statement(filters, connection)
+                if evidence
+                else verdicts_csv_statement(filters, options, connection)
+            )
+            return write_csv(filters, write, connection=connection, bom=bom or excel, statement=statement, **kwargs)
+
+        return write_sheet
+    if export_format == ExportJob.Format.CLAIMREVIEW_FEED:
+        return lambda filters, write, **kwargs: write_claimreview(filters, write, feed=True, **kwargs)
     return {
         ExportJob.Format.JSONL: write_jsonl,
         ExportJob.Format.CLAIMREVIEW: write_claimreview,
@@ -69,11 +107,14 @@ def file_path(job: ExportJob) -> Path | None:
     return export_dir() / job.file if job.file else None
 
 
-def start_export(*, user, export_format: str, filters: ExportFilters, bom: bool = False) -> ExportJob:
+def start_export(
+    *, user, export_format: str, filters: ExportFilters, bom: bool = False, sheet: dict | None = None
+) -> ExportJob:
     """Record a queued job and hand it to a worker once the record is committed."""
-    stored = {**filters.params, **({"bom": "1"} if bom else {})}
+    stored = {**filters.params, **({"bom": "1"} if bom else {}), **(sheet or {})}
     with transaction.atomic():
         job = ExportJob.objects.create(format=export_format, filters=stored, as_of=filters.as_of, created_by=user)
+        audit.record("export_run", actor=user, data={"job": str(job.pk), "format": export_format, "filters": stored})
         transaction.on_commit(lambda: _enqueue(run_export_job, job))
     return job
 
@@ -107,7 +148,7 @@ def run_job(job_id) -> None:
     try:
         filters = parse_filters(job.filters, as_of=job.as_of)
         _update(job, attempt, rows_total=count_rows(filters, connection))
-        write = writer_for(job.format, bom=job.filters.get("bom") in ("1", "true"))
+        write = writer_for(job.format, bom=job.filters.get("bom") in ("1", "true"), sheet=job.filters)
         progress = Progress()
         digest = hashlib.sha256()
         with open(partial, "wb") as out, _reporting(job, attempt, progress):

@@ -1,8 +1,8 @@
-"""Verdict labels in a chosen language for exports (`labels=it`), from the rating scale's translations.
+"""Verdict labels in a chosen language for exports, from the rating scale's translations.
 
-The stable verdict key stays in `verdict`; `verdict_label` (right after it) says it in the language, falling
-back to the verdict's own label where the scale has no translation for it. ClaimReview's `alternateName`
-uses the article's own language the same way.
+`parse_labels` checks the language of `labels=<language>` (the CSV's `verdict_label` column, written by
+exports.sheets.verdict_labels). ClaimReview's `alternateName` uses the article's own language
+(`label_in_column_language_sql`), falling back to the verdict's own label where the scale has no translation.
 """
 
 from django.conf import settings
@@ -17,27 +17,16 @@ def parse_labels(value: str) -> str:
     tag = value.strip().lower().replace("_", "-")
     known = {code.lower() for code, _name in settings.LANGUAGES}
     known |= {language.lower() for language in VerdictTranslation.objects.values_list("language", flat=True)}
-    if tag not in known:
+    if tag not in known and tag.split("-")[0] not in known:
         raise ValueError(
             f"{value!r} is not a language the rating scale is written in; one of: {', '.join(sorted(known))}."
         )
     return tag
 
 
-def label_sql(verdict_id: str, fallback: str, language: str) -> tuple[str, list]:
-    """SQL for the label of verdict `verdict_id` in `language` (exact tag, then its primary subtag), else
-    `fallback`; with its parameters."""
-    primary = language.split("-")[0]
-    sql = (
-        f"COALESCE((SELECT t.label FROM {_TABLE} t WHERE t.verdict_id = {verdict_id} "
-        "AND lower(t.language) IN (%s, %s) ORDER BY lower(t.language) = %s DESC LIMIT 1), "
-        f"{fallback})"
-    )
-    return sql, [language, primary, language]
-
-
 def label_in_column_language_sql(verdict_id: str, fallback: str, language_column: str) -> str:
-    """The same, in the language a column names (the article's), or None-like fallback when none matches."""
+    """SQL for the label of verdict `verdict_id` in the language a column names (the article's: exact tag,
+    then its primary subtag), else `fallback`."""
     tag = f"lower({language_column})"
     return (
         f"COALESCE((SELECT t.label FROM {_TABLE} t WHERE t.verdict_id = {verdict_id} "

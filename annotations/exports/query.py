@@ -30,12 +30,12 @@ being edited again since); with `versions=all` the annotation's status now, or
 at `as_of` from the transition log. The date range applies to the row's
 verdict date: `approved_at` for the published export, `annotated_at` for
 `versions=all`. Article fields are the article as it is now (articles are not
-versioned).
+versioned). The claim's text and selectors are the words its verdict judged while
+a change of them awaits an editor's decision (annotations.words), on every path.
 """
 
 import dataclasses
 import datetime
-import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -48,6 +48,7 @@ from factcheck.lib.instants import is_bare_date, parse_instant
 
 from .. import roles
 from ..exceptions import NotAllowed
+from ..languages import clean_language_filter, language_filter_sql
 from ..models import (
     Annotation,
     AnnotationVersion,
@@ -59,7 +60,7 @@ from ..models import (
     Verdict,
 )
 from .cells import sql_instant, sql_neutralised
-from .labels import label_in_column_language_sql, label_sql, parse_labels
+from .labels import label_in_column_language_sql
 
 COLUMNS = (
     "claim_id", "claim_text", "claimant", "claim_date", "article_id", "article_title", "article_url",
@@ -68,9 +69,7 @@ COLUMNS = (
 )  # fmt: skip
 
 
-# `labels` is an option, not a filter: a `verdict_label` column in that language (exports.labels).
-FILTER_NAMES = ("article", "language", "verdict", "status", "reviewer", "date_from", "date_to", "versions", "labels")
-_LANGUAGE = re.compile(r"^[A-Za-z0-9-]{1,35}$")
+FILTER_NAMES = ("article", "language", "verdict", "status", "reviewer", "date_from", "date_to", "versions")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -86,7 +85,6 @@ class ExportFilters:
     date_before: datetime.datetime | None = None  # exclusive upper bound
     as_of: datetime.datetime | None = None
     all_versions: bool = False
-    labels: str | None = None
     params: dict = dataclasses.field(default_factory=dict, compare=False)
 
 
@@ -104,7 +102,6 @@ def parse_filters(data: Mapping[str, Any], *, as_of: Any = None) -> ExportFilter
         "date_from": lambda value: _parse_instant(value, end_of_day=False),
         "date_to": lambda value: _parse_instant(value, end_of_day=True),
         "versions": _parse_versions,
-        "labels": parse_labels,
     }
     targets = {"verdict": "verdicts", "date_to": "date_before", "versions": "all_versions"}
     for name, value in params.items():
@@ -122,14 +119,6 @@ def parse_filters(data: Mapping[str, Any], *, as_of: Any = None) -> ExportFilter
     if errors:
         raise ValidationError(errors)
     return ExportFilters(**fields, params=params)
-
-
-def columns(filters: ExportFilters) -> tuple[str, ...]:
-    """The export's columns: COLUMNS, with `verdict_label` after `verdict` when labels were asked for."""
-    if not filters.labels:
-        return COLUMNS
-    at = COLUMNS.index("verdict") + 1
-    return (*COLUMNS[:at], "verdict_label", *COLUMNS[at:])
 
 
 def restrict_for(user, filters: ExportFilters) -> ExportFilters:
@@ -178,10 +167,18 @@ def copy_sql(filters: ExportFilters, connection: BaseDatabaseWrapper) -> str:
     primary key order (no sort); the history paths reconstruct their rows from
     the logs.
     """
+    return copy_statement(*formatted_select(filters, connection), connection)
+
+
+def formatted_select(filters: ExportFilters, connection: BaseDatabaseWrapper) -> tuple[str, list]:
+    """The SELECT of the CSV's formatted cells, in export order (see copy_sql)."""
     if _reads_published_rows(filters):
-        query, params = _published_rows_select(filters, connection)
-    else:
-        query, params = _history_copy_select(filters, connection)
+        return _published_rows_select(filters, connection)
+    return _history_copy_select(filters, connection)
+
+
+def copy_statement(query: str, params: list, connection: BaseDatabaseWrapper) -> str:
+    """`COPY (query) TO STDOUT` as CSV with a header, parameters bound."""
     with connection.cursor() as cursor:
         bound = cursor.mogrify(query, params)
     bound = bound.decode() if isinstance(bound, bytes) else bound
@@ -190,7 +187,7 @@ def copy_sql(filters: ExportFilters, connection: BaseDatabaseWrapper) -> str:
 
 _TEXT_CELLS = {
     "claim_text", "claimant", "article_title", "article_url", "publisher", "language", "verdict", "reviewer",
-    "approved_by", "verdict_label",
+    "approved_by",
 }  # fmt: skip
 
 
@@ -212,7 +209,6 @@ def _published_rows_select(filters: ExportFilters, connection) -> tuple[str, lis
         "language": "e.language_cell",
         "published_at": "e.published_at_cell",
         "verdict": "vd.key_cell",
-        "verdict_label": "vd.label_cell",
         "rating_value": "vd.rating_value",
         "confidence": "e.confidence",
         "rationale": "e.rationale_cell",
@@ -224,7 +220,7 @@ def _published_rows_select(filters: ExportFilters, connection) -> tuple[str, lis
         "approved_by": "pu.username_cell",
         "approved_at": "e.approved_at_cell",
     }
-    cells = [f"{expressions[name]} AS {name}" for name in columns(filters)]
+    cells = [f"{expressions[name]} AS {name}" for name in COLUMNS]
     sql, params = _published_rows_from(filters, connection)
     return f"SELECT {', '.join(cells)} {sql} ORDER BY e.claim_id", params
 
@@ -240,14 +236,10 @@ def _published_rows_from(filters: ExportFilters, connection) -> tuple[str, list]
     into the per-row projection. The language filter reads the article the same way.
     """
     user_table = get_user_model()._meta.db_table
-    # The translated label is computed once per verdict (its placeholders appear once), then formatted.
-    label, label_params = label_sql("vv.id", "vv.label", filters.labels) if filters.labels else ("vv.label", [])
     source = (
         f"FROM {_table(PublishedExportRow)} e "
-        f"CROSS JOIN LATERAL (SELECT key, rating_value, {sql_neutralised('key')} AS key_cell, "
-        f"{sql_neutralised('label_text')} AS label_cell "
-        f"FROM (SELECT vv.key, vv.rating_value, {label} AS label_text FROM {_table(Verdict)} vv "
-        "WHERE vv.id = e.verdict_id OFFSET 0) vt OFFSET 0) vd "
+        f"CROSS JOIN LATERAL (SELECT key, rating_value, {sql_neutralised('key')} AS key_cell "
+        f"FROM {_table(Verdict)} WHERE id = e.verdict_id OFFSET 0) vd "
         f"CROSS JOIN LATERAL (SELECT username, {sql_neutralised('username')} AS username_cell "
         f"FROM {user_table} WHERE id = e.reviewer_id OFFSET 0) ru "
         f"CROSS JOIN LATERAL (SELECT {sql_neutralised('username')} AS username_cell "
@@ -258,7 +250,6 @@ def _published_rows_from(filters: ExportFilters, connection) -> tuple[str, list]
     where, params = _where(
         filters, connection, status=("'approved'", []), date_column="e.approved_at", article_column="e.article_id"
     )
-    params = (label_params if filters.labels else []) + params
     return source + (" WHERE " + " AND ".join(where) if where else ""), params
 
 
@@ -267,7 +258,7 @@ def _history_copy_select(filters: ExportFilters, connection) -> tuple[str, list]
     inner, params = _select(filters, connection)
     stored = {"rationale": "rationale_cell", "evidence_urls": "evidence_urls_cell", "annotated_at": "annotated_at_cell"}
     cells = []
-    for name in columns(filters):
+    for name in COLUMNS:
         if name in stored:
             cells.append(f"r.{stored[name]} AS {name}")
         elif name in _TEXT_CELLS:
@@ -282,9 +273,18 @@ def _history_copy_select(filters: ExportFilters, connection) -> tuple[str, list]
     return query, params
 
 
-def iter_rows(filters: ExportFilters, connection: BaseDatabaseWrapper, *, chunk: int = 2000) -> Iterator[dict]:
-    """The raw rows as dicts, fetched `chunk` at a time from a server-side cursor."""
+def iter_rows(
+    filters: ExportFilters,
+    connection: BaseDatabaseWrapper,
+    *,
+    chunk: int = 2000,
+    offset: int = 0,
+    limit: int | None = None,
+) -> Iterator[dict]:
+    """The raw rows as dicts, fetched `chunk` at a time from a server-side cursor (`offset`/`limit`: one page)."""
     sql, params = rows_sql(filters, connection)
+    if limit is not None:
+        sql, params = f"{sql} LIMIT %s OFFSET %s", [*params, limit, offset]
     with connection.chunked_cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchmany(chunk)
@@ -345,19 +345,23 @@ def _select(filters: ExportFilters, connection: BaseDatabaseWrapper) -> tuple[st
         )
         date_column = "p.created_at"
     user_table = get_user_model()._meta.db_table
-    label, label_params = label_sql("vd.id", "vd.label", filters.labels) if filters.labels else ("vd.label", [])
     source += (
         f"JOIN {_table(Verdict)} vd ON vd.id = v.verdict_id "
         f"JOIN {_table(Article)} ar ON ar.id = c.article_id "
         f"JOIN {user_table} ru ON ru.id = a.reviewer_id "
         f"LEFT JOIN {user_table} pu ON pu.id = p.actor_id"
     )
+    # While an editor has not decided on changed words, the claim is published with the words its verdict
+    # judged, and their selectors (annotations.words).
     select = (
-        "SELECT c.id AS claim_id, c.exact AS claim_text, c.claimant AS claimant, c.claim_date AS claim_date, "
-        'c.start AS claim_start, c."end" AS claim_end, c.prefix AS claim_prefix, c.suffix AS claim_suffix, '
+        "SELECT c.id AS claim_id, COALESCE(c.judged_exact, c.exact) AS claim_text, c.claimant AS claimant, "
+        "c.claim_date AS claim_date, COALESCE(c.judged_start, c.start) AS claim_start, "
+        'COALESCE(c.judged_end, c."end") AS claim_end, '
+        "CASE WHEN c.judged_exact IS NULL THEN c.prefix ELSE c.judged_prefix END AS claim_prefix, "
+        "CASE WHEN c.judged_exact IS NULL THEN c.suffix ELSE c.judged_suffix END AS claim_suffix, "
         "c.statement AS claim_statement, ar.id AS article_id, ar.title AS article_title, ar.url AS article_url, "
         "ar.publisher AS publisher, ar.language AS language, ar.published_at AS published_at, "
-        f"vd.key AS verdict, {label} AS verdict_label, vd.rating_value AS rating_value, "
+        "vd.key AS verdict, vd.label AS verdict_label, vd.rating_value AS rating_value, "
         f"{label_in_column_language_sql('vd.id', 'NULL', 'ar.language')} AS verdict_label_in_language, "
         "v.confidence AS confidence, v.rationale AS rationale, v.evidence AS evidence, "
         "v.rationale_cell AS rationale_cell, v.evidence_urls_cell AS evidence_urls_cell, "
@@ -370,7 +374,7 @@ def _select(filters: ExportFilters, connection: BaseDatabaseWrapper) -> tuple[st
         where.append("v.created_at <= %s")
         where_params.append(instant)
     sql = select + source + (" WHERE " + " AND ".join(where) if where else "")
-    return sql, label_params + select_params + from_params + where_params
+    return sql, select_params + from_params + where_params
 
 
 def _where(
@@ -387,9 +391,10 @@ def _where(
         where.append(f"{article_column} = %s")
         params.append(filters.article)
     if filters.language:
-        # "en" also matches "en-GB": a desk filters by language, not by region.
-        where.append("(LOWER(ar.language) = %s OR LOWER(ar.language) LIKE %s)")
-        params += [filters.language.lower(), filters.language.lower() + "-%"]
+        # The one language rule (annotations.languages): "en" also matches "en-GB", "en-GB" only itself.
+        sql, language_params = language_filter_sql("ar.language", filters.language)
+        where.append(sql)
+        params += language_params
     if filters.verdicts:
         where.append(f"vd.key IN ({', '.join(['%s'] * len(filters.verdicts))})")
         params += list(filters.verdicts)
@@ -418,9 +423,10 @@ def _parse_article(value: str) -> int:
 
 
 def _parse_language(value: str) -> str:
-    if not _LANGUAGE.match(value):
-        raise ValueError(f"{value!r} is not a BCP 47 language tag (e.g. 'en', 'it', 'pt-BR').")
-    return value
+    try:
+        return clean_language_filter(value)
+    except ValidationError as error:
+        raise ValueError(error.message_dict["language"][0]) from None
 
 
 def _parse_verdicts(value: str) -> tuple[str, ...]:

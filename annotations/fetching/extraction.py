@@ -4,6 +4,10 @@ trafilatura finds the main text (navigation, cookie banners, related links and f
 out), htmldate the publication date, extruct the JSON-LD and Open Graph metadata (extruct
 leaves JSON-LD `@graph` nested: it is flattened here), and py3langid guesses the language
 when the page does not say it.
+
+The body is the article as a reader sees it below the headline: trafilatura keeps the headline
+(and on some pages the standfirst twice) at the top of the text; a headline line is dropped, and a
+standfirst repeated right after itself is kept once. The byline becomes the article's `author`.
 """
 
 import datetime
@@ -114,6 +118,21 @@ def _date(text: str, article: dict, url: str) -> datetime.datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=datetime.UTC)
 
 
+def _line_key(line: str) -> str:
+    return " ".join(line.split()).casefold().rstrip(".:")
+
+
+def without_repeated_heading(body: str, titles) -> str:
+    """`body` without the headline lines at its top, and with a standfirst repeated there kept once."""
+    keys = {_line_key(title) for title in titles if title and _line_key(title)}
+    lines = body.split("\n")
+    while lines and (not lines[0].strip() or _line_key(lines[0]) in keys):
+        lines.pop(0)
+    while len(lines) >= 2 and lines[0].strip() and _line_key(lines[0]) == _line_key(lines[1]):
+        lines.pop(0)
+    return "\n".join(lines).strip()
+
+
 def extract_article(html: bytes | str, url: str, *, encoding: str | None = None) -> Extracted:
     """The article in a page. Raises ExtractionFailed when no main text is found."""
     text = _text(html, encoding)
@@ -128,10 +147,13 @@ def extract_article(html: bytes | str, url: str, *, encoding: str | None = None)
     title = _name(article.get("headline")) or og.get("og:title") or getattr(document, "title", None) or url
     publisher = _name(article.get("publisher")) or og.get("og:site_name") or getattr(document, "sitename", None) or ""
     author = _name(article.get("author")) or getattr(document, "author", None) or ""
+    headings = [title, og.get("og:title"), getattr(document, "title", None)]
+    headings += [heading.text_content() for heading in tree.xpath("//h1")]
+    body = without_repeated_heading(body, [normalise(str(heading)) for heading in headings if heading]) or body
     return Extracted(
         title=normalise(str(title)).strip()[:500],
         body=body,
-        author=normalise(str(author)).strip(),
+        author=normalise(str(author)).strip()[:300],
         publisher=normalise(str(publisher)).strip()[:200],
         language=_language(tree, article, og, body),
         published_at=_date(text, article, url),

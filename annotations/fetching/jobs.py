@@ -121,6 +121,7 @@ def _store(job: FetchJob, page, extracted) -> int | None:
         url=extracted.canonical_url or page.url,
         normalized_url=key,
         publisher=job.publisher or extracted.publisher,
+        author=extracted.author,
         language=job.language or extracted.language,
         published_at=extracted.published_at,
         created_by=job.created_by,

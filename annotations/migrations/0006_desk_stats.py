@@ -4,11 +4,81 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
-def count_existing_work(apps, schema_editor):
-    """Counters for a desk that already has work (the services keep them from here on)."""
-    from annotations.derived import tallies
+# Counters for a desk that already has work (the services keep them from here on). Frozen SQL: the
+# definitions of annotations.desk.definitions.raw_daily_rows and annotations.derived.tallies.recount
+# as the schema stood at this migration, so an old database upgrades whatever the code becomes.
+COUNT_EXISTING_WORK = """
+INSERT INTO annotations_dailytally (grain, day, language, metric, reviewer_id, verdict_id, count)
+WITH raw(d, lang, metric, who, what, n) AS (
+    SELECT (a.created_at AT TIME ZONE 'UTC')::date, lower(ar.language), 'annotated', a.reviewer_id, 0, COUNT(*)
+      FROM annotations_annotation a
+      JOIN annotations_claim c ON c.id = a.claim_id
+      JOIN annotations_article ar ON ar.id = c.article_id
+     GROUP BY 1, 2, 4
+    UNION ALL
+    SELECT d, lang, metric, who, 0, COUNT(*) FROM (
+        SELECT (t.created_at AT TIME ZONE 'UTC')::date AS d, lower(ar.language) AS lang, a.reviewer_id AS who,
+               CASE WHEN t.to_status = 'submitted' AND t.from_status IN ('draft', 'rejected') THEN 'submitted'
+                    WHEN t.to_status = 'approved' THEN 'approved'
+                    WHEN t.to_status = 'rejected' THEN 'rejected' END AS metric
+          FROM annotations_reviewtransition t
+          JOIN annotations_annotation a ON a.id = t.annotation_id
+          JOIN annotations_claim c ON c.id = a.claim_id
+          JOIN annotations_article ar ON ar.id = c.article_id
+    ) t WHERE metric IS NOT NULL GROUP BY 1, 2, 3, 4
+    UNION ALL
+    SELECT (lp.created_at AT TIME ZONE 'UTC')::date, lower(ar.language), 'published', 0, v.verdict_id, COUNT(*)
+      FROM annotations_claim c
+      JOIN annotations_annotationversion v ON v.id = c.published_version_id
+      JOIN annotations_article ar ON ar.id = c.article_id
+      JOIN LATERAL (
+          SELECT p.created_at FROM annotations_publication p WHERE p.claim_id = c.id
+           ORDER BY p.created_at DESC, p.id DESC LIMIT 1
+      ) lp ON true
+     GROUP BY 1, 2, 5
+),
+grains(grain, d, lang, metric, who, what, n) AS (
+    SELECT 'day', d, lang, metric, who, what, n FROM raw
+    UNION ALL
+    SELECT 'month', date_trunc('month', d)::date, lang, metric, who, what, n FROM raw
+    UNION ALL
+    SELECT 'total', d, lang, metric, 0, 0, n FROM raw WHERE metric IN ('annotated', 'approved')
+)
+SELECT grain, d, lang, metric, who, what, SUM(n) FROM grains GROUP BY 1, 2, 3, 4, 5, 6 HAVING SUM(n) <> 0;
 
-    tallies.recount()
+INSERT INTO annotations_waitingannotation (annotation_id, language, since)
+SELECT a.id, lower(ar.language), COALESCE(
+           (SELECT t.created_at FROM annotations_reviewtransition t
+             WHERE t.annotation_id = a.id AND t.to_status = 'submitted'
+             ORDER BY t.created_at DESC, t.id DESC LIMIT 1),
+           a.updated_at)
+  FROM annotations_annotation a
+  JOIN annotations_claim c ON c.id = a.claim_id
+  JOIN annotations_article ar ON ar.id = c.article_id
+ WHERE a.status = 'submitted';
+
+INSERT INTO annotations_backlogtally (language, metric, count)
+SELECT lower(ar.language), 'unannotated', COUNT(*)
+  FROM annotations_claim c JOIN annotations_article ar ON ar.id = c.article_id
+ WHERE NOT EXISTS (SELECT 1 FROM annotations_annotation a WHERE a.claim_id = c.id)
+ GROUP BY 1
+UNION ALL
+SELECT lower(ar.language), 'waiting', COUNT(*)
+  FROM annotations_annotation a
+  JOIN annotations_claim c ON c.id = a.claim_id
+  JOIN annotations_article ar ON ar.id = c.article_id
+ WHERE a.status = 'submitted'
+ GROUP BY 1;
+
+INSERT INTO annotations_pairedclaim (claim_id, language, updated_at)
+SELECT a.claim_id, lower(ar.language), MAX(a.updated_at)
+  FROM annotations_annotation a
+  JOIN annotations_claim c ON c.id = a.claim_id
+  JOIN annotations_article ar ON ar.id = c.article_id
+ WHERE a.status IN ('submitted', 'approved', 'rejected')
+ GROUP BY a.claim_id, lower(ar.language)
+HAVING COUNT(*) >= 2;
+"""
 
 
 class Migration(migrations.Migration):
@@ -68,5 +138,5 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['since'], name='annotations_since_03aa36_idx'), models.Index(fields=['language', 'since'], name='annotations_languag_987ca1_idx')],
             },
         ),
-        migrations.RunPython(count_existing_work, migrations.RunPython.noop),
+        migrations.RunSQL(COUNT_EXISTING_WORK, migrations.RunSQL.noop),
     ]

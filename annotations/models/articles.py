@@ -14,6 +14,8 @@ class Article(models.Model):
     title = models.CharField(max_length=500)
     url = models.URLField(max_length=2000, blank=True)
     publisher = models.CharField(max_length=200, blank=True)
+    # Who wrote it, as the page's metadata or byline names them (fetched), or as typed in.
+    author = models.CharField(max_length=300, blank=True, default="", db_default="")
     language = models.CharField(max_length=35, help_text="BCP 47 language tag")
     published_at = models.DateTimeField(null=True, blank=True)
     # Plain text, NFC-normalised; claims point into it by code point offsets.
@@ -83,6 +85,8 @@ class ArticleRevision(models.Model):
     sha256 = models.CharField(max_length=64, help_text="sha256 of the UTF-8 body, hex")
     # sha256 of the fetched HTML bytes, for revisions fetched from the article's URL.
     html_sha256 = models.CharField(max_length=64, blank=True, default="")
+    # Why the text changed, in the editor's words (a correction, an update...); empty for a fetch.
+    note = models.TextField(blank=True, default="", db_default="")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

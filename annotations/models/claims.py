@@ -58,6 +58,14 @@ class Claim(models.Model):
     anchor_score = models.FloatField(null=True, blank=True)
     # A fuzzy or ambiguous match that a person should confirm before it is trusted.
     needs_review = models.BooleanField(default=False, db_default=False)
+    # Words changed under a verdict (annotations.words): while an editor has not decided, the anchor the
+    # claim's verdicts were judged on. Exports keep publishing these words until then; null: no change pending.
+    judged_exact = models.TextField(null=True, blank=True)
+    judged_prefix = models.TextField(blank=True, default="", db_default="")
+    judged_suffix = models.TextField(blank=True, default="", db_default="")
+    judged_start = models.PositiveIntegerField(null=True, blank=True)
+    judged_end = models.PositiveIntegerField(null=True, blank=True)
+    judged_revision = models.PositiveIntegerField(null=True, blank=True)
     # The approved version that is this claim's published verdict (null: none).
     published_version = models.ForeignKey(
         "AnnotationVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -97,12 +105,22 @@ class Claim(models.Model):
         ]
         triggers = [
             export_cells_follow(
-                "export_rows_follow_claim", "claim_id", ("exact", "claimant", "claim_date"), sql_claim_cells("NEW")
+                "export_rows_follow_claim",
+                "claim_id",
+                ("exact", "judged_exact", "claimant", "claim_date"),
+                sql_claim_cells("NEW"),
             )
         ]
 
     def __str__(self) -> str:
         return self.exact[:80]
+
+    @property
+    def words_changed(self) -> dict | None:
+        """null, or the words the verdict judged, the current ones and the revision that changed them."""
+        if self.judged_exact is None:
+            return None
+        return {"judged": self.judged_exact, "current": self.exact, "revision": self.anchor_revision}
 
 
 class ClaimAnchor(models.Model):

@@ -103,15 +103,28 @@ class BacklogTally(models.Model):
 
 
 class PairedClaim(models.Model):
-    """A claim with two or more submitted annotations (what agreement is computed over), and when
-    its set of submitted annotations last changed. Kept by annotations.derived.tallies."""
+    """A claim with two or more counted verdicts (what agreement is computed over: see
+    annotations.agreement.COUNTED_VERDICTS_SQL), when the newest of its counted annotations changed,
+    and the claim's share of alpha's sums: `size` verdicts, `votes` by verdict id, `spread`
+    (size^2 - sum of votes^2) and whether they differ. Kept by annotations.derived.agreement."""
 
     claim = models.OneToOneField(Claim, primary_key=True, on_delete=models.CASCADE, related_name="+")
     language = models.CharField(max_length=35)
     updated_at = models.DateTimeField()
+    size = models.IntegerField(default=0)
+    spread = models.IntegerField(default=0)
+    disagreeing = models.BooleanField(default=False)
+    votes = models.JSONField(default=dict)
 
     class Meta:
-        indexes = [models.Index(fields=["updated_at"])]
+        indexes = [
+            models.Index(fields=["updated_at"]),
+            # The first disagreements by claim id, in any scope, without a sort.
+            models.Index(fields=["claim"], condition=models.Q(disagreeing=True), name="paired_disagreeing"),
+            models.Index(
+                fields=["language", "claim"], condition=models.Q(disagreeing=True), name="paired_disagreeing_language"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"claim {self.claim_id} (paired)"

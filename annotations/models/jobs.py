@@ -48,7 +48,9 @@ class ExportJob(models.Model):
         CSV = "csv"
         JSONL = "jsonl"
         CLAIMREVIEW = "claimreview"
+        CLAIMREVIEW_FEED = "claimreview_feed"
         WEBANNOTATION = "webannotation"
+        EVIDENCE = "evidence"
 
     class Status(models.TextChoices):
         QUEUED = "queued"

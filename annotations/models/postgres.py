@@ -46,3 +46,18 @@ APPEND_ONLY = [
         func="RAISE EXCEPTION 'append-only table %: TRUNCATE refused', TG_TABLE_NAME; RETURN NULL;",
     ),
 ]
+
+
+# A verdict is about the words it judged: each annotation version records the claim's words as they
+# stand when it is written, read from the claim row inside the INSERT itself (the row the writer locked).
+JUDGED_WORDS = pgtrigger.Trigger(
+    name="version_records_judged_words",
+    when=pgtrigger.Before,
+    operation=pgtrigger.Insert,
+    func=(
+        'SELECT c.exact, c.start, c."end", c.anchor_revision '
+        "INTO NEW.judged_exact, NEW.judged_start, NEW.judged_end, NEW.judged_revision "
+        "FROM annotations_claim c JOIN annotations_annotation a ON a.claim_id = c.id "
+        "WHERE a.id = NEW.annotation_id; RETURN NEW;"
+    ),
+)

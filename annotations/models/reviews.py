@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 
 from .claims import Claim
-from .postgres import APPEND_ONLY
+from .postgres import APPEND_ONLY, JUDGED_WORDS
 from .scale import Verdict
 
 
@@ -24,6 +24,9 @@ class Annotation(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
     # Number of the newest version; the compare-and-swap target of every save.
     version = models.PositiveIntegerField(default=0)
+    # The version its reviewer first submitted: the independent judgement agreement counts
+    # (annotations.agreement.counted_version). Null until the first submission.
+    first_submitted_version = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -65,11 +68,21 @@ class AnnotationVersion(models.Model):
     change_note = models.TextField(blank=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField()
+    # False when written after its author could see other reviewers' verdicts on the claim (their
+    # reviewer had submitted, or the author is someone else): not an independent judgement.
+    # db_default: rows written around the services (bulk COPY of benchmark data) count as independent.
+    independent = models.BooleanField(default=True, db_default=True)
     # The CSV cells derived from this version alone, written once with it (exports/cells.py):
     # neutralised, NULL for an empty cell. The export reads them instead of parsing evidence per row.
     rationale_cell = models.TextField(null=True, blank=True, editable=False)
     evidence_urls_cell = models.TextField(null=True, blank=True, editable=False)
     annotated_at_cell = models.CharField(max_length=32, blank=True, editable=False)
+    # The claim's words when this version was written (its judged words), filled in by the database on
+    # insert from the claim row (models.postgres.JUDGED_WORDS), so no writer can leave them out.
+    judged_exact = models.TextField(blank=True, default="", db_default="", editable=False)
+    judged_start = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    judged_end = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    judged_revision = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["annotation_id", "number"]
@@ -79,7 +92,7 @@ class AnnotationVersion(models.Model):
             models.CheckConstraint(condition=Q(confidence__lte=100), name="version_confidence_0_100"),
         ]
         indexes = [models.Index(fields=["created_at"])]
-        triggers = APPEND_ONLY
+        triggers = [*APPEND_ONLY, JUDGED_WORDS]
 
     def __str__(self) -> str:
         return f"annotation {self.annotation_id} v{self.number}"

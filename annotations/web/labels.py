@@ -3,7 +3,7 @@
 The API keeps the values ("submitted", "csv"); people read these words, in their language.
 """
 
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 REVIEW_STATUS_LABELS = {
     "draft": pgettext_lazy("review status", "Draft"),
@@ -12,11 +12,14 @@ REVIEW_STATUS_LABELS = {
     "rejected": pgettext_lazy("review status", "Rejected"),
 }
 
-# Format names are proper names (CSV, JSON Lines...), the same in every language but one.
+# Format names are proper names (CSV, JSON Lines...), the same in every language; the two that
+# describe themselves are translated.
 EXPORT_FORMAT_LABELS = {
     "csv": "CSV",
+    "evidence": gettext_lazy("Evidence CSV"),
     "jsonl": "JSON Lines",
     "claimreview": "ClaimReview JSON-LD",
+    "claimreview_feed": gettext_lazy("ClaimReview feed (DataFeed)"),
     "webannotation": "Web Annotation JSON-LD",
 }
 

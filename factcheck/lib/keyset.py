@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
+from factcheck.lib import bounded_json
+
 
 class InvalidCursor(ValueError):
     pass
@@ -99,7 +101,7 @@ def decode_cursor(token: str | None, length: int) -> tuple[list | None, bool]:
     if not token:
         return None, False
     try:
-        data = json.loads(base64.urlsafe_b64decode(token.encode("ascii") + b"=" * (-len(token) % 4)))
+        data = bounded_json.loads(base64.urlsafe_b64decode(token.encode("ascii") + b"=" * (-len(token) % 4)))
         values = data["v"]
         if not isinstance(values, list) or len(values) != length:
             raise InvalidCursor("wrong length")

@@ -1,7 +1,8 @@
 """python manage.py desk_report [--from DATE] [--to DATE] [--language L] [--article ID] [--recount]
 
 The dashboard's figures as plain-text tables, for cron and e-mail. `--recount`
-first rebuilds the counters from the rows (after a bulk load or an upgrade).
+first rebuilds every derived table from the history (annotations.derived.rebuild, as
+`rebuild_derived` does).
 """
 
 from django.core.exceptions import ValidationError
@@ -20,11 +21,13 @@ class Command(BaseCommand):
         parser.add_argument("--to", dest="date_to", help="Last day, inclusive (default: today).")
         parser.add_argument("--language", help="Articles in this language (BCP 47).")
         parser.add_argument("--article", help="One article id.")
-        parser.add_argument("--recount", action="store_true", help="Rebuild the counters from the rows first.")
+        parser.add_argument(
+            "--recount", action="store_true", help="Rebuild every derived table from the history first."
+        )
 
     def handle(self, *args, **options):
         if options["recount"]:
-            derived.tallies.recount()
+            derived.rebuild()
         params = {name: options[name] or "" for name in ("date_from", "date_to", "language", "article")}
         try:
             filters = desk.parse_filters(params)

@@ -239,6 +239,7 @@ class _Plan:
                 self.instant(index + 3),
                 reviewer,
                 self.start[Claim] + index,
+                VERSIONS_PER_ANNOTATION,  # submitted (and approved) at its newest version
             )
 
     def version_rows(self) -> Iterator[tuple]:
@@ -325,7 +326,11 @@ _TABLES = (
         "created_by_id,published_version_id,search_config,published_rationale",
         "claim_rows",
     ),
-    (Annotation, "id,status,version,created_at,updated_at,reviewer_id,claim_id", "annotation_rows"),
+    (
+        Annotation,
+        "id,status,version,created_at,updated_at,reviewer_id,claim_id,first_submitted_version",
+        "annotation_rows",
+    ),
     (Publication, "id,created_at,actor_id,claim_id,version_id", "publication_rows"),
     (ReviewTransition, "id,from_status,to_status,version,comment,created_at,actor_id,annotation_id", "transition_rows"),
 )

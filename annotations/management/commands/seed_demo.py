@@ -1,10 +1,12 @@
-"""python manage.py seed_demo : demo accounts and a few short sample articles with claims and verdicts.
+"""python manage.py seed_demo [--address HOST:PORT] : demo accounts and short sample articles with verdicts.
 
 Safe to run again: articles are matched by title, and each run sets fresh
-passwords for the demo accounts and prints them.
+passwords for the demo accounts and prints them, with the address to log in at (`make run` passes
+its RUN_ADDRESS, the address runserver is then given).
 """
 
 import datetime
+import os
 import secrets
 import string
 
@@ -95,6 +97,13 @@ ACCOUNTS = [("editor", EDITOR), ("reviewer", REVIEWER), ("viewer", VIEWER)]
 class Command(BaseCommand):
     help = "Create demo accounts (passwords printed) and sample articles with claims and published verdicts."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--address",
+            default=os.environ.get("RUN_ADDRESS", "127.0.0.1:8000"),
+            help="Where the server listens, as runserver takes it (PORT or HOST:PORT): printed as the login URL.",
+        )
+
     def handle(self, *args, **options):
         passwords = {}
         with transaction.atomic():
@@ -103,7 +112,8 @@ class Command(BaseCommand):
                 users[username], passwords[username] = _account(username, role)
             for spec in ARTICLES:
                 _article(spec, reviewer=users["reviewer"], editor=users["editor"])
-        self.stdout.write(self.style.SUCCESS("Demo data ready. Log in at http://127.0.0.1:8000/ with:"))
+        url = login_url(options["address"])
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready. Log in at {url} with:"))
         for username, password in passwords.items():
             self.stdout.write(f"  {username:<9} {password}")
 
@@ -137,3 +147,12 @@ def _article(spec: dict, *, reviewer, editor) -> None:
         )
         review.submit(annotation, actor=reviewer)
         review.approve(annotation, actor=editor, comment="Checked against the sources.")
+
+
+def login_url(address: str) -> str:
+    """The URL a browser on this machine opens for runserver's ADDRESS (`8310`, `0.0.0.0:8310`, `[::1]:8310`)."""
+    host, _, port = address.rpartition(":")
+    host = host or "127.0.0.1"
+    if host in ("0.0.0.0", "0", "[::]"):  # every interface: this machine reaches it on loopback
+        host = "127.0.0.1"
+    return f"http://{host}:{port}/"

@@ -4,6 +4,7 @@
 import { errorLines, get, getAll, patch, post, request } from "./api.js";
 import { $, formatDate, formatNumber, formatTime, h, linkOrText, safeHref } from "./dom.js";
 import { gettext, interpolate, pgettext } from "./i18n.js";
+import { renderApprovers, renderNotes } from "./review_rules.js";
 
 const STANCES = ["supports", "refutes", "context"];
 // Functions, not values: the catalogue is read when the words are shown.
@@ -27,11 +28,12 @@ const REOPENABLE = new Set(["draft", "rejected"]);
 let evidenceCounter = 0;
 
 export class ClaimPanel {
-  constructor(data, { onClaimChanged, onClose }) {
+  constructor(data, { onClaimChanged, onClose, onPublished }) {
     this.data = data;
     this.user = data.user;
     this.verdicts = data.verdicts;
     this.onClaimChanged = onClaimChanged;
+    this.hooks = { onPublished };
     this.onClose = onClose;
     this.claim = null;
     this.annotations = [];
@@ -65,6 +67,7 @@ export class ClaimPanel {
     $("#submit-review").addEventListener("click", () => this.transition("submit"));
     $("#approve").addEventListener("click", () => this.transition("approve"));
     $("#reject").addEventListener("click", () => this.transition("reject"));
+    $("#reopen").addEventListener("click", () => this.transition("reopen"));
     $("#history-button").addEventListener("click", () => this.toggleHistory());
     $("#show-diff").addEventListener("click", () => this.showDiff());
     $("#close-claim").addEventListener("click", () => this.onClose());
@@ -83,6 +86,7 @@ export class ClaimPanel {
     $("#claim-claimant").textContent = claim.claimant || "—";
     $("#claim-date").textContent = formatDate(claim.claim_date) || "—";
     this.renderPublished();
+    this.renderWordsChanged();
     $("#claim-statement").textContent = claim.statement || "";
     $("#history").hidden = true;
     $("#history-button").setAttribute("aria-expanded", "false");
@@ -97,14 +101,61 @@ export class ClaimPanel {
     const claimId = this.claim.id;
     $("#match-message").textContent = "";
     $("#similar-list").replaceChildren(h("li", { class: "hint", text: gettext("Looking for similar claims…") }));
-    const [similar, matches] = await Promise.all([
+    const [similar, matches, priors] = await Promise.all([
       get(`/api/v1/claims/${claimId}/similar/`),
       get(`/api/v1/claims/${claimId}/matches/`),
+      get(`/api/v1/claims/${claimId}/prior-factchecks/`),
     ]);
     if (this.claim?.id !== claimId) return;
     const linked = new Set(matches.ok ? matches.data.map((match) => match.claim.id) : []);
-    this.renderSimilar(similar.ok ? similar.data.filter((s) => !linked.has(s.claim.id)) : null, similar.data);
+    const checkedBy = new Set(priors.ok ? priors.data.map((link) => link.prior_factcheck.id) : []);
+    const unlinked = (s) => (s.claim ? !linked.has(s.claim.id) : !checkedBy.has(s.prior_factcheck.id));
+    this.renderSimilar(similar.ok ? similar.data.filter(unlinked) : null, similar.data);
     this.renderMatches(matches.ok ? matches.data : [], matches.ok ? null : matches.data);
+    if (priors.ok) $("#match-list").append(...priors.data.map((link) => this.checkedByItem(link)));
+  }
+
+  // A prior fact-check: who published it, its rating as published and as mapped onto the desk's scale,
+  // its date and a link to it.
+  priorLine(prior) {
+    const mapped = this.verdicts.find((v) => v.key === prior.verdict);
+    return [
+      h("span", { class: "verdict-chip", "data-verdict": prior.verdict || "none", text: mapped ? mapped.label : gettext("Not mapped") }),
+      linkOrText(prior.url, prior.claim_reviewed),
+      h("span", { class: "hint", text: interpolate(gettext("%(publisher)s rated it “%(rating)s”%(date)s"), {
+        publisher: prior.publisher || gettext("A fact-checker"),
+        rating: prior.rating || "—",
+        date: prior.date ? `, ${prior.date}` : "",
+      }, true) }),
+    ];
+  }
+
+  whyLine(why) {
+    const parts = [...(why?.names || []), ...(why?.figures || []), ...(why?.words || [])];
+    return parts.length ? h("span", { class: "hint why", text: interpolate(gettext("Shares: %s"), [parts.slice(0, 8).join(", ")]) }) : null;
+  }
+
+  checkedByItem(link) {
+    return h("li", { class: "match-item prior-link" },
+      h("span", { class: "hint", text: gettext("Checked by") }),
+      ...this.priorLine(link.prior_factcheck),
+      h("span", { class: "hint", text: interpolate(gettext("linked by %s, %s"), [link.linked_by || "—", formatTime(link.linked_at)]) }));
+  }
+
+  async checkedBy(prior) {
+    const response = await post(`/api/v1/claims/${this.claim.id}/prior-factchecks/`, { prior_factcheck: prior.id });
+    if (!response.ok) {
+      $("#match-message").textContent = errorLines(response.data).join(" ");
+      return;
+    }
+    const messages = {
+      created: gettext("Linked. A draft verdict was pre-filled from the mapped rating: confirm it before submitting."),
+      evidence_added: gettext("Linked. The fact-check was added to your draft's evidence."),
+      unchanged: gettext("Linked. Your submitted annotation was not changed."),
+      no_verdict: gettext("Linked. Its rating is not mapped yet, so no verdict was pre-filled."),
+    };
+    await Promise.all([this.loadChecks(), this.loadAnnotations(response.data.annotation)]);
+    $("#match-message").textContent = messages[response.data.draft] || "";
   }
 
   claimLine(claim) {
@@ -126,13 +177,25 @@ export class ClaimPanel {
       list.replaceChildren(h("li", { class: "hint", text: gettext("No similar claims in other articles.") }));
       return;
     }
-    list.replaceChildren(...suggestions.map(({ claim, score }) =>
-      h("li", { class: "similar-item" },
-        ...this.claimLine(claim),
-        h("span", { class: "score", text: fill(gettext("%(percent)s% alike"), { percent: formatNumber(Math.round(score * 100)) }) }),
+    list.replaceChildren(...suggestions.map(({ claim, prior_factcheck: prior, score, why }) => {
+      // Scores are for the people who decide on links; a viewer reads the verdicts.
+      const alike = this.user.is_reviewer
+        ? h("span", { class: "score", text: fill(gettext("%(percent)s% alike"), { percent: formatNumber(Math.round(score * 100)) }) })
+        : null;
+      if (prior) {
+        return h("li", { class: "similar-item prior-item" },
+          ...this.priorLine(prior), alike, this.whyLine(why),
+          this.user.is_reviewer
+            ? h("button", { type: "button", class: "small", text: gettext("Checked by this"),
+                "aria-label": fill(gettext("Checked by this fact-check: %(claim)s"), { claim: prior.claim_reviewed }), onclick: () => this.checkedBy(prior) })
+            : null);
+      }
+      return h("li", { class: "similar-item" },
+        ...this.claimLine(claim), alike, this.whyLine(why),
         this.user.is_reviewer
           ? h("button", { type: "button", class: "small", text: gettext("Same claim"), "aria-label": fill(gettext("Same claim: %(claim)s"), { claim: claim.exact }), onclick: () => this.link(claim.id) })
-          : null)));
+          : null);
+    }));
   }
 
   renderMatches(matches, problem) {
@@ -167,6 +230,21 @@ export class ClaimPanel {
     $("#match-message").textContent = response.ok ? gettext("Unlinked.") : errorLines(response.data).join(" ");
   }
 
+  // The claim's words changed under its verdict: both texts, and where an editor decides.
+  renderWordsChanged() {
+    const box = $("#claim-words-changed");
+    const changed = this.claim.words_changed;
+    box.hidden = !changed;
+    if (!changed) return;
+    box.replaceChildren(
+      h("p", { class: "status-line", text: this.claim.published ? gettext("Changed since approval") : gettext("Changed since its verdict was written") }),
+      h("div", { class: "words-changed" },
+        h("figure", { class: "words-side" }, h("figcaption", { text: gettext("Judged words") }), h("blockquote", { class: "claim-quote judged", text: changed.judged })),
+        h("figure", { class: "words-side" }, h("figcaption", { text: gettext("Now") }), h("blockquote", { class: "claim-quote current", text: changed.current }))),
+      h("a", { href: `#check-${this.claim.id}`, text: gettext("Decide under “Claims to check”") }),
+    );
+  }
+
   renderPublished() {
     const published = this.claim.published;
     $("#claim-published").replaceChildren(
@@ -187,7 +265,7 @@ export class ClaimPanel {
     const mine = this.annotations.find((a) => a.reviewer === this.user.username) || null;
     const focused = focusAnnotation ? this.annotations.find((a) => a.id === focusAnnotation) : null;
     const target = focused || (this.editing && this.editing.claim === claimId ? this.annotations.find((a) => a.id === this.editing.id) : null) || mine;
-    $("#blind-note").hidden = !(this.data.blind_review && !this.user.is_editor && (!mine || mine.status === "draft"));
+    $("#blind-note").hidden = !(this.data.blind_review && this.user.is_reviewer && !this.user.is_editor && (!mine || mine.status === "draft"));
     if (response.ok) this.renderCards();
     if (this.user.is_reviewer) this.edit(target || null);
     else this.form.hidden = true;
@@ -275,7 +353,11 @@ export class ClaimPanel {
     if (!review.hidden) {
       $("#approve").disabled = annotation.status !== "submitted";
       $("#reject").disabled = !(annotation.status === "submitted" || annotation.status === "approved");
+      $("#reopen").disabled = !(annotation.status === "submitted" || annotation.status === "approved");
     }
+    renderNotes(annotation, this.user);
+    if (!review.hidden && annotation.status === "submitted") renderApprovers(annotation, this.data);
+    else $("#four-eyes-note").hidden = true;
   }
 
   addEvidence(item, focus) {
@@ -284,8 +366,11 @@ export class ClaimPanel {
     const field = (name, label, control) => h("div", { class: `field field-${name}` }, h("label", { for: id(name), text: label }), control);
     const li = h("li", { class: "evidence-item" });
     const legend = h("legend");
-    const stance = h("select", { id: id("stance"), name: "stance" }, STANCES.map((s) => h("option", { value: s, text: label(STANCE_LABELS, s) })));
-    stance.value = STANCES.includes(item.stance) ? item.stance : "supports";
+    // No stance is chosen for the person: evidence "supports" by default would mislabel a refutation.
+    const stance = h("select", { id: id("stance"), name: "stance", "aria-describedby": id("stance-error") },
+      [h("option", { value: "", text: gettext("Choose…") }), ...STANCES.map((s) => h("option", { value: s, text: label(STANCE_LABELS, s) }))]);
+    stance.value = STANCES.includes(item.stance) ? item.stance : "";
+    stance.addEventListener("change", () => this.checkStance(stance));
     const url = h("input", { id: id("url"), name: "url", type: "url", required: true, placeholder: "https://", autocomplete: "off" });
     url.value = item.url || "";
     url.addEventListener("input", () => this.checkUrl(url));
@@ -307,6 +392,7 @@ export class ClaimPanel {
         h("p", { class: "field-error", id: id("url-error"), "aria-live": "polite" }),
         field("title", gettext("Title"), input("title")),
         h("div", { class: "row" }, field("publisher", gettext("Publisher"), input("publisher")), field("stance", gettext("Stance"), stance), field("accessed", gettext("Accessed"), input("accessed", "date"))),
+        h("p", { class: "field-error", id: id("stance-error"), "aria-live": "polite" }),
         field("quote", gettext("Quote"), quote),
         remove),
     );
@@ -332,6 +418,14 @@ export class ClaimPanel {
     return !problem;
   }
 
+  checkStance(select) {
+    const problem = select.value ? "" : gettext("Choose the evidence's stance: supports, refutes or context.");
+    select.setCustomValidity(problem);
+    select.setAttribute("aria-invalid", problem ? "true" : "false");
+    $(`#${select.getAttribute("aria-describedby")}`).textContent = problem;
+    return !problem;
+  }
+
   // What the form holds now, and whether it is valid.
   collect() {
     const verdict = this.form.querySelector('input[name="verdict"]:checked')?.value || null;
@@ -339,15 +433,18 @@ export class ClaimPanel {
     const confidence = Number(confidenceText);
     const evidence = [];
     let valid = true;
+    let stanceMissing = false;
     const problems = [];
     for (const li of $("#evidence-list").children) {
       const value = (name) => li.querySelector(`[name="${name}"]`).value.trim();
       if (!this.checkUrl(li.querySelector('[name="url"]'))) valid = false;
+      if (!this.checkStance(li.querySelector('[name="stance"]'))) stanceMissing = true;
       const item = { url: value("url"), stance: value("stance") };
       for (const name of ["title", "publisher", "quote", "accessed"]) if (value(name)) item[name] = value(name);
       evidence.push(item);
     }
     if (!valid) problems.push(gettext("Fix the evidence addresses marked above."));
+    if (stanceMissing) problems.push(gettext("Choose a stance for each evidence item."));
     if (!verdict) problems.push(gettext("Choose a verdict."));
     if (confidenceText === "" || !Number.isInteger(confidence) || confidence < 0 || confidence > 100) problems.push(gettext("Confidence is a whole number from 0 to 100."));
     return { content: { verdict, confidence, rationale: $("#rationale").value, evidence, change_note: $("#change-note").value.trim() }, problems };
@@ -391,12 +488,12 @@ export class ClaimPanel {
 
   // After a change: the cards, the claim's published verdict, and the history if it is open.
   async refreshAround() {
+    this.onClaimChanged(this.claim.id);
     const response = await getAll(`/api/v1/claims/${this.claim.id}/annotations/`);
     if (response.ok) {
       this.annotations = response.items;
       this.renderCards();
     }
-    this.onClaimChanged(this.claim.id);
     if (!$("#history").hidden) this.loadHistory();
   }
 
@@ -464,13 +561,29 @@ export class ClaimPanel {
       fail(errorLines(response.data).join(" "));
       return;
     }
-    const done = { submit: () => gettext("Submitted for review."), approve: () => gettext("Approved."), reject: () => gettext("Rejected.") }[action];
+    const done = { submit: () => gettext("Submitted for review."), approve: () => gettext("Approved."), reject: () => gettext("Rejected."), reopen: () => gettext("Re-opened.") }[action];
     this.editing = { ...this.editing, ...response.data };
     if (response.etag) this.etag = response.etag;
     if (action !== "submit") $("#review-comment").value = "";
     out(done());
     this.renderStatus();
+    this.showPublicationAtOnce(action);
     this.refreshAround();
+  }
+
+  // The published verdict as the transition just left it, before any refetch (which follows).
+  showPublicationAtOnce(action) {
+    const annotation = this.editing;
+    let published = this.claim.published;
+    if (action === "approve") {
+      const label = this.verdicts.find((v) => v.key === annotation.verdict)?.label || annotation.verdict;
+      published = { annotation: annotation.id, version: annotation.version, verdict: annotation.verdict, label };
+    } else if (action === "reject" && published?.annotation === annotation.id) {
+      published = null;
+    } else return;
+    this.claim.published = published;
+    this.renderPublished();
+    this.hooks.onPublished?.(this.claim.id, published);
   }
 
   reviewMessage(text, isError = false) {

@@ -16,6 +16,14 @@ let pending = null; // the selection a new claim is being made from
 
 const panel = new ClaimPanel(data, {
   onClaimChanged: (id) => refreshClaim(id),
+  // An approval or rejection the panel just made: the chip and highlight change at once, not after a fetch.
+  onPublished: (id, published) => {
+    const claim = claims.get(id);
+    if (!claim) return;
+    claim.published = published;
+    rerender();
+    renderClaimList();
+  },
   onClose: () => closeClaim(),
 });
 
@@ -43,8 +51,13 @@ function renderClaimList() {
         onclick: () => openClaim(claim.id),
       },
       h("span", { class: "verdict-chip", "data-verdict": claim.published?.verdict || "none", text: panel.verdictLabel(claim.published?.verdict, claim.published?.label) || gettext("Unreviewed") }),
+      // A verdict on words that changed since: never shown as if it were about the words now.
+      claim.words_changed ? h("span", { class: "changed-badge", text: claim.published ? gettext("changed since approval") : gettext("words changed") }) : null,
       h("span", { class: "claim-text", lang: data.article.language, dir: "auto", text: claim.exact }),
-      claim.claimant ? h("span", { class: "claimant", dir: "auto", text: claim.claimant }) : null)),
+      claim.claimant ? h("span", { class: "claimant", dir: "auto", text: claim.claimant }) : null,
+      claim.assigned?.length
+        ? h("span", { class: "assigned-names", dir: "auto", text: interpolate(gettext("Assigned: %s"), [claim.assigned.join(", ")]) })
+        : null)),
   );
   list.replaceChildren(...items);
   $("#claim-count").textContent = formatNumber(claims.size);
@@ -69,6 +82,8 @@ async function openClaim(id, focusAnnotation = null) {
   const first = (index.get(id) || [])[0];
   if (first) first.scrollIntoView({ block: "center", behavior: "instant" });
   const opening = panel.open(claim, focusAnnotation);
+  $("#claim-panel").dataset.claim = String(id); // the discussion (discussion.js) follows the open claim
+  document.dispatchEvent(new CustomEvent("claim-opened", { detail: { id } }));
   if (window.matchMedia("(max-width: 900px)").matches) $("#claim-panel").scrollIntoView({ block: "start" });
   await opening;
 }
@@ -99,6 +114,7 @@ function fromApi(claim) {
     claim_date: claim.claim_date,
     statement: claim.statement,
     published: published ? { annotation: published.annotation, version: published.version, verdict: published.verdict, label: published.label } : null,
+    words_changed: claim.words_changed,
   };
 }
 
@@ -112,6 +128,7 @@ async function refreshClaim(id) {
   if (current === id) {
     panel.claim = claims.get(id);
     panel.renderPublished();
+    panel.renderWordsChanged();
   }
 }
 
@@ -120,14 +137,21 @@ async function refreshClaim(id) {
 const newClaimButton = $("#new-claim");
 const status = $("#selection-status");
 
+// The live region says what is selected and how long it is, for a screen reader as the selection grows.
 function onSelectionChange() {
   if (!newClaimButton) return;
   const selection = selectionInside(body, text);
   newClaimButton.disabled = !selection;
-  const count = selection ? selection.end - selection.start : 0;
-  status.textContent = selection
-    ? interpolate(ngettext("%(count)s character selected", "%(count)s characters selected", count), { count: formatNumber(count) }, true)
-    : gettext("Select text to mark a claim.");
+  const announce = $("#selection-announce");
+  if (!selection) {
+    status.textContent = gettext("Select text to mark a claim.");
+    announce.textContent = "";
+    return;
+  }
+  const length = selection.end - selection.start;
+  const shown = selection.exact.length > 160 ? `${selection.exact.slice(0, 80)} … ${selection.exact.slice(-60)}` : selection.exact;
+  status.textContent = interpolate(ngettext("%(count)s character selected", "%(count)s characters selected", length), { count: formatNumber(length) }, true);
+  announce.textContent = interpolate(ngettext("%(count)s character selected: “%(text)s”", "%(count)s characters selected: “%(text)s”", length), { count: formatNumber(length), text: shown }, true);
 }
 
 function startClaim() {
@@ -194,6 +218,47 @@ body.addEventListener("click", (event) => {
   openClaim(Number(span.dataset.claim));
 });
 
+// ---------- the text read by caret ----------
+
+// The body is contenteditable only for its caret, and only while it has the keyboard's focus: a mouse
+// selects as on any page (a drag in contenteditable text would start a caret instead). Nothing may
+// change its text.
+for (const type of ["beforeinput", "paste", "drop", "cut"]) body.addEventListener(type, (event) => event.preventDefault());
+let pointerDown = false;
+body.addEventListener("pointerdown", () => {
+  pointerDown = true;
+  body.removeAttribute("contenteditable");
+});
+document.addEventListener("pointerup", () => { pointerDown = false; });
+body.addEventListener("focus", () => {
+  if (pointerDown) return;
+  body.contentEditable = "true";
+  const selection = window.getSelection();
+  if (selection && selection.rangeCount === 0) selection.collapse(body, 0);
+});
+body.addEventListener("blur", () => body.removeAttribute("contenteditable"));
+
+function claimAtCaret() {
+  const node = window.getSelection()?.focusNode;
+  const element = node?.nodeType === Node.TEXT_NODE ? node.parentElement : node;
+  const span = element?.closest?.("span.hl");
+  return span && body.contains(span) ? Number(span.dataset.claim) : null;
+}
+
+body.addEventListener("keydown", (event) => {
+  const sideways = event.key === "ArrowLeft" || event.key === "ArrowRight";
+  if (event.altKey && sideways && !event.ctrlKey && !event.metaKey) {
+    // Sentence steps (the browser has word steps with Ctrl, not sentence ones).
+    const forward = (event.key === "ArrowRight") !== (getComputedStyle(body).direction === "rtl");
+    window.getSelection()?.modify(event.shiftKey ? "extend" : "move", forward ? "forward" : "backward", "sentence");
+    event.preventDefault();
+  } else if (event.key === "Enter") {
+    const id = claimAtCaret();
+    if (id !== null) openClaim(id);
+    event.preventDefault();
+  }
+});
+
 document.addEventListener("keydown", (event) => {
   if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === "s") {
     if (panel.isOpen && !$("#annotation-form").hidden) {
@@ -207,7 +272,9 @@ document.addEventListener("keydown", (event) => {
     else if (current !== null) closeClaim();
     return;
   }
-  if (event.ctrlKey || event.metaKey || event.altKey || isTyping(event.target) || help.open) return;
+  // The article text takes the caret but no typing, so the shortcuts work there too.
+  const typing = isTyping(event.target) && event.target !== body;
+  if (event.ctrlKey || event.metaKey || event.altKey || typing || help.open) return;
   if (event.key === "?") help.showModal();
   else if (event.key === "n") startClaim();
   else if (event.key === "j") step(1);

@@ -2,7 +2,7 @@
 // Excerpts arrive with each match between U+E000 and U+E001; they are split there and put in as text.
 
 import { errorLines, get } from "./api.js";
-import { $, formatNumber, h, isTyping } from "./dom.js";
+import { $, formatNumber, h, isTyping, linkOrText } from "./dom.js";
 import { gettext, interpolate, ngettext } from "./i18n.js";
 
 // The verdicts' labels in the page's language, by key (the page writes them; the API gives the desk's own).
@@ -42,11 +42,40 @@ function result(claim) {
       h("span", { class: "hint", dir: "auto", text: claim.article_title || interpolate(gettext("Article %(id)s"), { id: claim.article }, true) })));
 }
 
+// Prior fact-checks (other fact-checkers' published verdicts) matching the same words: a list of their own,
+// as the claims' ranks and theirs are not on one scale.
+function priorResult(prior) {
+  return h("li", { class: "search-result prior-result" },
+    linkOrText(prior.url, prior.claim_reviewed),
+    h("div", { class: "result-meta" },
+      h("span", { class: "verdict-chip", "data-verdict": prior.verdict || "none", text: prior.verdict_label || gettext("Not mapped") }),
+      h("span", { class: "hint", text: interpolate(gettext("%(publisher)s rated it “%(rating)s”%(date)s"), {
+        publisher: prior.publisher || gettext("A fact-checker"), rating: prior.rating || "—", date: prior.date ? `, ${prior.date}` : "",
+      }, true) })));
+}
+
+async function loadPriors(params) {
+  const section = $("#prior-section");
+  section.hidden = !$("#search-prior").checked;
+  if (section.hidden) return;
+  const priorParams = new URLSearchParams({ q: params.get("q") });
+  if (params.get("language")) priorParams.set("language", params.get("language"));
+  const response = await get(`/api/v1/prior-factchecks/?${priorParams}`);
+  const list = $("#prior-results");
+  if (!response.ok) {
+    list.replaceChildren(h("li", { class: "hint", text: errorLines(response.data).join(" ") }));
+    return;
+  }
+  const items = response.data.results.map(priorResult);
+  list.replaceChildren(...(items.length ? items : [h("li", { class: "hint", text: gettext("No prior fact-checks found.") })]));
+}
+
 function queryString() {
   const params = new URLSearchParams();
   params.set("q", input.value.trim());
   if ($("#search-language").value) params.set("language", $("#search-language").value);
   if ($("#search-published").checked) params.set("published", "true");
+  if ($("#search-prior").checked) params.set("include", "prior");
   return params;
 }
 
@@ -80,7 +109,10 @@ form.addEventListener("submit", (event) => {
   }
   const params = queryString();
   history.replaceState(null, "", `?${params}`);
-  load(`/api/v1/claims/?${params}`, false);
+  const claimParams = new URLSearchParams(params);
+  claimParams.delete("include");
+  load(`/api/v1/claims/?${claimParams}`, false);
+  loadPriors(params);
 });
 
 more.addEventListener("click", () => next && load(next, true));

@@ -86,7 +86,7 @@ def create(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('annotations', '0009_profile'),
+        ('annotations', '0016_prior_factchecks'),
     ]
 
     operations = [

@@ -1,0 +1,23 @@
+"""Accessibility checks in the browser tests: axe-core (vendored, tests/vendor/axe.min.js) run in a page."""
+
+from pathlib import Path
+
+from playwright.sync_api import Page
+
+AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def axe_violations(page: Page) -> list[dict]:
+    """The page's WCAG 2.x A and AA violations, each {"id", "help", "targets"}. Injected through the
+    DevTools protocol (page.evaluate), so the pages' script-src 'self' policy stays as it is."""
+    page.evaluate(AXE.read_text(encoding="utf-8") + "\n;true")
+    return page.evaluate(
+        """async (tags) => {
+            const result = await axe.run(document, {runOnly: {type: "tag", values: tags}});
+            return result.violations.map((v) => ({
+                id: v.id, help: v.help, targets: v.nodes.map((n) => n.target.join(" ")),
+            }));
+        }""",
+        TAGS,
+    )
