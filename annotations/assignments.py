@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import notifications, roles
 from .exceptions import NotAllowed
@@ -33,23 +34,23 @@ class AssignResult:
 
 def _reviewers(usernames: list[str]) -> list:
     if not usernames:
-        raise ValidationError({"reviewers": "Name at least one reviewer."})
+        raise ValidationError({"reviewers": _("Name at least one reviewer.")})
     if len(usernames) > MAX_REVIEWERS:
-        raise ValidationError({"reviewers": f"At most {MAX_REVIEWERS} reviewers at once."})
+        raise ValidationError({"reviewers": _("At most %(count)s reviewers at once.") % {"count": MAX_REVIEWERS}})
     users = list(get_user_model().objects.filter(username__in=set(usernames), is_active=True))
     found = {user.username for user in users}
     unknown = sorted(set(usernames) - found)
     if unknown:
-        raise ValidationError({"reviewers": f"No such active user: {', '.join(unknown)}."})
+        raise ValidationError({"reviewers": _("No such active user: %(names)s.") % {"names": ", ".join(unknown)}})
     not_reviewers = sorted(user.username for user in users if not roles.is_reviewer(user))
     if not_reviewers:
-        raise ValidationError({"reviewers": f"Not a reviewer: {', '.join(not_reviewers)}."})
+        raise ValidationError({"reviewers": _("Not a reviewer: %(names)s.") % {"names": ", ".join(not_reviewers)}})
     return users
 
 
 def _check_due(due: datetime.datetime | None) -> None:
     if due is not None and timezone.is_naive(due):
-        raise ValidationError({"due": "Give the due time with its offset (e.g. 2026-12-05T18:00:00Z)."})
+        raise ValidationError({"due": _("Give the due time with its offset (e.g. 2026-12-05T18:00:00Z).")})
 
 
 @transaction.atomic
@@ -68,7 +69,7 @@ def assign(
     ValidationError naming the field for unknown claims, articles or users.
     """
     if not roles.is_editor(actor):
-        raise NotAllowed("Only editors assign claims.")
+        raise NotAllowed(_("Only editors assign claims."))
     if (claims is None) == (article is None):
         raise ValidationError({"claims": "Give either `claims` (ids) or `article` (an id), not both."})
     _check_due(due)
@@ -77,13 +78,13 @@ def assign(
     if claims is not None:
         claim_ids = sorted(set(claims))
         if not claim_ids:
-            raise ValidationError({"claims": "Name at least one claim."})
+            raise ValidationError({"claims": _("Name at least one claim.")})
         if len(claim_ids) > MAX_CLAIMS:
-            raise ValidationError({"claims": f"At most {MAX_CLAIMS} claims per request."})
+            raise ValidationError({"claims": _("At most %(count)s claims per request.") % {"count": MAX_CLAIMS}})
         scope, parameter = "c.id = ANY(%s)", claim_ids
     else:
         if not Article.objects.filter(pk=article).exists():
-            raise ValidationError({"article": f"No article {article}."})
+            raise ValidationError({"article": _("No article %(id)s.") % {"id": article}})
         scope, parameter = "c.article_id = %s", article
     now = timezone.now()
     table = Assignment._meta.db_table
@@ -104,7 +105,7 @@ def assign(
         rows = cursor.fetchall()
         if claims is not None and len({row[0] for row in rows}) < len(claim_ids):
             missing = sorted(set(claim_ids) - {row[0] for row in rows})[:10]
-            raise ValidationError({"claims": f"No such claim: {', '.join(map(str, missing))}."})
+            raise ValidationError({"claims": _("No such claim: %(ids)s.") % {"ids": ", ".join(map(str, missing))}})
         # Work a reviewer had already submitted is done. Driven from the reviewers' own annotations (an
         # index on reviewer), not one probe per claim: rows inserted by this statement carry `now`.
         cursor.execute(
@@ -125,7 +126,7 @@ def assign(
             )
             removed = cursor.rowcount
     claims_by_reviewer: dict[int, list[int]] = {}
-    for claim_id, reviewer_id, _ in rows:
+    for claim_id, reviewer_id, _created in rows:
         claims_by_reviewer.setdefault(reviewer_id, []).append(claim_id)
     notifications.assigned(claims_by_reviewer, actor=actor, due=due)
     return AssignResult(assigned=len(rows), created=sum(1 for row in rows if row[2]), removed=removed)
@@ -134,7 +135,7 @@ def assign(
 @transaction.atomic
 def unassign(assignment: Assignment, *, actor) -> None:
     if not roles.is_editor(actor):
-        raise NotAllowed("Only editors unassign claims.")
+        raise NotAllowed(_("Only editors unassign claims."))
     assignment.delete()
 
 

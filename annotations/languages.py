@@ -13,6 +13,7 @@ tags in their standard form, the desk's counters store them in lower case.
 import langcodes
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 MAX_TAG_LENGTH = 35
 
@@ -23,7 +24,8 @@ def clean_language_filter(value, *, field: str = "language") -> str:
     if not tag:
         return ""
     if len(tag) > MAX_TAG_LENGTH or not langcodes.tag_is_valid(tag):
-        raise ValidationError({field: f"{tag[:40]!r} is not a BCP 47 language tag (e.g. 'en', 'it', 'pt-BR')."})
+        message = _("%(value)s is not a BCP 47 language tag (e.g. 'en', 'it', 'pt-BR').") % {"value": repr(tag[:40])}
+        raise ValidationError({field: message})
     # langcodes reads `en_GB` as `en-GB`, and so does the filter (articles store the hyphen).
     return tag.replace("_", "-").lower()
 

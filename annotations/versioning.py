@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import assignments, audit, derived, review, roles
 from .anchoring import normalise
@@ -103,7 +104,7 @@ def _clean_date(value, where: str, errors: dict) -> str | None:
 def create_annotation(claim: Claim, *, reviewer, change_note: str = "", **content) -> Annotation:
     """Start a reviewer's annotation of a claim with version 1. One annotation per reviewer per claim."""
     if not assignments.may_take(reviewer, claim):
-        raise NotAllowed("This claim is not assigned to you; reviewers here check the claims assigned to them.")
+        raise NotAllowed(_("This claim is not assigned to you; reviewers here check the claims assigned to them."))
     existing = Annotation.objects.filter(claim=claim, reviewer=reviewer).values_list("pk", flat=True).first()
     if existing is not None:
         raise DomainConflict(

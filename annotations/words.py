@@ -13,6 +13,7 @@ Invariant: `Claim.judged_exact` is null, or differs from `Claim.exact`.
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import audit, derived, roles
 from .anchoring import normalise
@@ -75,9 +76,9 @@ def decide(claim: Claim, *, decision: str, actor, note: str = "", withdraw: bool
     transition of the verdict's annotation (the published one, else each submitted one) and in the
     decision log."""
     if not roles.is_editor(actor):
-        raise NotAllowed("Only editors decide whether a verdict holds for changed words.")
+        raise NotAllowed(_("Only editors decide whether a verdict holds for changed words."))
     if decision not in WordsDecision.Decision.values:
-        raise DomainConflict("decision: choose 'holds' or 'reopen'.", field="decision")
+        raise DomainConflict(_("decision: choose 'holds' or 'reopen'."), field="decision")
     from .claims import lock_article_of_claim
 
     lock_article_of_claim(claim.pk)
