@@ -47,7 +47,14 @@ def relative(path: Path) -> str:
 
 
 def templates() -> list[Path]:
-    return sorted(path for folder in TEMPLATE_DIRS if folder.exists() for path in folder.rglob("*.html"))
+    # Pages, and the plain-text emails (the notification digest) that people read as well.
+    return sorted(
+        path
+        for folder in TEMPLATE_DIRS
+        if folder.exists()
+        for pattern in ("*.html", "*.txt")
+        for path in folder.rglob(pattern)
+    )
 
 
 def scripts() -> list[Path]:

@@ -205,6 +205,10 @@ def _export(api, user) -> list[dict]:
     return list(csv.DictReader(io.StringIO(text, newline="")))
 
 
+# The verdict's change page edits its translations inline: a post that changes none sends an empty formset.
+NO_TRANSLATIONS = {"translations-TOTAL_FORMS": "0", "translations-INITIAL_FORMS": "0"}
+
+
 def test_a_verdict_relabelled_and_rerated_in_the_admin_shows_in_exports_as_in_the_api(
     admin_client, api, editor, reviewer
 ):
@@ -212,7 +216,13 @@ def test_a_verdict_relabelled_and_rerated_in_the_admin_shows_in_exports_as_in_th
     verdict = Verdict.objects.get(key="false")
     response = admin_client.post(
         f"/admin/annotations/verdict/{verdict.pk}/change/",
-        {"label": "Wrong", "rating_value": "2", "colour": verdict.colour, "position": verdict.position},
+        {
+            "label": "Wrong",
+            "rating_value": "2",
+            "colour": verdict.colour,
+            "position": verdict.position,
+            **NO_TRANSLATIONS,
+        },
     )
     assert response.status_code == 302, response.context and response.context["adminform"].form.errors
     row = _export(api, editor)[0]
@@ -233,7 +243,13 @@ def test_a_verdicts_key_cannot_be_changed_in_the_admin(admin_client):
     verdict = Verdict.objects.get(key="false")
     admin_client.post(
         f"/admin/annotations/verdict/{verdict.pk}/change/",
-        {"key": "wrong", "label": verdict.label, "colour": verdict.colour, "position": verdict.position},
+        {
+            "key": "wrong",
+            "label": verdict.label,
+            "colour": verdict.colour,
+            "position": verdict.position,
+            **NO_TRANSLATIONS,
+        },
     )
     verdict.refresh_from_db()
     assert verdict.key == "false"

@@ -125,7 +125,7 @@ export class ClaimPanel {
       h("span", { class: "hint", text: interpolate(gettext("%(publisher)s rated it “%(rating)s”%(date)s"), {
         publisher: prior.publisher || gettext("A fact-checker"),
         rating: prior.rating || "—",
-        date: prior.date ? `, ${prior.date}` : "",
+        date: prior.date ? `, ${formatDate(prior.date)}` : "",
       }, true) }),
     ];
   }

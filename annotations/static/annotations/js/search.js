@@ -2,7 +2,7 @@
 // Excerpts arrive with each match between U+E000 and U+E001; they are split there and put in as text.
 
 import { errorLines, get } from "./api.js";
-import { $, formatNumber, h, isTyping, linkOrText } from "./dom.js";
+import { $, formatDate, formatNumber, h, isTyping, linkOrText } from "./dom.js";
 import { gettext, interpolate, ngettext } from "./i18n.js";
 
 // The verdicts' labels in the page's language, by key (the page writes them; the API gives the desk's own).
@@ -50,7 +50,7 @@ function priorResult(prior) {
     h("div", { class: "result-meta" },
       h("span", { class: "verdict-chip", "data-verdict": prior.verdict || "none", text: prior.verdict_label || gettext("Not mapped") }),
       h("span", { class: "hint", text: interpolate(gettext("%(publisher)s rated it “%(rating)s”%(date)s"), {
-        publisher: prior.publisher || gettext("A fact-checker"), rating: prior.rating || "—", date: prior.date ? `, ${prior.date}` : "",
+        publisher: prior.publisher || gettext("A fact-checker"), rating: prior.rating || "—", date: prior.date ? `, ${formatDate(prior.date)}` : "",
       }, true) })));
 }
 
