@@ -227,6 +227,7 @@ REST_FRAMEWORK = {
     # RecursionError): a body declared for JSON, form and multipart at once makes generated clients
     # fail to import. A view that needs another type names its parsers and declares them.
     "DEFAULT_PARSER_CLASSES": ["annotations.api.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "annotations.api.schema.ContractSchema",
     "EXCEPTION_HANDLER": "annotations.api.errors.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
