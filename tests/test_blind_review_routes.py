@@ -108,6 +108,14 @@ ROUTES = {
     "api:export-evidence-csv": lambda c, d: c.get("/api/v1/exports/evidence.csv", {"versions": "all"}),
     "api:export-webannotation": lambda c, d: c.get("/api/v1/exports/webannotation.jsonld", {"versions": "all"}),
     "api:export-list": lambda c, d: c.get("/api/v1/exports/"),
+    "api:claim-comments": lambda c, d: c.get(f"/api/v1/claims/{d['claim'].pk}/comments/"),
+    "api:claim-prior-factchecks": lambda c, d: c.get(f"/api/v1/claims/{d['claim'].pk}/prior-factchecks/"),
+    "api:assignment-list": lambda c, d: c.get("/api/v1/assignments/", {"claim": d["claim"].pk}),
+    "api:me-assignments": lambda c, d: c.get("/api/v1/me/assignments/"),
+    "api:me-notifications": lambda c, d: c.get("/api/v1/me/notifications/"),
+    "claim-detail": lambda c, d: c.get(f"/claims/{d['claim'].pk}/", follow=True),
+    "my-work": lambda c, d: c.get("/my-work/"),
+    "notification-list": lambda c, d: c.get("/notifications/"),
     "api:export-detail + api:export-download": _job_file,
     "article-detail": lambda c, d: c.get(f"/articles/{d['claim'].article_id}/"),
     "article-list": lambda c, d: c.get("/"),
@@ -124,6 +132,13 @@ EXEMPT = {
     "api:verdict-detail", "api:verdict-list", "verdict-styles", "login", "logout", "article-add",
     "api:article-fetch", "api:article-fetch-detail", "api:article-import", "api:article-refetch",
     "api:article-revisions", "api:article-revision-detail", "api:claim-matches", "api:claim-match-detail",
+    # Editors' writes, people's own settings, and prior fact-checks (other desks' published verdicts).
+    "api:assignment-detail", "api:claim-words-decision", "article-assign", "preferences",
+    "api:me-notifications-read", "api:people-list", "api:prior-factcheck-detail", "api:prior-factcheck-list",
+    "api:prior-import-detail", "api:prior-import-list", "api:rating-mapping-detail", "api:rating-mapping-list",
+    "api:rating-mapping-unmapped",
+    # A comment by id: the discussion's own blind-review rule is tested route by route in test_comments.py.
+    "api:comment-detail", "api:comment-revisions",
 }  # fmt: skip
 
 

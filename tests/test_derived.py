@@ -190,7 +190,7 @@ def test_rebuild_repairs_derived_tables_written_around_the_services():
     output = io.StringIO()
     call_command("rebuild_derived", stdout=output)
     assert derived_state() == kept
-    assert "[5/5] agreement" in output.getvalue()
+    assert "[5/6] agreement" in output.getvalue()
 
 
 def test_rebuild_twice_changes_nothing():

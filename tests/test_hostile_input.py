@@ -122,8 +122,9 @@ def test_too_many_query_parameters_on_the_api_get_400_json(api, editor):
 
 @override_settings(DATA_UPLOAD_MAX_NUMBER_FIELDS=10)
 def test_too_many_form_fields_in_an_api_body_get_400_json(api, editor):
-    body = "&".join(f"f{n}=1" for n in range(11))
-    response = api(editor).post("/api/v1/articles/", body, content_type="application/x-www-form-urlencoded")
+    # The one API body that is a form: a prior fact-check import's upload (multipart).
+    fields = {f"f{n}": "1" for n in range(11)}
+    response = api(editor).post("/api/v1/prior-factchecks/imports/", fields, format="multipart")
     assert response.status_code == 400
     assert "DATA_UPLOAD_MAX_NUMBER_FIELDS" in response.json()["detail"]
 

@@ -167,7 +167,7 @@ def published_words(api, editor, **params) -> dict[str, list[str]]:
     params["as_of"] = as_of
     webannotation = [
         next(s["exact"] for s in item["target"]["selector"] if s["type"] == "TextQuoteSelector")
-        for item in json.loads(run(write_webannotation))["items"]
+        for item in json.loads(run(write_webannotation))["first"]["items"]
     ]
     params["as_of"] = as_of
     csv_params = {k: v for k, v in params.items() if v is not None}

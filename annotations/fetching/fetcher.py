@@ -20,7 +20,7 @@ import hashlib
 import socket
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
@@ -55,6 +55,7 @@ class _Deadline:
 
     def __init__(self, timeout_s: float):
         self.at = time.monotonic() + timeout_s
+        self.message = f"no answer within {timeout_s:g} s"  # why the fetch failed when this passes
         self.expired = False
         self._sockets: list[socket.socket] = []
         self._lock = threading.Lock()
@@ -176,11 +177,37 @@ def fetch_page(
 ) -> FetchedPage:
     """GET an HTML page, following at most MAX_REDIRECTS redirects, each re-checked, all within
     `timeout_s` seconds of wall-clock time. Raises FetchFailed."""
+    with open_checked(url, allow_hosts=allow_hosts, timeout_s=timeout_s, resolver=resolver) as opened:
+        return _read(opened.response, opened.url, opened.deadline, max_bytes)
+
+
+@dataclass
+class Opened:
+    """An answer being read: the response (streamed), the URL it came from after redirects, and the
+    fetch's deadline, which the reader checks between chunks."""
+
+    response: requests.Response
+    url: str
+    deadline: _Deadline
+
+
+@contextlib.contextmanager
+def open_checked(
+    url: str,
+    *,
+    allow_hosts: Iterable[str] = (),
+    timeout_s: float = 10,
+    resolver: policy.Resolver = policy.system_resolver,
+    headers: dict[str, str] | None = None,
+) -> Iterator[Opened]:
+    """GET `url` with every address and every redirect (at most MAX_REDIRECTS) checked by the policy,
+    all within `timeout_s` seconds of wall-clock time: when it passes, the fetch's sockets are shut.
+    The one door for fetching from the web (articles, prior fact-check feeds and pages). Raises FetchFailed."""
     allow_hosts = list(allow_hosts)
-    timed_out = f"no answer within {timeout_s:g} s"
     deadline = _Deadline(timeout_s)
     token = _deadline.set(deadline)
     session = _session(allow_hosts, resolver)
+    session.headers.update(headers or {})
     try:
         for _hop in range(MAX_REDIRECTS + 1):
             try:
@@ -188,17 +215,17 @@ def fetch_page(
             except policy.Refused as refused:
                 raise FetchFailed(str(refused)) from refused
             if deadline.passed():
-                raise FetchFailed(timed_out)
+                raise FetchFailed(deadline.message)
             wait = min(timeout_s, deadline.remaining())
             try:
                 response = session.get(url, allow_redirects=False, stream=True, timeout=(wait, wait))
             except requests.Timeout as error:
-                raise FetchFailed(timed_out) from error
+                raise FetchFailed(deadline.message) from error
             except requests.ConnectionError as error:
                 if isinstance(error.__context__, FetchFailed):
                     raise error.__context__ from None
                 if deadline.passed():
-                    raise FetchFailed(timed_out) from error
+                    raise FetchFailed(deadline.message) from error
                 raise FetchFailed(f"the server of {url} could not be reached") from error
             if response.is_redirect:
                 location = response.headers.get("Location", "")
@@ -206,7 +233,8 @@ def fetch_page(
                 url = urljoin(url, location)
                 continue
             with response:
-                return _read(response, url, deadline, timed_out, max_bytes)
+                yield Opened(response, url, deadline)
+            return
         raise FetchFailed(f"more than {MAX_REDIRECTS} redirects")
     finally:
         deadline.cancel()
@@ -214,7 +242,7 @@ def fetch_page(
         session.close()
 
 
-def _read(response, url: str, deadline: _Deadline, timed_out: str, max_bytes: int) -> FetchedPage:
+def _read(response, url: str, deadline: _Deadline, max_bytes: int) -> FetchedPage:
     if response.status_code >= 400:
         raise FetchFailed(f"the server answered {response.status_code} {response.reason or ''}".rstrip())
     kind = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
@@ -230,14 +258,14 @@ def _read(response, url: str, deadline: _Deadline, timed_out: str, max_bytes: in
             if size > max_bytes:
                 raise FetchFailed(f"the page is larger than {_megabytes(max_bytes)}")
             if deadline.passed():
-                raise FetchFailed(timed_out)
+                raise FetchFailed(deadline.message)
             chunks.append(chunk)
     except requests.RequestException as error:
         if deadline.passed() or isinstance(error, requests.Timeout):
-            raise FetchFailed(timed_out) from error
+            raise FetchFailed(deadline.message) from error
         raise FetchFailed(f"the server of {url} broke off the page") from error
     # A page read to the end of the connection ends early, and looks whole, when the watchdog shut it.
     if deadline.passed():
-        raise FetchFailed(timed_out)
+        raise FetchFailed(deadline.message)
     html = b"".join(chunks)
     return FetchedPage(url=url, html=html, encoding=response.encoding, sha256=hashlib.sha256(html).hexdigest())

@@ -1,21 +1,20 @@
 """Download a feed (JSON, JSON Lines, CSV) or a fact-check page to a temporary file, safely.
 
-The connection is made by the article fetcher's pinned-address session (annotations.fetching.fetcher):
-every address and every redirect is checked by the same policy. Unlike an article, a feed is not HTML
-and may be hundreds of MB, so it is streamed to disk under its own limits; a conditional GET sends the
-validators of the last answer (ETag, Last-Modified) and a 304 is reported as such.
+The connection is made by the article fetcher's one door (annotations.fetching.fetcher.open_checked):
+every address and every redirect is checked by the same policy, under the same wall-clock deadline.
+Unlike an article, a feed is not HTML and may be hundreds of MB, so it is streamed to disk under its
+own limits; a conditional GET sends the validators of the last answer (ETag, Last-Modified) and a
+304 is reported as such.
 """
 
 import os
 import tempfile
-import time
 from dataclasses import dataclass
-from urllib.parse import urljoin
 
 import requests
 
 from ..fetching import policy
-from ..fetching.fetcher import MAX_REDIRECTS, FetchFailed, _session
+from ..fetching.fetcher import FetchFailed, Opened, open_checked
 
 ACCEPT = "application/ld+json, application/json, application/x-ndjson, text/csv, text/html;q=0.9, */*;q=0.5"
 
@@ -40,41 +39,17 @@ def download(
     resolver: policy.Resolver = policy.system_resolver,
 ) -> Download:
     """GET `url` into a temporary file (the caller deletes it). Raises FetchFailed with the reason."""
-    allow_hosts = list(allow_hosts)
-    deadline = time.monotonic() + timeout_s
-    session = _session(allow_hosts, resolver)
-    session.headers["Accept"] = ACCEPT
+    headers = {"Accept": ACCEPT}
     if etag:
-        session.headers["If-None-Match"] = etag
+        headers["If-None-Match"] = etag
     if last_modified:
-        session.headers["If-Modified-Since"] = last_modified
-    try:
-        for _hop in range(MAX_REDIRECTS + 1):
-            try:
-                policy.check_url(url, allow_hosts=allow_hosts)
-            except policy.Refused as refused:
-                raise FetchFailed(str(refused)) from refused
-            try:
-                response = session.get(url, allow_redirects=False, stream=True, timeout=(timeout_s, timeout_s))
-            except requests.Timeout as error:
-                raise FetchFailed(f"no answer within {timeout_s:g} s") from error
-            except requests.ConnectionError as error:
-                if isinstance(error.__context__, FetchFailed):
-                    raise error.__context__ from None
-                raise FetchFailed(f"the server of {url} could not be reached") from error
-            if response.is_redirect:
-                location = response.headers.get("Location", "")
-                response.close()
-                url = urljoin(url, location)
-                continue
-            with response:
-                return _save(response, url, deadline, timeout_s, max_bytes)
-        raise FetchFailed(f"more than {MAX_REDIRECTS} redirects")
-    finally:
-        session.close()
+        headers["If-Modified-Since"] = last_modified
+    with open_checked(url, allow_hosts=allow_hosts, timeout_s=timeout_s, resolver=resolver, headers=headers) as opened:
+        return _save(opened, max_bytes)
 
 
-def _save(response, url: str, deadline: float, timeout_s: float, max_bytes: int) -> Download:
+def _save(opened: Opened, max_bytes: int) -> Download:
+    response, url, deadline = opened.response, opened.url, opened.deadline
     headers = response.headers
     validators = {"etag": headers.get("ETag", ""), "last_modified": headers.get("Last-Modified", "")}
     if response.status_code == 304:
@@ -91,12 +66,15 @@ def _save(response, url: str, deadline: float, timeout_s: float, max_bytes: int)
                 size += len(chunk)
                 if size > max_bytes:
                     raise FetchFailed(f"the file is larger than {max_bytes / 1_000_000:g} MB")
-                if time.monotonic() > deadline:
-                    raise FetchFailed(f"no complete answer within {timeout_s:g} s")
+                if deadline.passed():
+                    raise FetchFailed(deadline.message)
                 out.write(chunk)
+            # A file read to the end of the connection ends early, and looks whole, when the deadline shut it.
+            if deadline.passed():
+                raise FetchFailed(deadline.message)
         except (requests.Timeout, requests.ConnectionError) as error:
             os.unlink(out.name)
-            raise FetchFailed(f"no complete answer within {timeout_s:g} s") from error
+            raise FetchFailed(deadline.message) from error
         except FetchFailed:
             os.unlink(out.name)
             raise
