@@ -139,6 +139,8 @@ EXEMPT = {
     "api:rating-mapping-unmapped",
     # A comment by id: the discussion's own blind-review rule is tested route by route in test_comments.py.
     "api:comment-detail", "api:comment-revisions",
+    # The interface language (a person's own setting) and the scripts' translation catalogue.
+    "language-set", "javascript-catalog",
 }  # fmt: skip
 
 

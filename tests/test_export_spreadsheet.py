@@ -83,7 +83,8 @@ def test_no_cell_opens_as_a_formula(api, editor, published, tmp_path):
 def test_labels_open_beside_the_keys(api, editor, published, tmp_path):
     content = download(api(editor), "/api/v1/exports/verdicts.csv", excel="1", labels="it")
     (row,) = as_dicts(open_in_spreadsheet(tmp_path, verdicts=content)["verdicts"])
-    assert (row["verdict"], row["verdict_label"]) == ("mostly-false", "Mostly false")
+    # In the language asked for: the rating scale's Italian label (issue 23), accents intact in the spreadsheet.
+    assert (row["verdict"], row["verdict_label"]) == ("mostly-false", "Quasi falso")
 
 
 def test_the_evidence_sheet_rows_equal_the_verdicts_evidence(api, editor, published, tmp_path):
