@@ -30,7 +30,8 @@ def test_a_prior_fact_check_shows_its_publisher_ratings_and_link_and_links_as_a_
 
     suggestions = page.get_by_role("list", name="Checked before?").get_by_role("listitem")
     expect(suggestions).to_have_count(1)
-    expect(suggestions.first).to_contain_text("Pagella Example rated it “Falso”, 2023-05-02")
+    # The fact-check's date in the page's language (English here), not as the feed writes it.
+    expect(suggestions.first).to_contain_text("Pagella Example rated it “Falso”, May 2, 2023")
     expect(suggestions.first.locator(".verdict-chip")).to_have_text("False")
     expect(suggestions.first.get_by_role("link")).to_have_attribute("href", ITALIAN_VOTE_REVIEW["url"])
     expect(suggestions.first).to_contain_text("Kaspersky")
