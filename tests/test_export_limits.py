@@ -18,7 +18,11 @@ def other_process():
     """A separate database session, standing for another web process holding export slots."""
     db = connection.settings_dict
     other = psycopg2.connect(
-        host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432, user=db["USER"], dbname=db["NAME"]
+        host=db["HOST"] or "127.0.0.1",
+        port=db["PORT"] or 5432,
+        user=db["USER"],
+        password=db.get("PASSWORD") or None,
+        dbname=db["NAME"],
     )
     other.autocommit = True
     yield other
