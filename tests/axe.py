@@ -8,13 +8,15 @@ AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
-def axe_violations(page: Page) -> list[dict]:
-    """The page's WCAG 2.x A and AA violations, each {"id", "help", "targets"}. Injected through the
-    DevTools protocol (page.evaluate), so the pages' script-src 'self' policy stays as it is."""
+def axe_violations(page: Page, tags: list[str] | None = TAGS) -> list[dict]:
+    """The page's WCAG 2.x A and AA violations (`tags=None`: every rule axe has, best practices too),
+    each {"id", "help", "targets"}. Injected through the DevTools protocol (page.evaluate), so the pages'
+    script-src 'self' policy stays as it is."""
     page.evaluate(AXE.read_text(encoding="utf-8") + "\n;true")
     return page.evaluate(
         """async (tags) => {
-            const result = await axe.run(document, {runOnly: {type: "tag", values: tags}});
+            const options = tags ? {runOnly: {type: "tag", values: tags}} : {};
+            const result = await axe.run(document, options);
             return result.violations.map((v) => ({
                 id: v.id, help: v.help, targets: v.nodes.map((n) => n.target.join(" ")),
             }));

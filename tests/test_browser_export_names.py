@@ -1,7 +1,6 @@
 """The exports page names its links by what they download and its rows by format and filters (issue 26, item 7)."""
 
 import datetime
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -9,13 +8,12 @@ from playwright.sync_api import expect
 
 from annotations.models import ExportJob
 
+from .axe import axe_violations
 from .factories import UserFactory
 
 pytest_plugins = ["tests.browser_fixtures"]
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 
 
 def finished_job(user, export_format, rows, filters, finished_at):
@@ -65,9 +63,4 @@ def test_a_jobs_row_says_its_filters(exports_page):
 
 
 def test_the_exports_page_has_no_accessibility_violations(exports_page):
-    # Evaluated through the DevTools protocol, which the page's CSP does not govern.
-    exports_page.evaluate(AXE.read_text() + "\n;0")
-    violations = exports_page.evaluate(
-        "async () => (await axe.run(document)).violations.map((v) => `${v.id}: ${v.nodes.length}`)"
-    )
-    assert violations == []
+    assert axe_violations(exports_page, tags=None) == []

@@ -13,6 +13,7 @@ from playwright.sync_api import Page, expect
 
 from annotations import people
 
+from .axe import axe_violations
 from .browser_steps import open_article
 from .factories import PASSWORD, ArticleFactory, ClaimFactory, UserFactory, make_annotation, publish
 
@@ -20,7 +21,6 @@ pytest_plugins = ["tests.browser_fixtures"]
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-AXE = (Path(__file__).resolve().parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
 SCREENSHOTS = Path(os.environ.get("FACTCHECK_SCREENSHOTS", "/tmp"))
 ITALIAN = "Nel 2017 sono stati spesi 94mil dollari in pubblicità online, secondo il rapporto annuale."
 # Arabic with a Latin name, digits and a flag (two UTF-16 units per code point) before the claim.
@@ -38,13 +38,6 @@ def log_in_speaking(page: Page, user, heading: str) -> None:
     page.locator("#id_password").fill(PASSWORD)
     page.locator("form.stack button[type=submit]").click()
     expect(page.get_by_role("heading", level=1, name=heading)).to_be_visible()
-
-
-def axe_violations(page: Page) -> list[dict]:
-    # Evaluated through the DevTools protocol, so the page's CSP (no inline scripts) does not stop it.
-    page.evaluate(AXE)
-    result = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
-    return [{"id": v["id"], "nodes": [n["target"] for n in v["nodes"]]} for v in result]
 
 
 def person(language: str):

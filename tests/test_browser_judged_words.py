@@ -11,6 +11,7 @@ from annotations.articles import add_revision, create_article
 from annotations.fetching.extraction import extract_article
 from annotations.models import Annotation, Claim
 
+from .axe import axe_violations
 from .browser_fixtures import DESKTOP
 from .browser_steps import log_in, open_article
 from .factories import ArticleFactory, ClaimFactory, UserFactory, make_annotation, publish
@@ -20,7 +21,6 @@ pytest_plugins = ["tests.browser_fixtures"]
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
 BODY = (
     'Lawmakers said Kaspersky has "been confirmed as malicious" by the agency.\n\n'
     "The vote was 476 to 151 in favour of the ban.\n\n"
@@ -48,15 +48,6 @@ def axe_page(browser, live_server, request):
     yield open_
     for context in contexts:
         context.close()
-
-
-def axe_violations(page) -> list[dict]:
-    """axe-core's WCAG 2.0/2.1 A and AA violations on the page as it stands."""
-    page.add_script_tag(path=str(AXE))
-    return page.evaluate(
-        """async () => (await axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a",
-        "wcag21aa"]}})).violations.map((v) => ({id: v.id, nodes: v.nodes.map((n) => n.target.join(" "))}))"""
-    )
 
 
 def published_claim_on_changed_words(reviewer, editor):
