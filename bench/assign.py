@@ -1,6 +1,6 @@
 """Benchmark: bulk assignment of 10,000 claims in one request (POST /api/v1/assignments/) at N claims.
 
-Usage: python bench/assign.py [--claims 1000000] [--runs 20] [--batch 10000] [--reviewers 1] [--db bench_i22_1000000]
+Usage: python bench/assign.py [--claims 1000000] [--runs 20] [--batch 10000] [--reviewers 1] [--db NAME]
 
 Seeds the bench database once with `seed_benchmark` (bench/harness.py: 1,000,000 claims take ~12 min on
 a shared 2-core machine) and migrates it. Each run assigns a fresh set of --batch claims (ids spread over
@@ -31,7 +31,7 @@ def parse_args():
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--batch", type=int, default=10_000)
     parser.add_argument("--reviewers", type=int, default=1, help="reviewers per request (rows = batch x reviewers)")
-    parser.add_argument("--db", default=None, help="default: bench_i22_<claims>")
+    parser.add_argument("--db", default=None, help="default: the shared bench_scale_<claims>")
     return parser.parse_args()
 
 
@@ -42,7 +42,7 @@ def p95(samples: list[float]) -> float:
 def main():
     args = parse_args()
     server = "postgres://postgres@127.0.0.1:5432"
-    url = f"{server}/{args.db or f'bench_i22_{args.claims}'}"
+    url = f"{server}/{args.db}" if args.db else harness.scale_database(server, args.claims)
     harness.prepare(server, url, args.claims)
     os.environ["DATABASE_URL"] = url
     os.environ["CELERY_BROKER_URL"] = ""

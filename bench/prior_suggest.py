@@ -4,7 +4,7 @@ fact-checks ranked together) over HTTP, beside a trivial request in the same run
     python bench/prior_suggest.py --claims 1000000 --priors 200000 [--port 8324] [--requests 300]
         [--database-url postgres://postgres@127.0.0.1:5432]
 
-Seeds (or reuses) the database bench_i24_<claims> with `manage.py seed_benchmark` (claims), then imports
+Seeds (or reuses) the database bench_priors_<claims> with `manage.py seed_benchmark` (claims), then imports
 generated ClaimReview items (annotations.priors.samples, through the real importer) up to --priors, runs
 VACUUM ANALYZE, starts gunicorn (one sync worker) and sends, interleaved so both see the same background
 load: the baseline (GET /api/v1/verdicts/) and "Checked before?" of a random claim. Prints p50/p95 in ms,
@@ -63,7 +63,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432")
     args = parser.parse_args()
-    url = f"{args.database_url.rstrip('/')}/bench_i24_{args.claims}"
+    url = f"{args.database_url.rstrip('/')}/bench_priors_{args.claims}"
     harness.prepare(args.database_url, url, args.claims)
     seed_priors(url, args.priors)
     rng = random.Random(24)
