@@ -82,8 +82,8 @@ def main():
 
     samples, queries = [], []
     for run in range(args.runs + 2):
-        # A fresh spread of ids each run: offset `run` within each stride.
-        ids = list(range(low + run, low + run + stride * args.batch, stride))[: args.batch]
+        # A fresh spread of ids each run: offset `run` within each stride (repeating once the stride is used up).
+        ids = list(range(low + run % stride, low + run % stride + stride * args.batch, stride))[: args.batch]
         body = {"claims": ids, "reviewers": reviewers, "due": due}
         with CaptureQueriesContext(connection) as captured:
             started = time.perf_counter()
