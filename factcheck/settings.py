@@ -256,7 +256,7 @@ SPECTACULAR_SETTINGS = {
     # Annotation status, from_status and to_status share one choice set: one schema name for it.
     "ENUM_NAME_OVERRIDES": {
         "ReviewStatusEnum": "annotations.models.Annotation.Status",
-        "JobStatusEnum": "annotations.models.PriorImportJob.Status",
+        "JobStatusEnum": "annotations.models.FetchJob.Status",
     },
 }
 

@@ -1,9 +1,6 @@
 """The desk as a team in real Chromium: assigning from the reader, My work, a discussion, notifications,
 and the dashboard on a phone. Each new page is checked with axe-core (tests/vendor/axe.min.js)."""
 
-import os
-from pathlib import Path
-
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -11,6 +8,8 @@ from playwright.sync_api import expect
 
 from annotations import assignments, comments, review
 
+from .axe import axe_violations
+from .browser_fixtures import ARTIFACTS
 from .browser_steps import open_article
 from .factories import PASSWORD, ClaimFactory, UserFactory, make_annotation
 
@@ -18,25 +17,9 @@ pytest_plugins = ["tests.browser_fixtures"]
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 PHONE = {"width": 390, "height": 844}
-# Screenshots for the closing note (not committed); FACTCHECK_SCREENSHOTS names the folder.
-SHOTS = Path(os.environ.get("FACTCHECK_SCREENSHOTS", "/tmp/factcheck-screenshots"))
-
-
-def axe_violations(page, selector: str | None = None) -> list[str]:
-    """WCAG 2.x A and AA violations in the page (or the element `selector`). Injected through the DevTools
-    protocol (page.evaluate), so the pages' script-src 'self' policy stays as it is."""
-    page.evaluate(AXE.read_text(encoding="utf-8") + "\n;true")
-    return page.evaluate(
-        """async (selector) => {
-            const context = selector ? document.querySelector(selector) : document;
-            const tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
-            const result = await axe.run(context, {runOnly: {type: "tag", values: tags}});
-            return result.violations.map((v) => v.id + ": " + v.help + " " + v.nodes.map((n) => n.target).join(" "));
-        }""",
-        selector,
-    )
+# Screenshots for the closing note, beside the failure screenshots (test-artifacts/, not committed).
+SHOTS = ARTIFACTS / "team"
 
 
 def shoot(page, name: str) -> None:

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import F, Q, Value
 
 from .claims import Claim
+from .jobs import FetchJob
 from .postgres import APPEND_ONLY, RegConfigField
 from .scale import Verdict
 
@@ -128,11 +129,7 @@ class RatingMapping(models.Model):
 class PriorImportJob(models.Model):
     """One import of prior fact-checks (a file, a feed URL or a fact-check page), run by a Celery worker."""
 
-    class Status(models.TextChoices):
-        QUEUED = "queued"
-        RUNNING = "running"
-        SUCCEEDED = "succeeded"
-        FAILED = "failed"
+    Status = FetchJob.Status  # a job's life: queued, running, succeeded or failed (one schema enum)
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     url = models.URLField(max_length=2000, blank=True)
