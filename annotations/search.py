@@ -1,4 +1,5 @@
-"""Claim search: full-text search in each article's language, similar-claim suggestions.
+"""Claim search: full-text search in each article's language (of claims, and of prior fact-checks in
+theirs), similar-claim suggestions.
 
 Every claim stores its article language's text-search configuration (`search_config`, a regconfig)
 and its published verdict's rationale, so that `search_vector` can be a stored generated column
@@ -132,43 +133,65 @@ class RankedSearch:
     keys: list[tuple[float, int]]
     rows: QuerySet
 
-    def rows_for(self, pks: list[int]) -> dict[int, Claim]:
+    def rows_for(self, pks: list[int]) -> dict:
         ranks = {pk: rank for rank, pk in self.keys}
         found = self.rows.filter(_AnyOf(F("pk"), list(pks), array_type="bigint[]")).in_bulk()
-        for pk, claim in found.items():
-            claim.rank = ranks[pk]
+        for pk, row in found.items():
+            row.rank = ranks[pk]
         return found
 
 
-def search_claims(queryset: QuerySet, q: str) -> RankedSearch:
-    """The claims of `queryset` matching `q`, ranked (ordering `(-rank, id)`), their rows with `headline`.
+def matching(q: str) -> Q:
+    """Rows (with `search_vector` and `search_config`) matching `q`, each stemmed in its own language."""
+    return _matching(_parsed_queries(clean_query(q)))
 
-    Ranking reads every candidate's vector, so a word found in a large share of a million claims would
-    cost seconds: the candidates are the first SEARCH_CANDIDATES matches (in index order) of `queryset`.
-    A query matching fewer claims (nearly all real searches) is ranked in full. One query finds and ranks
-    them (the rank is computed on the rows the index scan reads anyway); the page is picked from those
-    keys, and only its rows are read again, for the headline. A query of stop words only matches
-    nothing (an empty result, not an error).
-    """
-    q = clean_query(q)
-    groups = _parsed_queries(q)
+
+def _matching(groups: list[tuple[list[str], str]]) -> Q:
     if not groups:
-        return RankedSearch([], queryset.none())
-    matching = Q()
-    whens = []
+        return Q(pk__in=[])
+    condition = Q()
     for configs, tsquery in groups:
         match = Q(_Matches(F("search_vector"), _TsQuery(tsquery)))
-        in_configs = Q(_AnyOf(F("search_config"), configs, array_type="regconfig[]"))
-        if len(configs) < len(CONFIGS):
-            match &= in_configs
-        matching |= match
-        whens.append(When(in_configs, then=_TsQuery(tsquery)))
-    query = Case(*whens, default=_TsQuery(""), output_field=SearchQueryField())
+        condition |= match & _in_configs(configs) if len(configs) < len(CONFIGS) else match
+    return condition
+
+
+def _in_configs(configs: list[str]) -> Q:
+    return Q(_AnyOf(F("search_config"), configs, array_type="regconfig[]"))
+
+
+def search_claims(queryset: QuerySet, q: str) -> RankedSearch:
+    """The claims of `queryset` matching `q`, ranked (ordering `(-rank, id)`), their rows with `headline`
+    over their words, restatement and published rationale (see ranked_search)."""
     text = Func(
         Value(" … "), "exact", NullIf("statement", Value("")), NullIf("published_rationale", Value("")),
         function="concat_ws", output_field=TextField(),
     )  # fmt: skip
-    candidates = queryset.filter(matching).order_by().annotate(rank=_rank(query)).values_list("rank", "pk")
+    return ranked_search(queryset, q, text)
+
+
+def search_priors(queryset: QuerySet, q: str) -> RankedSearch:
+    """The prior fact-checks of `queryset` matching `q`, ranked as claims are: their `search_vector` weighs
+    the claim reviewed as a claim's words (A) and its author as a claimant (B), so the ranks compare."""
+    return ranked_search(queryset, q, F("claim_reviewed"))
+
+
+def ranked_search(queryset: QuerySet, q: str, text) -> RankedSearch:
+    """The rows of `queryset` (a model with `search_vector` and `search_config`) matching `q`, ranked.
+
+    Ranking reads every candidate's vector, so a word found in a large share of a million claims would
+    cost seconds: the candidates are the first SEARCH_CANDIDATES matches (in index order) of `queryset`.
+    A query matching fewer rows (nearly all real searches) is ranked in full. One query finds and ranks
+    them (the rank is computed on the rows the index scan reads anyway); the page is picked from those
+    keys, and only its rows are read again, for the headline of `text`. A query of stop words only
+    matches nothing (an empty result, not an error).
+    """
+    groups = _parsed_queries(clean_query(q))
+    if not groups:
+        return RankedSearch([], queryset.none())
+    whens = [When(_in_configs(configs), then=_TsQuery(tsquery)) for configs, tsquery in groups]
+    query = Case(*whens, default=_TsQuery(""), output_field=SearchQueryField())
+    candidates = queryset.filter(_matching(groups)).order_by().annotate(rank=_rank(query)).values_list("rank", "pk")
     headline = Func(
         F("search_config"), text, query, Value(HEADLINE_OPTIONS), function="ts_headline", output_field=TextField()
     )

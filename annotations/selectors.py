@@ -198,6 +198,44 @@ def search_claims(user, queryset: QuerySet, q: str) -> search.RankedSearch:
     return dataclasses.replace(found, rows=with_matches(_light(found.rows)))
 
 
+# The `kind` of a row in a search that includes prior fact-checks; at equal rank the desk's own claim first.
+CLAIM, PRIOR_FACTCHECK = 0, 1
+SEARCH_WITH_PRIORS_ORDER = ("-rank", "kind", "id")
+
+
+@dataclasses.dataclass(frozen=True)
+class SearchWithPriors:
+    """A claim search and a prior fact-check search for the same words, ranked together (their ranks are
+    on one scale, see search.search_priors): `keys` are (rank, kind, pk), a row is known by (kind, pk)."""
+
+    claims: search.RankedSearch
+    priors: search.RankedSearch
+
+    @property
+    def keys(self) -> list[tuple[float, int, int]]:
+        return [(rank, CLAIM, pk) for rank, pk in self.claims.keys] + [
+            (rank, PRIOR_FACTCHECK, pk) for rank, pk in self.priors.keys
+        ]
+
+    def rows_for(self, identities: list[tuple[int, int]]) -> dict[tuple[int, int], object]:
+        found = {}
+        for kind, ranked in ((CLAIM, self.claims), (PRIOR_FACTCHECK, self.priors)):
+            pks = [pk for of_kind, pk in identities if of_kind == kind]
+            for pk, row in (ranked.rows_for(pks) if pks else {}).items():
+                row.kind = kind
+                found[(kind, pk)] = row
+        return found
+
+
+def search_with_priors(user, claims: QuerySet, priors: QuerySet, q: str) -> SearchWithPriors:
+    """`claims` and `priors` (both already filtered) searched for `q` as `user` may, to be ranked together."""
+    priors = priors if roles.is_viewer(user) else priors.none()
+    return SearchWithPriors(
+        claims=search_claims(user, claims, q),
+        priors=search.search_priors(priors.select_related("verdict").defer("search_vector", "match_vector"), q),
+    )
+
+
 def similar_claims(user, claim: Claim) -> list[search.Suggestion]:
     """Suggestions for `claim` among the claims `user` may find. Orphaned claims are never suggested:
     their words are no longer in their article."""

@@ -15,7 +15,10 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from annotations.priors.importing import import_items
+
 from .factories import PASSWORD, ClaimFactory, UserFactory, make_annotation, publish
+from .test_prior_import import review
 
 JSON = "application/json"
 CHECKS = [
@@ -60,6 +63,8 @@ def contract_data(db):
     published = make_annotation(ClaimFactory(), reviewer)
     publish(published, editor)
     draft = make_annotation(ClaimFactory(exact="fully funded"), reviewer)
+    prior = review(1, claimReviewed="The bridge was fully funded by the region")
+    import_items(enumerate([prior], start=1), source_kind="file", source="contract")
     return {"editor": editor, "published": published, "draft": draft}
 
 
@@ -98,6 +103,7 @@ def test_real_resources_answer_as_the_schema_says(contract_data, editor_headers)
     published, draft = contract_data["published"], contract_data["draft"]
     cases = [
         ("/api/v1/claims/", "GET", {}, {}),
+        ("/api/v1/claims/", "GET", {}, {"q": "funded", "include": "prior"}),
         ("/api/v1/claims/{id}/", "GET", {"id": published.claim_id}, {}),
         ("/api/v1/claims/{id}/", "GET", {"id": draft.claim_id}, {}),
         ("/api/v1/articles/", "GET", {}, {}),

@@ -47,11 +47,21 @@ def test_a_prior_fact_check_shows_its_publisher_ratings_and_link_and_links_as_a_
     assert (annotation.status, annotation.versions.get().verdict.key) == ("draft", "false")
 
 
-def test_the_search_page_includes_prior_fact_checks_when_asked(open_page, checked):
+def test_the_search_page_ranks_prior_fact_checks_among_the_claims_when_asked(open_page, checked):
     page = open_page(checked["reviewer"])
     page.goto("/search/?q=Kaspersky&include=prior")
 
-    priors = page.get_by_role("list", name="Prior fact-checks").get_by_role("listitem")
-    expect(priors).to_have_count(1)
-    expect(priors.first).to_contain_text("Pagella Example rated it “Falso”")
-    expect(priors.first.get_by_role("link")).to_have_attribute("href", ITALIAN_VOTE_REVIEW["url"])
+    results = page.get_by_role("list", name="Search results").get_by_role("listitem")
+    expect(results).to_have_count(2)
+    expect(page.locator("#search-message")).to_have_text("2 results found, prior fact-checks included.")
+    prior = results.filter(has_text="Prior fact-check")
+    expect(prior).to_contain_text("Pagella Example rated it “Falso”")
+    expect(prior.locator(".verdict-chip")).to_have_text("False")
+    expect(prior.get_by_role("link")).to_have_attribute("href", ITALIAN_VOTE_REVIEW["url"])
+    expect(prior.locator("mark")).to_have_text("Kaspersky")
+
+    page.get_by_label("Include prior fact-checks").uncheck()
+    page.get_by_role("button", name="Search").click()
+    expect(results).to_have_count(1)
+    expect(page.locator("#search-message")).to_have_text("1 claim found.")
+    expect(results.first).to_contain_text("Kaspersky ban")

@@ -190,6 +190,90 @@ def test_an_orphaned_claim_is_never_suggested(api, editor, vote):
     assert similar(api(editor), vote) == []
 
 
+# ---------------------------------------------------------------- claim search with include=prior
+
+
+def search(client, **params) -> dict:
+    response = client.get("/api/v1/claims/", params)
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def test_a_claim_search_can_include_prior_fact_checks_ranked_with_the_claims(api, editor, vote):
+    load(ITALIAN_VOTE_REVIEW, review(7, claimReviewed="Kaspersky software was banned by the House, 476 votes to 151"))
+    results = search(api(editor), q="Kaspersky 476", include="prior")["results"]
+
+    assert [result["type"] for result in results].count("prior_factcheck") == 2
+    assert {result["id"] for result in results if result["type"] == "claim"} == {vote.pk}
+    assert [result["rank"] for result in results] == sorted((result["rank"] for result in results), reverse=True)
+    prior = next(result for result in results if result.get("url") == ITALIAN_VOTE_REVIEW["url"])
+    assert (prior["publisher"], prior["rating"], prior["language"]) == ("Pagella Example", "Falso", "it")
+    assert "\ue000Kaspersky\ue001" in prior["headline"]
+
+
+def test_a_viewer_finds_prior_fact_checks_and_only_published_claims(api, editor, reviewer, viewer, vote):
+    published = ClaimFactory(article=ArticleFactory(body=f"Again: {VOTE}.", language="en"), exact=VOTE)
+    publish(make_annotation(published, reviewer, key="false"), editor)
+    load(ITALIAN_VOTE_REVIEW)
+    results = search(api(viewer), q="Kaspersky", include="prior")["results"]
+    assert sorted((result["type"], result["id"]) for result in results) == [
+        ("claim", published.pk), ("prior_factcheck", PriorFactCheck.objects.get().pk),
+    ]  # fmt: skip
+
+
+def test_without_include_a_claim_search_lists_claims_only(api, editor, vote):
+    load(ITALIAN_VOTE_REVIEW)
+    results = search(api(editor), q="Kaspersky")["results"]
+    assert [(result["type"], result["id"]) for result in results] == [("claim", vote.pk)]
+
+
+def test_prior_fact_checks_follow_the_searchs_filters(api, editor, vote):
+    load(ITALIAN_VOTE_REVIEW, review(7, claimReviewed="Kaspersky was banned 476 to 151", inLanguage="en"))
+    client = api(editor)
+
+    def found(**filters) -> set:
+        results = search(client, q="Kaspersky", include="prior", **filters)["results"]
+        return {result.get("url", result["type"]) for result in results}
+
+    assert found(language="it") == {ITALIAN_VOTE_REVIEW["url"]}
+    assert found(claimant="Mario Rossi") == {ITALIAN_VOTE_REVIEW["url"]}
+    assert found(article=vote.article_id) == {"claim"}
+    assert found(published="false") == {"claim"}
+
+
+def test_a_search_with_prior_fact_checks_pages_by_cursor_without_repeats(api, editor, vote):
+    load(*(review(n, claimReviewed=f"Kaspersky claim number {n} about software") for n in range(1, 8)))
+    client = api(editor)
+    page = search(client, q="Kaspersky", include="prior", page_size=3)
+    seen = [(result["type"], result["id"]) for result in page["results"]]
+    while page["next"]:
+        response = client.get(page["next"])
+        assert response.status_code == 200, response.content
+        page = response.json()
+        seen += [(result["type"], result["id"]) for result in page["results"]]
+    assert len(seen) == len(set(seen)) == 8
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"include": "prior"}, {"q": "Kaspersky", "include": "everything"}],
+    ids=["without q", "unknown value"],
+)
+def test_include_is_refused_naming_it_without_a_search_or_with_another_value(api, editor, params):
+    response = api(editor).get("/api/v1/claims/", params)
+    assert response.status_code == 400
+    assert "include" in response.json()
+
+
+def test_a_cursor_of_a_search_without_prior_fact_checks_is_refused_with_them(api, editor, vote):
+    ClaimFactory(article=ArticleFactory(body=f"Again: {VOTE}.", language="en"), exact=VOTE)
+    first = search(api(editor), q="Kaspersky", page_size=1)
+    cursor = first["next"].split("cursor=")[1]
+    response = api(editor).get("/api/v1/claims/", {"q": "Kaspersky", "include": "prior", "cursor": cursor})
+    assert response.status_code == 400
+    assert "cursor" in response.json()
+
+
 # ---------------------------------------------------------------- linking
 
 

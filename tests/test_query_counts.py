@@ -74,3 +74,22 @@ def test_article_claims_list_queries_do_not_grow_with_the_page(reader, writers):
     assert queries_for(reader, f"/api/v1/articles/{article.pk}/claims/", PAGE) == one
     last = reader().get(f"/api/v1/articles/{article.pk}/claims/").json()["results"][-1]
     assert last["published_verdict"]["verdict"] == "mostly-true"
+
+
+def test_a_search_with_prior_fact_checks_runs_the_same_queries_for_a_full_page(reader, writers):
+    from annotations.priors.importing import import_items
+
+    from .test_prior_import import review
+
+    def add_priors(numbers) -> None:
+        items = [(n, review(n, claimReviewed=f"Figure {n:02d} rose, said the minister")) for n in numbers]
+        import_items(items, source_kind="file", source="test")
+
+    path = "/api/v1/claims/?q=figure&include=prior"
+    article = ArticleFactory(body=BODY)
+    add_claims(article, [0], *writers)
+    add_priors([0])
+    two = queries_for(reader, path, 2)
+    add_claims(article, range(1, PAGE // 2), *writers)
+    add_priors(range(1, PAGE // 2))
+    assert queries_for(reader, path, PAGE) == two

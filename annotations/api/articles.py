@@ -2,7 +2,8 @@
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
@@ -16,12 +17,12 @@ from .. import same_claims, search, selectors
 from ..anchoring import Anchor
 from ..fetching import jobs as fetch_jobs
 from ..importing import ImportFailed, import_articles, parse_payload, records_from_items
-from ..models import AnchorStatus, Article, ArticleRevision, Claim, FetchJob
+from ..models import AnchorStatus, Article, ArticleRevision, Claim, FetchJob, PriorFactCheck
 from .errors import error_responses
-from .filters import ArticleFilter, ClaimFilter
+from .filters import ArticleFilter, ClaimFilter, PriorSearchFilter
 from .parsers import JSONLinesParser, JSONParser, PlainTextParser, TextParser
 from .permissions import ReadByRoleWriteByEditor, ReadByRoleWriteByReviewer
-from .prior_factchecks import PriorFactCheckBriefSerializer
+from .prior_factchecks import PriorFactCheckBriefSerializer, PriorSearchResultSerializer
 
 
 class DateOrDateTimeField(serializers.DateTimeField):
@@ -260,9 +261,13 @@ class ClaimListSerializer(ClaimSerializer):
         "render as text)",
     )
     article_title = serializers.CharField(read_only=True, allow_null=True, help_text="With q: the article's title")
+    type = serializers.ChoiceField(
+        choices=["claim"], read_only=True, default="claim",
+        help_text="`claim`; a search with include=prior also lists `prior_factcheck` results",
+    )  # fmt: skip
 
     class Meta(ClaimSerializer.Meta):
-        fields = [*ClaimSerializer.Meta.fields, "rank", "headline", "article_title"]
+        fields = ["type", *ClaimSerializer.Meta.fields, "rank", "headline", "article_title"]
 
 
 class CheckedBeforeSerializer(serializers.Serializer):
@@ -471,19 +476,53 @@ class ClaimViewSet(
                 "language over its text, restatement, claimant and published rationale; results best first "
                 f"with `rank` and `headline`. At most {search.MAX_QUERY_LENGTH} characters; a blank q is "
                 "refused with 400, stop words alone find nothing.",
-            )
+            ),
+            OpenApiParameter(
+                "include",
+                str,
+                enum=["prior"],
+                description="With q, `prior` also finds prior fact-checks (other fact-checkers' published "
+                "verdicts, any language) and ranks them together with the claims, each result telling its "
+                "`type`. The other filters mean the same for them: `language` is the fact-check's, `claimant` "
+                "the claim's author; `article=` or `published=false` leaves them out.",
+            ),
         ],
-        responses={200: ClaimListSerializer(many=True), **error_responses(400)},
+        responses={
+            200: PolymorphicProxySerializer(
+                component_name="ClaimSearchResult",
+                serializers={"claim": ClaimListSerializer, "prior_factcheck": PriorSearchResultSerializer},
+                resource_type_field_name="type",
+                many=True,
+            ),
+            **error_responses(400),
+        },
     )
     def list(self, request, *args, **kwargs):
         q = request.query_params.get("q")
+        with_priors = _include_priors(request.query_params)
         if q is None:
             return super().list(request, *args, **kwargs)
         # The search comes after the other filters: it ranks what they leave; the page is picked from
         # the ranked candidates (selectors.search_claims), then only its rows are read.
-        found = selectors.search_claims(request.user, super().filter_queryset(self.get_queryset()), q)
-        rows = self.paginator.paginate_keys(found.keys, search.SEARCH_ORDER, fetch=found.rows_for, request=request)
-        return self.get_paginated_response(self.get_serializer(rows, many=True).data)
+        claims = super().filter_queryset(self.get_queryset())
+        if not with_priors:
+            found = selectors.search_claims(request.user, claims, q)
+            rows = self.paginator.paginate_keys(found.keys, search.SEARCH_ORDER, fetch=found.rows_for, request=request)
+            return self.get_paginated_response(self.get_serializer(rows, many=True).data)
+        priors = PriorSearchFilter(request.query_params, queryset=PriorFactCheck.objects.all(), request=request)
+        if not priors.is_valid():
+            raise serializers.ValidationError(priors.errors)
+        found = selectors.search_with_priors(request.user, claims, priors.qs, q)
+        rows = self.paginator.paginate_keys(
+            found.keys, selectors.SEARCH_WITH_PRIORS_ORDER, fetch=found.rows_for, request=request, identity=2
+        )
+        context = self.get_serializer_context()
+        return self.get_paginated_response([
+            (ClaimListSerializer if row.kind == selectors.CLAIM else PriorSearchResultSerializer)(
+                row, context=context
+            ).data
+            for row in rows
+        ])
 
     def perform_update(self, serializer):
         serializer.instance = claim_services.update_claim(serializer.instance, **serializer.validated_data)
@@ -553,6 +592,18 @@ class ClaimViewSet(
     def unlink(self, request, pk=None, other=None):
         same_claims.unlink_claims(self._claim(pk), self._claim(other), actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _include_priors(params) -> bool:
+    """`include=prior` (with q): whether a claim search also lists prior fact-checks; 400 naming `include`."""
+    include = params.get("include")
+    if include is None:
+        return False
+    if include != "prior":
+        raise serializers.ValidationError({"include": [_("Expected “prior” (prior fact-checks).")]})
+    if params.get("q") is None:
+        raise serializers.ValidationError({"include": [_("Prior fact-checks are included in a search: add q.")]})
+    return True
 
 
 def _with_titles(memberships) -> list:

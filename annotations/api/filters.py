@@ -9,7 +9,7 @@ from django_filters.fields import IsoDateTimeField
 from rest_framework.exceptions import ValidationError
 
 from ..languages import clean_language_filter, language_filter
-from ..models import Article, Claim
+from ..models import Article, Claim, PriorFactCheck
 from ..selectors import MIN_SUBSTRING
 
 
@@ -90,3 +90,31 @@ class ClaimFilter(django_filters.FilterSet):
     def filter_language(self, queryset, name, value):
         tag = clean_language_filter(value)
         return queryset.filter(language_filter("article__language", tag)) if tag else queryset
+
+
+class PriorSearchFilter(django_filters.FilterSet):
+    """The claim filters, applied to the prior fact-checks a claim search includes (`include=prior`), each
+    meaning what it means for a claim: `claimant` is the claim's author, `language` the fact-check's
+    language; a prior fact-check is in no article of the desk and its verdict is published."""
+
+    article = django_filters.NumberFilter(method="filter_article")
+    claimant = django_filters.CharFilter(method="filter_claimant")
+    published = django_filters.BooleanFilter(method="filter_published")
+    language = django_filters.CharFilter(method="filter_language")
+
+    class Meta:
+        model = PriorFactCheck
+        fields: list = []
+
+    def filter_article(self, queryset, name, value):
+        return queryset.none()
+
+    def filter_claimant(self, queryset, name, value):
+        return substring(queryset, ("claim_author",), value, param="claimant", exact_if_short=True)
+
+    def filter_published(self, queryset, name, value):
+        return queryset if value else queryset.none()
+
+    def filter_language(self, queryset, name, value):
+        tag = clean_language_filter(value)
+        return queryset.filter(language_filter("language", tag)) if tag else queryset

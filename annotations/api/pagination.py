@@ -27,10 +27,13 @@ class KeysetPagination(BasePagination):
         ordering = self.ordering(view)
         return self._paginate(request, lambda cursor, size: keyset.page(queryset, ordering, cursor=cursor, size=size))
 
-    def paginate_keys(self, keys: list[tuple], ordering: tuple[str, ...], *, fetch, request):
+    def paginate_keys(self, keys: list[tuple], ordering: tuple[str, ...], *, fetch, request, identity: int = 1):
         """A page of rows whose ordering values are known beforehand (keyset.page_of_keys: a ranked search)."""
         return self._paginate(
-            request, lambda cursor, size: keyset.page_of_keys(keys, ordering, cursor=cursor, size=size, fetch=fetch)
+            request,
+            lambda cursor, size: keyset.page_of_keys(
+                keys, ordering, cursor=cursor, size=size, fetch=fetch, identity=identity
+            ),
         )
 
     def _paginate(self, request, read):

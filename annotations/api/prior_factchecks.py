@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .. import roles, search, selectors
+from ..languages import clean_language_filter, language_filter
 from ..models import PriorFactCheck, PriorImportJob, RatingMapping, Verdict
 from ..priors import jobs as import_jobs
 from ..priors import linking, ratings
@@ -37,6 +38,7 @@ class PriorFactCheckBriefSerializer(serializers.ModelSerializer):
     )
     verdict_label = serializers.CharField(source="verdict.label", read_only=True, allow_null=True, default=None)
     publisher = serializers.CharField(source="publisher_name")
+    publisher_url = serializers.CharField(read_only=True, help_text="The fact-checker's site; blank when not given")
     date = serializers.DateField(source="review_date", allow_null=True)
 
     class Meta:
@@ -45,6 +47,20 @@ class PriorFactCheckBriefSerializer(serializers.ModelSerializer):
             "id", "claim_reviewed", "rating", "rating_value", "best_rating", "worst_rating", "verdict",
             "verdict_label", "publisher", "publisher_url", "url", "date", "language",
         ]  # fmt: skip
+        read_only_fields = fields
+
+
+class PriorSearchResultSerializer(PriorFactCheckBriefSerializer):
+    """A prior fact-check in a claim search that includes them (`include=prior`), ranked among the claims."""
+
+    type = serializers.ChoiceField(choices=["prior_factcheck"], read_only=True, default="prior_factcheck")
+    rank = serializers.FloatField(read_only=True, help_text="Search rank, on the claims' scale, higher first")
+    headline = serializers.CharField(
+        read_only=True, help_text="The matching excerpt of the claim reviewed, matches between U+E000 and U+E001"
+    )
+
+    class Meta(PriorFactCheckBriefSerializer.Meta):
+        fields = ["type", *PriorFactCheckBriefSerializer.Meta.fields, "rank", "headline"]
         read_only_fields = fields
 
 
@@ -89,9 +105,8 @@ class PriorFactCheckViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mi
     def get_queryset(self):
         queryset = PriorFactCheck.objects.select_related("verdict").defer("search_vector", "match_vector")
         params = self.request.query_params
-        if params.get("language"):
-            language = params["language"].split("-")[0].lower()
-            queryset = queryset.filter(Q(language=language) | Q(language__istartswith=f"{language}-"))
+        if language := clean_language_filter(params.get("language")):
+            queryset = queryset.filter(language_filter("language", language))
         if params.get("publisher"):
             queryset = queryset.filter(publisher_name=params["publisher"])
         if params.get("q") is not None:
@@ -105,11 +120,7 @@ class PriorFactCheckViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mi
 
 def _matching(q: str) -> Q:
     """Fact-checks whose words match `q`: stemmed in each fact-check's own language, or word for word."""
-    condition = Q(_Match(F("match_vector"), "simple", q))
-    for configs, tsquery in search._parsed_queries(q):
-        in_configs = Q(search._AnyOf(F("search_config"), configs, array_type="regconfig[]"))
-        condition |= Q(search._Matches(F("search_vector"), search._TsQuery(tsquery))) & in_configs
-    return condition
+    return Q(_Match(F("match_vector"), "simple", q)) | search.matching(q)
 
 
 class _Match(Func):

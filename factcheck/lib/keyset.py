@@ -44,10 +44,14 @@ def page(queryset: QuerySet, ordering: tuple[str, ...], *, cursor: str | None, s
     return _page(ids, queryset.order_by().in_bulk(ids), ordering, size=size, came_from=values, backwards=backwards)
 
 
-def page_of_keys(keys: list[tuple], ordering: tuple[str, ...], *, cursor: str | None, size: int, fetch) -> Page:
+def page_of_keys(
+    keys: list[tuple], ordering: tuple[str, ...], *, cursor: str | None, size: int, fetch, identity: int = 1
+) -> Page:
     """One page of rows whose ordering values are known beforehand, for an order no index serves (a
     ranked search's candidates, `keys` one tuple of numbers per row in `ordering`, the last the pk).
-    The page is picked here; `fetch(pks)` returns its rows by pk, carrying the ordering's fields."""
+    The page is picked here; `fetch(pks)` returns its rows by pk, carrying the ordering's fields.
+    Rows of several tables ranked together are told apart by more than the pk: with `identity` n, a
+    row is known by the last n values of its key (`(kind, pk)`), and so are `fetch`'s argument and answer."""
     values, backwards = decode_cursor(cursor, len(ordering))
     if values is not None and not all(isinstance(value, int | float) for value in values):
         raise InvalidCursor("not numbers")
@@ -60,7 +64,7 @@ def page_of_keys(keys: list[tuple], ordering: tuple[str, ...], *, cursor: str | 
     if values is not None:
         edge = position(values)
         ordered = [key for key in ordered if (position(key) < edge if backwards else position(key) > edge)]
-    ids = [key[-1] for key in ordered[: size + 1]]
+    ids = [key[-identity:] if identity > 1 else key[-1] for key in ordered[: size + 1]]
     return _page(ids, fetch(ids), ordering, size=size, came_from=values, backwards=backwards)
 
 

@@ -1,8 +1,9 @@
-// The claim search page: GET /api/v1/claims/?q= and the results with their highlighted excerpts.
+// The claim search page: GET /api/v1/claims/?q= (with include=prior, prior fact-checks ranked among the
+// claims) and the results with their highlighted excerpts.
 // Excerpts arrive with each match between U+E000 and U+E001; they are split there and put in as text.
 
 import { errorLines, get } from "./api.js";
-import { $, formatDate, formatNumber, h, isTyping, linkOrText } from "./dom.js";
+import { $, formatDate, formatNumber, h, isTyping, safeHref } from "./dom.js";
 import { gettext, interpolate, ngettext } from "./i18n.js";
 
 // The verdicts' labels in the page's language, by key (the page writes them; the API gives the desk's own).
@@ -31,7 +32,7 @@ export function headlineNodes(headline) {
   return nodes;
 }
 
-function result(claim) {
+function claimResult(claim) {
   const verdict = claim.published_verdict;
   const href = `/articles/${claim.article}/?claim=${claim.id}`;
   return h("li", { class: "search-result" },
@@ -42,33 +43,21 @@ function result(claim) {
       h("span", { class: "hint", dir: "auto", text: claim.article_title || interpolate(gettext("Article %(id)s"), { id: claim.article }, true) })));
 }
 
-// Prior fact-checks (other fact-checkers' published verdicts) matching the same words: a list of their own,
-// as the claims' ranks and theirs are not on one scale.
+// A prior fact-check (another fact-checker's published verdict), ranked among the claims (include=prior):
+// its words link to the fact-check; its rating as published, and as mapped onto the desk's scale.
 function priorResult(prior) {
+  const excerpt = h("span", { class: "excerpt", dir: "auto" }, headlineNodes(prior.headline || prior.claim_reviewed));
   return h("li", { class: "search-result prior-result" },
-    linkOrText(prior.url, prior.claim_reviewed),
+    safeHref(prior.url) ? h("a", { href: safeHref(prior.url), class: "result-link", rel: "noopener noreferrer nofollow", target: "_blank" }, excerpt) : excerpt,
     h("div", { class: "result-meta" },
-      h("span", { class: "verdict-chip", "data-verdict": prior.verdict || "none", text: prior.verdict_label || gettext("Not mapped") }),
-      h("span", { class: "hint", text: interpolate(gettext("%(publisher)s rated it “%(rating)s”%(date)s"), {
+      h("span", { class: "badge", text: gettext("Prior fact-check") }),
+      h("span", { class: "verdict-chip", "data-verdict": prior.verdict || "none", text: LABELS[prior.verdict] || prior.verdict_label || gettext("Not mapped") }),
+      h("span", { class: "hint", dir: "auto", text: interpolate(gettext("%(publisher)s rated it “%(rating)s”%(date)s"), {
         publisher: prior.publisher || gettext("A fact-checker"), rating: prior.rating || "—", date: prior.date ? `, ${formatDate(prior.date)}` : "",
       }, true) })));
 }
 
-async function loadPriors(params) {
-  const section = $("#prior-section");
-  section.hidden = !$("#search-prior").checked;
-  if (section.hidden) return;
-  const priorParams = new URLSearchParams({ q: params.get("q") });
-  if (params.get("language")) priorParams.set("language", params.get("language"));
-  const response = await get(`/api/v1/prior-factchecks/?${priorParams}`);
-  const list = $("#prior-results");
-  if (!response.ok) {
-    list.replaceChildren(h("li", { class: "hint", text: errorLines(response.data).join(" ") }));
-    return;
-  }
-  const items = response.data.results.map(priorResult);
-  list.replaceChildren(...(items.length ? items : [h("li", { class: "hint", text: gettext("No prior fact-checks found.") })]));
-}
+const result = (item) => (item.type === "prior_factcheck" ? priorResult(item) : claimResult(item));
 
 function queryString() {
   const params = new URLSearchParams();
@@ -94,10 +83,10 @@ async function load(url, append) {
   next = response.data.next;
   more.hidden = !next;
   const shown = results.children.length;
-  const found = response.data.count ?? shown;
-  message.textContent = shown
-    ? interpolate(ngettext("%(count)s claim found.", "%(count)s claims found.", found), { count: formatNumber(found) }, true)
-    : gettext("No claims found.");
+  const priors = results.querySelectorAll(".prior-result").length;
+  if (!shown) message.textContent = $("#search-prior").checked ? gettext("Nothing found.") : gettext("No claims found.");
+  else if (!priors) message.textContent = interpolate(ngettext("%(count)s claim found.", "%(count)s claims found.", shown), { count: formatNumber(shown) }, true);
+  else message.textContent = interpolate(ngettext("%(count)s result found, prior fact-checks included.", "%(count)s results found, prior fact-checks included.", shown), { count: formatNumber(shown) }, true);
 }
 
 form.addEventListener("submit", (event) => {
@@ -109,10 +98,7 @@ form.addEventListener("submit", (event) => {
   }
   const params = queryString();
   history.replaceState(null, "", `?${params}`);
-  const claimParams = new URLSearchParams(params);
-  claimParams.delete("include");
-  load(`/api/v1/claims/?${claimParams}`, false);
-  loadPriors(params);
+  load(`/api/v1/claims/?${params}`, false);
 });
 
 more.addEventListener("click", () => next && load(next, true));
