@@ -516,13 +516,12 @@ class ClaimViewSet(
         rows = self.paginator.paginate_keys(
             found.keys, selectors.SEARCH_WITH_PRIORS_ORDER, fetch=found.rows_for, request=request, identity=2
         )
+        serializers_by_kind = {
+            selectors.CLAIM: ClaimListSerializer,
+            selectors.PRIOR_FACTCHECK: PriorSearchResultSerializer,
+        }
         context = self.get_serializer_context()
-        return self.get_paginated_response([
-            (ClaimListSerializer if row.kind == selectors.CLAIM else PriorSearchResultSerializer)(
-                row, context=context
-            ).data
-            for row in rows
-        ])
+        return self.get_paginated_response([serializers_by_kind[row.kind](row, context=context).data for row in rows])
 
     def perform_update(self, serializer):
         serializer.instance = claim_services.update_claim(serializer.instance, **serializer.validated_data)
