@@ -1,5 +1,6 @@
 """Benchmark "Checked before?" (GET /api/v1/claims/{id}/similar/: the desk's similar claims and prior
-fact-checks ranked together) over HTTP, beside a trivial request in the same run.
+fact-checks ranked together) and a claim search that includes prior fact-checks (GET
+/api/v1/claims/?q=…&include=prior, two words of the claim) over HTTP, beside a trivial request in the same run.
 
     python bench/prior_suggest.py --claims 1000000 --priors 200000 [--port 8324] [--requests 300]
         [--database-url postgres://postgres@127.0.0.1:5432]
@@ -7,7 +8,7 @@ fact-checks ranked together) over HTTP, beside a trivial request in the same run
 Seeds (or reuses) the database bench_priors_<claims> with `manage.py seed_benchmark` (claims), then imports
 generated ClaimReview items (annotations.priors.samples, through the real importer) up to --priors, runs
 VACUUM ANALYZE, starts gunicorn (one sync worker) and sends, interleaved so both see the same background
-load: the baseline (GET /api/v1/verdicts/) and "Checked before?" of a random claim. Prints p50/p95 in ms,
+load: the baseline (GET /api/v1/verdicts/), "Checked before?" of a random claim and the search. Prints p50/p95 in ms,
 the ratio to the baseline and how many suggestions were prior fact-checks. Asserts nothing.
 """
 
@@ -18,6 +19,7 @@ import random
 import subprocess
 import sys
 import time
+import urllib.parse
 from pathlib import Path
 
 import harness
@@ -71,18 +73,20 @@ def main() -> None:
         cursor.execute("SELECT min(id), max(id) FROM annotations_claim")
         low, high = cursor.fetchone()
         cursor.execute(
-            "SELECT id FROM annotations_claim WHERE id = ANY(%s)",
+            "SELECT id, exact FROM annotations_claim WHERE id = ANY(%s)",
             [[rng.randint(low, high) for _ in range(3 * args.requests)]],
         )
-        claim_ids = [row[0] for row in cursor.fetchall()][: args.requests]
+        claims = cursor.fetchall()[: args.requests]
+    claim_ids = [claim_id for claim_id, _ in claims]
+    searches = [" ".join(word for word in exact.split() if len(word) > 4)[:40] or exact[:20] for _, exact in claims]
     token = harness.editor_token(url)
     command = [sys.executable, "-m", "gunicorn", "factcheck.wsgi", "-b", f"127.0.0.1:{args.port}", "-w", "1",
                "--worker-class", "sync", "--timeout", "120"]  # fmt: skip
     server = subprocess.Popen(
         command, cwd=ROOT, env=harness.env(url), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
-    timings: dict[str, list[float]] = {"baseline": [], "checked before?": []}
-    priors_shown = suggestions_shown = 0
+    timings: dict[str, list[float]] = {"baseline": [], "checked before?": [], "search +prior": []}
+    priors_shown = suggestions_shown = searched_priors = 0
     try:
         harness.wait_for_port(args.port, server)
         connection = http.client.HTTPConnection("127.0.0.1", args.port, timeout=120)
@@ -97,6 +101,11 @@ def main() -> None:
             found = json.loads(body)
             suggestions_shown += len(found)
             priors_shown += sum(1 for s in found if "prior_factcheck" in s)
+            words = " ".join(searches.pop().split()[:2])
+            query = urllib.parse.urlencode({"q": words, "include": "prior"})
+            seconds, body = _get(connection, f"/api/v1/claims/?{query}", headers)
+            timings["search +prior"].append(seconds)
+            searched_priors += sum(1 for r in json.loads(body)["results"] if r["type"] == "prior_factcheck")
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -107,6 +116,7 @@ def main() -> None:
         p50, p95 = _p(values, 50), _p(values, 95)
         print(f"{name:<16} {len(values):>5} {p50:>8.1f} {p95:>8.1f} {p50 / base:>9.1f} {p95 / base:>9.1f}")
     print(f"# suggestions shown: {suggestions_shown}, of which prior fact-checks: {priors_shown}")
+    print(f"# prior fact-checks on the searches' first pages: {searched_priors}")
 
 
 def _p(values: list[float], percent: int) -> float:

@@ -15,9 +15,11 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from annotations.models import PriorFactCheck, PriorImportJob
+from annotations.priors import linking, ratings
 from annotations.priors.importing import import_items
 
-from .factories import PASSWORD, ClaimFactory, UserFactory, make_annotation, publish
+from .factories import PASSWORD, ArticleFactory, ClaimFactory, UserFactory, make_annotation, publish, verdict
 from .test_prior_import import review
 
 JSON = "application/json"
@@ -65,7 +67,15 @@ def contract_data(db):
     draft = make_annotation(ClaimFactory(exact="fully funded"), reviewer)
     prior = review(1, claimReviewed="The bridge was fully funded by the region")
     import_items(enumerate([prior], start=1), source_kind="file", source="contract")
-    return {"editor": editor, "published": published, "draft": draft}
+    prior = PriorFactCheck.objects.get()
+    checked = ClaimFactory(article=ArticleFactory(body="The bridge was fully funded."), exact="fully funded")
+    linking.link_prior(checked, prior, actor=reviewer)
+    import_job = PriorImportJob.objects.create(created_by=editor, url="https://feeds.example.org/claimreview.json")
+    mapping = ratings.save_mapping(None, actor=editor, rating_name="Pants on Fire", verdict=verdict("false"))
+    return {
+        "editor": editor, "published": published, "draft": draft, "prior": prior, "checked": checked,
+        "import_job": import_job, "mapping": mapping,
+    }  # fmt: skip
 
 
 @pytest.fixture
@@ -118,6 +128,14 @@ def test_real_resources_answer_as_the_schema_says(contract_data, editor_headers)
         ("/api/v1/claims/{claim_pk}/annotations/", "GET", {"claim_pk": draft.claim_id}, {}),
         ("/api/v1/agreement/", "GET", {}, {}),
         ("/api/v1/verdicts/", "GET", {}, {}),
+        ("/api/v1/claims/{id}/similar/", "GET", {"id": contract_data["checked"].pk}, {}),
+        ("/api/v1/claims/{claim_pk}/prior-factchecks/", "GET", {"claim_pk": contract_data["checked"].pk}, {}),
+        ("/api/v1/prior-factchecks/", "GET", {}, {"q": "bridge"}),
+        ("/api/v1/prior-factchecks/{id}/", "GET", {"id": contract_data["prior"].pk}, {}),
+        ("/api/v1/prior-factchecks/imports/{job_id}/", "GET", {"job_id": contract_data["import_job"].pk}, {}),
+        ("/api/v1/rating-mappings/", "GET", {}, {}),
+        ("/api/v1/rating-mappings/{id}/", "GET", {"id": contract_data["mapping"].pk}, {}),
+        ("/api/v1/rating-mappings/unmapped/", "GET", {}, {}),
     ]
     for path, method, path_parameters, query in cases:
         case = schema[path][method].Case(path_parameters=path_parameters, query=query)
