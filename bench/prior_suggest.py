@@ -1,6 +1,7 @@
 """Benchmark "Checked before?" (GET /api/v1/claims/{id}/similar/: the desk's similar claims and prior
 fact-checks ranked together) and a claim search that includes prior fact-checks (GET
-/api/v1/claims/?q=…&include=prior, two words of the claim) over HTTP, beside a trivial request in the same run.
+/api/v1/claims/?q=…&include=prior, two words of the claim, beside the same search without them) over HTTP,
+beside a trivial request in the same run.
 
     python bench/prior_suggest.py --claims 1000000 --priors 200000 [--port 8324] [--requests 300]
         [--database-url postgres://postgres@127.0.0.1:5432]
@@ -85,7 +86,7 @@ def main() -> None:
     server = subprocess.Popen(
         command, cwd=ROOT, env=harness.env(url), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
-    timings: dict[str, list[float]] = {"baseline": [], "checked before?": [], "search +prior": []}
+    timings: dict[str, list[float]] = {"baseline": [], "checked before?": [], "search": [], "search +prior": []}
     priors_shown = suggestions_shown = searched_priors = 0
     try:
         harness.wait_for_port(args.port, server)
@@ -102,6 +103,9 @@ def main() -> None:
             suggestions_shown += len(found)
             priors_shown += sum(1 for s in found if "prior_factcheck" in s)
             words = " ".join(searches.pop().split()[:2])
+            timings["search"].append(
+                _get(connection, f"/api/v1/claims/?{urllib.parse.urlencode({'q': words})}", headers)[0]
+            )
             query = urllib.parse.urlencode({"q": words, "include": "prior"})
             seconds, body = _get(connection, f"/api/v1/claims/?{query}", headers)
             timings["search +prior"].append(seconds)
