@@ -5,7 +5,9 @@ read-only here (a body change is a new revision with every claim re-anchored, wh
 the API do); its other fields are saved by `articles.update_article`. Articles and claims are
 deleted by the same services the API uses, and a deletion their history forbids is refused with a
 message (the change page or the list again, never a 500). History tables are read-only here as in
-the database.
+the database. Prior fact-checks are corrected through `priors.linking.update_prior` (the change is
+kept in their history) and rating mappings saved through `priors.ratings` (which re-maps the
+fact-checks they cover); import jobs and fact-check changes are read-only.
 """
 
 from django import forms
@@ -18,7 +20,7 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from . import articles, claims
 from .exceptions import DomainConflict
@@ -28,11 +30,17 @@ from .models import (
     Article,
     Claim,
     ExportJob,
+    PriorFactCheck,
+    PriorFactCheckChange,
+    PriorFeed,
+    PriorImportJob,
     Publication,
+    RatingMapping,
     ReviewTransition,
     Verdict,
     VerdictTranslation,
 )
+from .priors import linking, ratings
 
 
 class VerdictTranslationInline(admin.TabularInline):
@@ -227,3 +235,146 @@ class ExportJobAdmin(admin.ModelAdmin):
     list_display = ["id", "format", "status", "rows_done", "rows_total", "created_by", "created_at"]
     list_filter = ["status", "format"]
     readonly_fields = [f.name for f in ExportJob._meta.fields]
+
+
+def _form_errors(form, error: ValidationError) -> None:
+    for name, messages_ in error.message_dict.items():
+        form.add_error(name if name in form.fields else None, messages_)
+
+
+class PriorFactCheckForm(forms.ModelForm):
+    class Meta:
+        model = PriorFactCheck
+        fields = list(linking.EDITABLE_FIELDS)
+
+    def clean(self):
+        """The service's rules (a claim not blank, a BCP 47 language), shown next to each field."""
+        cleaned = super().clean()
+        if "language" in self.changed_data and "language" in cleaned:
+            try:
+                cleaned["language"] = linking.clean_language(cleaned["language"])
+            except ValidationError as error:
+                _form_errors(self, error)
+        return cleaned
+
+
+class PriorFactCheckChangeInline(admin.TabularInline):
+    """What imports and editors changed, oldest first (append-only)."""
+
+    model = PriorFactCheckChange
+    fields = ["changed_at", "changed_by", "job", "changes"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PriorFactCheck)
+class PriorFactCheckAdmin(admin.ModelAdmin):
+    """Imports add prior fact-checks; here an editor corrects one (claim, mapped verdict, language, the
+    claim's author and date), saved by `update_prior`, which keeps the change in its history."""
+
+    form = PriorFactCheckForm
+    list_display = ["claim_reviewed", "publisher_name", "rating_name", "verdict", "language", "review_date"]
+    list_filter = ["verdict", "source_kind"]
+    list_select_related = ["verdict"]
+    search_fields = ["url", "publisher_name"]
+    show_full_result_count = False
+    readonly_fields = [
+        "url", "publisher_name", "publisher_url", "rating_name", "rating_value", "best_rating", "worst_rating",
+        "review_date", "appearance_urls", "language_detected", "source_kind", "source", "imported_at", "updated_at",
+    ]  # fmt: skip
+    fields = [*linking.EDITABLE_FIELDS, *readonly_fields]
+    inlines = [PriorFactCheckChangeInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    # Their history is append-only (the database refuses to delete it), and so is the fact-check.
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        # The form has already written its values on `obj`: the service compares against the stored row.
+        changed = {name: form.cleaned_data[name] for name in form.changed_data if name in linking.EDITABLE_FIELDS}
+        stored = PriorFactCheck.objects.get(pk=obj.pk)
+        linking.update_prior(stored, actor=request.user, **changed)
+        obj.refresh_from_db()
+
+
+class RatingMappingForm(forms.ModelForm):
+    class Meta:
+        model = RatingMapping
+        fields = ["publisher", "language", "rating_name", "verdict"]
+
+    def clean(self):
+        """The service's rules (a rating, a language tag, one mapping per rating and scope), by each field."""
+        cleaned = super().clean()
+        fields = {name: cleaned[name] for name in ("publisher", "language", "rating_name") if name in cleaned}
+        try:
+            cleaned.update(ratings.validate_mapping(self.instance if self.instance.pk else None, **fields))
+        except ValidationError as error:
+            _form_errors(self, error)
+        return cleaned
+
+
+@admin.register(RatingMapping)
+class RatingMappingAdmin(ServiceDeletes):
+    """Saved and deleted by `priors.ratings`, which re-maps the prior fact-checks each mapping covers."""
+
+    delete_service = ratings.delete_mapping
+    form = RatingMappingForm
+    list_display = ["rating_name", "publisher", "language", "verdict", "created_by", "updated_at"]
+    list_filter = ["verdict", "language"]
+    list_select_related = ["verdict", "created_by"]
+    search_fields = ["rating_name", "publisher"]
+
+    def save_model(self, request, obj, form, change):
+        fields = {name: form.cleaned_data[name] for name in RatingMappingForm.Meta.fields}
+        saved = ratings.save_mapping(obj if change else None, actor=request.user, **fields)
+        obj.pk, obj.rating_key, obj.created_by = saved.pk, saved.rating_key, saved.created_by
+
+
+@admin.action(description=gettext_lazy("Forget the validators (the next refresh downloads the whole feed)"))
+def forget_validators(modeladmin, request, queryset):
+    count = queryset.update(etag="", last_modified="")
+    message = ngettext(
+        "%(count)s feed will be downloaded in full.", "%(count)s feeds will be downloaded in full.", count
+    )
+    modeladmin.message_user(request, message % {"count": count})
+
+
+@admin.register(PriorFeed)
+class PriorFeedAdmin(admin.ModelAdmin):
+    """The feeds that Celery beat refreshes come from FACTCHECK_PRIOR_FEEDS; here the validators of their
+    last answer (for the conditional GET) are seen and can be forgotten, to download a feed in full again."""
+
+    list_display = ["url", "etag", "last_modified", "checked_at"]
+    fields = ["url", "etag", "last_modified", "checked_at"]
+    readonly_fields = ["url", "checked_at"]
+    actions = [forget_validators]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(PriorImportJob)
+class PriorImportJobAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "status", "url", "file_name", "items_done", "new", "updated", "unchanged",
+                    "refused", "created_by"]  # fmt: skip
+    list_filter = ["status"]
+    list_select_related = ["created_by"]
+    fields = ["status", "url", "file_name", "feed", "items_done", "new", "updated", "unchanged", "refused",
+              "not_modified", "error", "errors", "created_by", "created_at", "started_at", "finished_at"]  # fmt: skip
+
+
+@admin.register(PriorFactCheckChange)
+class PriorFactCheckChangeAdmin(ReadOnlyAdmin):
+    list_display = ["prior", "changed_at", "changed_by", "job"]
+    list_select_related = ["prior", "changed_by"]
+    fields = ["prior", "changed_at", "changed_by", "job", "changes"]

@@ -6,7 +6,7 @@ from django.db.models import BooleanField, F, Func, Q, Value
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.permissions import SAFE_METHODS, BasePermission
@@ -156,12 +156,16 @@ class PriorImportJobSerializer(serializers.ModelSerializer):
     counts = CountsSerializer(source="*")
     errors = RefusedItemSerializer(many=True)
     url = serializers.CharField(help_text="The feed or page imported; blank for a file")
+    created_by = serializers.CharField(
+        source="created_by.username", allow_null=True, default=None,
+        help_text="Who started it; null for the scheduled refresh of a configured feed",
+    )  # fmt: skip
 
     class Meta:
         model = PriorImportJob
         fields = [
             "id", "status", "url", "file_name", "items_done", "counts", "errors", "error", "not_modified",
-            "created_at", "started_at", "finished_at",
+            "created_by", "created_at", "started_at", "finished_at",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -178,16 +182,27 @@ class ImportRequestSerializer(serializers.Serializer):
 
     def validate(self, data):
         if ("file" in data) == ("url" in data):
-            message = "Send a file or a url, one of the two."
+            message = _("Send a file or a url, one of the two.")
             raise serializers.ValidationError({"file": [message], "url": [message]})
         return data
 
 
-class PriorImportsView(APIView):
-    """Start an import (editors)."""
+class PriorImportsView(mixins.ListModelMixin, generics.GenericAPIView):
+    """The desk's imports, newest first, and starting one (editors)."""
 
     permission_classes = [IsEditor]
     parser_classes = [MultiPartParser, JSONParser]
+    serializer_class = PriorImportJobSerializer
+    queryset = PriorImportJob.objects.select_related("created_by")
+    keyset_ordering = ("-created_at", "-id")
+    filter_backends: list = []
+
+    @extend_schema(
+        responses={200: PriorImportJobSerializer(many=True)},
+        description="Every import of the desk (uploads, URLs and the scheduled feed refreshes), newest first.",
+    )
+    def get(self, request):
+        return self.list(request)
 
     @extend_schema(
         # One documented content type: a client generated from the schema (openapi-python-client) cannot
@@ -206,7 +221,7 @@ class PriorImportsView(APIView):
             job = import_jobs.start_import(created_by=request.user, upload=data.validated_data["file"])
         else:
             job = import_jobs.start_import(created_by=request.user, url=data.validated_data["url"])
-        job.refresh_from_db()
+        job = PriorImportJob.objects.select_related("created_by").get(pk=job.pk)
         return Response(PriorImportJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
 
@@ -216,7 +231,8 @@ class PriorImportDetailView(APIView):
     @extend_schema(responses={200: PriorImportJobSerializer, **error_responses(404)})
     def get(self, request, job_id):
         """An import job's status, counts and refused items."""
-        return Response(PriorImportJobSerializer(get_object_or_404(PriorImportJob, pk=job_id)).data)
+        job = get_object_or_404(PriorImportJob.objects.select_related("created_by"), pk=job_id)
+        return Response(PriorImportJobSerializer(job).data)
 
 
 class RatingMappingSerializer(serializers.ModelSerializer):

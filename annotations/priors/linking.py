@@ -10,6 +10,7 @@ and gains the evidence.
 import datetime
 from dataclasses import dataclass
 
+import langcodes
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -21,6 +22,7 @@ from ..models import Annotation, Claim, ClaimPriorLink, PriorFactCheck, PriorFac
 from ..versioning import STANCES
 
 DRAFT_CONFIDENCE = 50
+MAX_LANGUAGE_LENGTH = 35
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,8 @@ def update_prior(prior: PriorFactCheck, *, actor, **fields) -> PriorFactCheck:
             raise ValidationError({name: _("This field cannot be changed.")})
         if name == "claim_reviewed" and not (value or "").strip():
             raise ValidationError({"claim_reviewed": _("The claim cannot be blank.")})
+        if name == "language":
+            value = clean_language(value)
         before = getattr(prior, name)
         if before != value:
             changes[name] = [_plain(before), _plain(value)]
@@ -115,6 +119,17 @@ def update_prior(prior: PriorFactCheck, *, actor, **fields) -> PriorFactCheck:
     prior.save(update_fields=[*fields, "search_config", "updated_at"])
     PriorFactCheckChange.objects.create(prior=prior, changed_by=actor, changed_at=prior.updated_at, changes=changes)
     return prior
+
+
+def clean_language(value) -> str:
+    """A BCP 47 tag as imports store it (a primary tag in lower case); ValidationError naming the field."""
+    tag = (value or "").strip().replace("_", "-")
+    if not tag or len(tag) > MAX_LANGUAGE_LENGTH or not langcodes.tag_is_valid(tag):
+        message = _("%(value)s is not a valid BCP 47 language tag (e.g. 'en', 'it', 'pt-BR').") % {
+            "value": repr(tag[:40])
+        }
+        raise ValidationError({"language": message})
+    return tag if "-" in tag else tag.lower()
 
 
 def _plain(value):

@@ -88,7 +88,7 @@ def suggest(rating_name: str, rating_value, best_rating, worst_rating, scale: li
     for phrase in sorted(RATING_WORDS, key=len, reverse=True):
         plain = _plain(phrase)
         if f" {plain} " in f" {words} " and RATING_WORDS[phrase] in by_key:
-            return Suggestion(by_key[RATING_WORDS[phrase]], f'the rating says "{phrase}"')
+            return Suggestion(by_key[RATING_WORDS[phrase]], _("the rating says “%(words)s”") % {"words": phrase})
     if rating_value is None:
         return None
     best = 5.0 if best_rating is None else best_rating
@@ -98,7 +98,8 @@ def suggest(rating_name: str, rating_value, best_rating, worst_rating, scale: li
         return None
     on_scale = 1 + 4 * (rating_value - worst) / (best - worst)
     nearest = min(ordered, key=lambda v: (abs(v.rating_value - on_scale), v.position))
-    return Suggestion(nearest, f"ratingValue {rating_value:g} of {worst:g}..{best:g}")
+    reason = _("ratingValue %(value)s on %(worst)s..%(best)s")
+    return Suggestion(nearest, reason % {"value": f"{rating_value:g}", "worst": f"{worst:g}", "best": f"{best:g}"})
 
 
 def _plain(text: str) -> str:
@@ -147,21 +148,34 @@ def clean_mapping_fields(fields: dict) -> dict:
     return cleaned
 
 
+def validate_mapping(mapping: RatingMapping | None, **fields) -> dict:
+    """The cleaned fields of a mapping about to be created (`mapping` None) or changed; ValidationError
+    naming the field when one is wrong or the rating of that fact-checker and language is mapped already."""
+    fields = clean_mapping_fields(fields)
+    scope = {"publisher": "", "language": "", "rating_name": ""}
+    if mapping is not None:
+        scope.update({name: getattr(mapping, name) for name in scope})
+    scope.update({name: value for name, value in fields.items() if name in scope})
+    clash = RatingMapping.objects.filter(
+        publisher=scope["publisher"], language=scope["language"], rating_key=rating_key(scope["rating_name"])
+    )
+    if mapping is not None and mapping.pk is not None:
+        clash = clash.exclude(pk=mapping.pk)
+    if clash.exists():
+        raise ValidationError({"rating_name": _("This rating of this fact-checker and language is already mapped.")})
+    return fields
+
+
 @transaction.atomic
 def save_mapping(mapping: RatingMapping | None, *, actor, **fields) -> RatingMapping:
     """Create or change a mapping, and re-map the prior fact-checks whose rating it may cover."""
-    fields = clean_mapping_fields(fields)
+    fields = validate_mapping(mapping, **fields)
     old_key = mapping.rating_key if mapping is not None else None
     if mapping is None:
         mapping = RatingMapping(created_by=actor)
     for name, value in fields.items():
         setattr(mapping, name, value)
     mapping.rating_key = rating_key(mapping.rating_name)
-    clash = RatingMapping.objects.filter(
-        publisher=mapping.publisher, language=mapping.language, rating_key=mapping.rating_key
-    ).exclude(pk=mapping.pk)
-    if clash.exists():
-        raise ValidationError({"rating_name": _("This rating of this fact-checker and language is already mapped.")})
     mapping.save()
     remap({mapping.rating_key, old_key} - {None})
     return mapping

@@ -15,3 +15,9 @@ def is_editor(user) -> bool:
 @register.filter
 def is_reviewer(user) -> bool:
     return roles.is_reviewer(user)
+
+
+@register.filter
+def is_viewer(user) -> bool:
+    """Any role at all (viewer, reviewer or editor)."""
+    return roles.is_viewer(user)

@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.i18n import JavaScriptCatalog
 
-from . import audit, language, team, views
+from . import audit, language, priors, team, views
 
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
@@ -13,6 +13,7 @@ urlpatterns = [
     path("articles/add/", views.article_add, name="article-add"),
     path("articles/<int:pk>/", views.article_detail, name="article-detail"),
     path("search/", views.claim_search, name="claim-search"),
+    path("prior-factchecks/", priors.prior_factchecks, name="prior-factcheck-list"),
     path("review/", views.review_queue, name="review-queue"),
     path("exports/", views.exports, name="export-list"),
     path("dashboard/", views.dashboard, name="dashboard"),

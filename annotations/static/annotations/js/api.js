@@ -11,7 +11,9 @@ export async function request(method, url, { body, headers = {} } = {}) {
     // The API's human messages in the page's language; its codes and field names stay English.
     headers: { Accept: "application/json", "Accept-Language": document.documentElement.lang || "en", "X-CSRFToken": csrfToken(), ...headers },
   };
-  if (body !== undefined) {
+  if (body instanceof FormData) {
+    init.body = body; // multipart: the browser writes the Content-Type with its boundary
+  } else if (body !== undefined) {
     init.headers["Content-Type"] = "application/json";
     init.body = JSON.stringify(body);
   }
@@ -30,6 +32,9 @@ export async function request(method, url, { body, headers = {} } = {}) {
 export const get = (url) => request("GET", url);
 export const post = (url, body, headers) => request("POST", url, { body, headers });
 export const patch = (url, body, headers) => request("PATCH", url, { body, headers });
+export const del = (url, headers) => request("DELETE", url, { headers });
+// A file upload (multipart/form-data), e.g. an import.
+export const postForm = (url, formData, headers) => request("POST", url, { body: formData, headers });
 
 // Lists paginate ({count, next, results}); follow `next` so callers get every item.
 export async function getAll(url) {
@@ -76,6 +81,8 @@ const FIELD_LABELS = {
   date_from: () => gettext("From date"),
   date_to: () => gettext("To date"),
   q: () => gettext("Words to find"),
+  file: () => gettext("File"),
+  rating_name: () => gettext("Rating as published"),
 };
 
 function fieldName(path) {
