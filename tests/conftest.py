@@ -239,22 +239,22 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-class CeleryWorker:
-    """A real Celery worker process (factcheck's app, see tests/celery_app.py) on the test database and Redis."""
+class CeleryProcess:
+    """A real Celery process (`celery <arguments>`) on the test database and Redis, its output in `log_path`."""
 
-    def __init__(self, env: dict, log_path: Path) -> None:
+    kind = ""  # "worker", "beat": names its log file and its errors
+    ready_line = b""  # what the process logs once it is running
+
+    def __init__(self, arguments: list[str], env: dict, log_path: Path) -> None:
         import subprocess
         import sys
 
         self.log_path = log_path
         self.log = log_path.open("wb")
-        command = [sys.executable, "-m", "celery", "-A", "tests.celery_app", "worker", "-Q", "celery,exports",
-                   "--pool=solo", "--loglevel=INFO",
-                   "--without-gossip", "--without-mingle", "--without-heartbeat",
-                   "-n", f"{log_path.stem}@%h"]  # fmt: skip
         self.process = subprocess.Popen(
-            command, env=env, stdout=self.log, stderr=subprocess.STDOUT, cwd=Path(__file__).resolve().parent.parent
-        )
+            [sys.executable, "-m", "celery", *arguments],
+            env=env, stdout=self.log, stderr=subprocess.STDOUT, cwd=Path(__file__).resolve().parent.parent,
+        )  # fmt: skip
 
     def wait_ready(self, timeout: float = 60) -> None:
         import time
@@ -262,14 +262,14 @@ class CeleryWorker:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"The Celery worker exited:\n{self.log_path.read_text(errors='replace')}")
-            if b" ready." in self.log_path.read_bytes():
+                raise RuntimeError(f"The Celery {self.kind} exited:\n{self.log_path.read_text(errors='replace')}")
+            if self.ready_line in self.log_path.read_bytes():
                 return
             time.sleep(0.1)
-        raise RuntimeError(f"The Celery worker did not get ready:\n{self.log_path.read_text(errors='replace')}")
+        raise RuntimeError(f"The Celery {self.kind} did not get ready:\n{self.log_path.read_text(errors='replace')}")
 
     def kill(self) -> None:
-        """SIGKILL: the worker dies mid-task, without acknowledging or cleaning up anything."""
+        """SIGKILL: the process dies mid-task, without acknowledging or cleaning up anything."""
         self.process.kill()
         self.process.wait(timeout=30)
 
@@ -285,39 +285,84 @@ class CeleryWorker:
         self.log.close()
 
 
-@pytest.fixture
-def celery_workers(transactional_db, settings, tmp_path):
-    """start(**env) -> a ready CeleryWorker (env adds to the environment, e.g. FACTCHECK_TEST_ROW_DELAY).
+class CeleryWorker(CeleryProcess):
+    """A real Celery worker process (factcheck's app, see tests/celery_app.py)."""
 
-    Workers use the pytest-django test database and a fresh export directory
-    shared with the test process; all are stopped before the database is flushed.
-    """
+    kind = "worker"
+    ready_line = b" ready."
+
+    def __init__(self, env: dict, log_path: Path) -> None:
+        super().__init__(
+            ["-A", "tests.celery_app", "worker", "-Q", "celery,exports", "--pool=solo", "--loglevel=INFO",
+             "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", f"{log_path.stem}@%h"],
+            env, log_path,
+        )  # fmt: skip
+
+
+class CeleryBeat(CeleryProcess):
+    """`celery -A factcheck beat`, as deployed: it sends CELERY_BEAT_SCHEDULE's tasks to the test broker.
+    Its schedule file (when each entry last ran) lies beside its log, so every beat starts afresh."""
+
+    kind = "beat"
+    ready_line = b"beat: Starting..."
+
+    def __init__(self, env: dict, log_path: Path) -> None:
+        schedule = log_path.with_suffix(".schedule")
+        super().__init__(["-A", "factcheck", "beat", "--loglevel=INFO", "-s", str(schedule)], env, log_path)
+
+
+@pytest.fixture
+def celery_env(transactional_db, settings, tmp_path) -> dict:
+    """The environment of Celery processes: the pytest-django test database, the test broker and a fresh
+    export directory shared with the test process."""
     from factcheck.celery import app
 
     db = connection.settings_dict
     credentials = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
     export_dir = tmp_path / "exports"
     settings.FACTCHECK = {**settings.FACTCHECK, "EXPORT_DIR": export_dir}
-    base_env = {
+    app.control.purge()  # tasks left in the queue by earlier runs would only confuse this one
+    return {
         **os.environ,
         "DATABASE_URL": f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
         "FACTCHECK_EXPORT_DIR": str(export_dir),
         "CONN_MAX_AGE": "0",
     }
-    app.control.purge()  # tasks left in the queue by earlier runs would only confuse this one
-    started: list[CeleryWorker] = []
 
-    def start(**env) -> CeleryWorker:
+
+def _celery_processes(celery: type[CeleryProcess], base_env: dict, tmp_path: Path):
+    """start(**env) -> a ready `celery` process (env adds to the environment); all are stopped at teardown.
+    start(ready=False, ...) returns at once, to start another meanwhile: then call its wait_ready()."""
+    started: list[CeleryProcess] = []
+
+    def start(*, ready: bool = True, **env) -> CeleryProcess:
         env = {**base_env, **{name: str(value) for name, value in env.items()}}
-        worker = CeleryWorker(env, tmp_path / f"worker{len(started)}.log")
-        started.append(worker)
-        worker.wait_ready()
-        return worker
+        process = celery(env, tmp_path / f"{celery.kind}{len(started)}.log")
+        started.append(process)
+        if ready:
+            process.wait_ready()
+        return process
 
     yield start
-    for worker in started:
-        worker.stop()
+    for process in started:
+        process.stop()
+
+
+@pytest.fixture
+def celery_workers(celery_env, tmp_path):
+    """start(**env) -> a ready CeleryWorker (env adds to the environment, e.g. FACTCHECK_TEST_ROW_DELAY).
+
+    Workers use the test database and broker (celery_env); all are stopped before the database is flushed.
+    """
+    yield from _celery_processes(CeleryWorker, celery_env, tmp_path)
+
+
+@pytest.fixture
+def celery_beat(celery_env, tmp_path):
+    """start(**env) -> a running CeleryBeat (env adds to the environment, e.g. FACTCHECK_PRIOR_FEEDS_REFRESH_S=1);
+    stopped before the database is flushed. Its tasks run only where a worker runs (celery_workers)."""
+    yield from _celery_processes(CeleryBeat, celery_env, tmp_path)
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """Importing prior fact-checks from each way in: files (DataFeed, JSON Lines, CSV), fact-check pages and
-feeds served by test servers on 127.0.0.x, the scheduled refresh's conditional GET, and a huge feed
-streamed in flat memory."""
+feeds served by test servers on 127.0.0.x, the scheduled refresh's conditional GET (called directly, and
+sent by a real `celery beat` to a real worker), and a huge feed streamed in flat memory."""
 
 import io
 import json
@@ -14,6 +14,7 @@ from annotations.priors import jobs, readers
 from annotations.priors.importing import import_items
 from annotations.priors.samples import write_datafeed
 
+from .test_export_jobs import wait_for
 from .test_fetching import ALLOWED, _free_site
 
 ITALIAN_REVIEW = {
@@ -244,34 +245,114 @@ def test_a_private_feed_address_is_refused_before_any_request(import_settings):
         jobs.start_import(created_by=None, url="http://127.0.0.9/feed.json")
 
 
-@pytest.mark.django_db
-def test_the_scheduled_refresh_sends_the_validators_and_a_304_imports_nothing(
-    site, import_settings, django_capture_on_commit_callbacks
-):
-    body = datafeed(review(1))
-    seen = []
+class ConditionalFeed:
+    """A feed route (`site.routes[path] = (200, {}, feed)`) that answers a conditional GET as a web server
+    does (RFC 9110): 304 while the client's If-None-Match names the current ETag or, when it sends none,
+    its If-Modified-Since is the current Last-Modified. An empty `etag` sends none. Records each request's
+    validators."""
 
-    def conditional(handler):
-        seen.append(handler.headers.get("If-None-Match"))
-        if handler.headers.get("If-None-Match") == '"v1"':
-            handler.send_response(304)
-            handler.send_header("ETag", '"v1"')
+    def __init__(self, body: bytes, *, etag: str, last_modified: str) -> None:
+        self.requests: list[tuple[str | None, str | None]] = []  # (If-None-Match, If-Modified-Since)
+        self.publish(body, etag=etag, last_modified=last_modified)
+
+    def publish(self, body: bytes, *, etag: str, last_modified: str) -> None:
+        self.current = (body, etag, last_modified)  # one assignment: a request sees one version or the next
+
+    def __call__(self, handler) -> None:
+        body, etag, last_modified = self.current
+        validators = (handler.headers.get("If-None-Match"), handler.headers.get("If-Modified-Since"))
+        self.requests.append(validators)
+        if_none_match, if_modified_since = validators
+        not_modified = if_none_match == etag if if_none_match else if_modified_since == last_modified
+        handler.send_response(304 if not_modified else 200)
+        if etag:
+            handler.send_header("ETag", etag)
+        handler.send_header("Last-Modified", last_modified)
+        if not_modified:
             handler.end_headers()
             return
-        handler.send_response(200)
         handler.send_header("Content-Type", "application/json")
-        handler.send_header("ETag", '"v1"')
         handler.send_header("Content-Length", str(len(body)))
         handler.end_headers()
         handler.wfile.write(body)
 
-    site.routes["/daily.json"] = (200, {}, conditional)
+
+MONDAY, TUESDAY = "Mon, 01 Jan 2024 08:00:00 GMT", "Tue, 02 Jan 2024 08:00:00 GMT"
+
+
+@pytest.mark.django_db
+def test_the_scheduled_refresh_sends_the_validators_and_a_304_imports_nothing(
+    site, import_settings, django_capture_on_commit_callbacks
+):
+    feed = ConditionalFeed(datafeed(review(1)), etag='"v1"', last_modified=MONDAY)
+    site.routes["/daily.json"] = (200, {}, feed)
     import_settings.FACTCHECK = {**import_settings.FACTCHECK, "PRIOR_FEEDS": [site.base + "/daily.json"]}
     for _ in range(2):
         with django_capture_on_commit_callbacks():
             (job,) = jobs.start_feed_refresh()
         jobs.run_import_job(str(job.pk))
     first, second = PriorImportJob.objects.order_by("created_at")
-    assert seen == [None, '"v1"']
+    assert feed.requests == [(None, None), ('"v1"', MONDAY)]
     assert (first.new, first.not_modified) == (1, False)
     assert (second.status, second.new, second.not_modified) == ("succeeded", 0, True)
+
+
+@pytest.mark.django_db
+def test_a_feed_that_drops_its_etag_is_asked_by_its_date_and_not_by_the_stale_etag(
+    site, import_settings, django_capture_on_commit_callbacks
+):
+    feed = ConditionalFeed(datafeed(review(1)), etag='"v1"', last_modified=MONDAY)
+    site.routes["/daily.json"] = (200, {}, feed)
+    import_settings.FACTCHECK = {**import_settings.FACTCHECK, "PRIOR_FEEDS": [site.base + "/daily.json"]}
+
+    def refresh() -> PriorImportJob:
+        with django_capture_on_commit_callbacks():
+            (job,) = jobs.start_feed_refresh()
+        jobs.run_import_job(str(job.pk))
+        return PriorImportJob.objects.get(pk=job.pk)
+
+    refresh()
+    feed.publish(datafeed(review(1), review(2)), etag="", last_modified=TUESDAY)
+    assert refresh().new == 1
+    assert refresh().not_modified
+    assert feed.requests[-1] == (None, TUESDAY)
+
+
+def imported_fact_checks() -> list[tuple]:
+    return list(PriorFactCheck.objects.values_list("url", "rating_name", "content_hash", "updated_at"))
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_celery_beat_refreshes_the_feed_and_only_a_changed_feed_changes_the_fact_checks(
+    site, celery_workers, celery_beat
+):
+    """No one calls anything: a real `celery beat` (every half second) and a real worker keep the feed current."""
+    feed = ConditionalFeed(datafeed(review(1), review(2)), etag='"v1"', last_modified=MONDAY)
+    site.routes["/daily.json"] = (200, {}, feed)
+    env = {"FACTCHECK_PRIOR_FEEDS": site.base + "/daily.json", "FACTCHECK_FETCH_ALLOW_HOSTS": ",".join(ALLOWED),
+           "FACTCHECK_PRIOR_FEED_TIMEOUT_S": 5}  # fmt: skip
+    beat = celery_beat(ready=False, FACTCHECK_PRIOR_FEEDS_REFRESH_S=0.5, **env)
+    celery_workers(**env)  # the refreshes beat sends meanwhile wait for it in the broker
+    beat.wait_ready()
+
+    first = wait_for(lambda: PriorImportJob.objects.filter(status="succeeded", new=2).first(), timeout=30)
+    imported = imported_fact_checks()
+    assert [url for url, *_ in imported] == [review(1)["url"], review(2)["url"]]
+
+    wait_for(lambda: PriorImportJob.objects.filter(status="succeeded", not_modified=True).exists(), timeout=30)
+    assert feed.requests[0] == (None, None)
+    assert ('"v1"', MONDAY) in feed.requests
+    assert imported_fact_checks() == imported
+    refreshed = PriorImportJob.objects.exclude(pk=first.pk).filter(finished_at__isnull=False)
+    assert set(refreshed.values_list("status", "new", "updated", "not_modified")) == {("succeeded", 0, 0, True)}
+
+    feed.publish(datafeed(review(1, reviewRating={"alternateName": "Mostly false"}), review(2)),
+                 etag='"v2"', last_modified=TUESDAY)  # fmt: skip
+    changed = wait_for(lambda: PriorImportJob.objects.filter(status="succeeded", updated=1).first(), timeout=30)
+    assert (changed.new, changed.unchanged) == (0, 1)
+    prior = PriorFactCheck.objects.get(url=review(1)["url"])
+    assert PriorFactCheckChange.objects.get().changes == {"rating_name": ["False", "Mostly false"]}
+    assert prior.rating_name == "Mostly false"
+    wait_for(lambda: ('"v2"', TUESDAY) in feed.requests, timeout=30)  # the next refresh asks with the new ETag
+    assert list(PriorImportJob.objects.filter(updated__gt=0)) == [changed]

@@ -128,13 +128,17 @@ def _run(job: PriorImportJob) -> Counts:
 
 
 def _remember(feed: PriorFeed | None, fetched) -> None:
-    """Keep the validators for the next conditional GET (only once the feed was read through)."""
+    """Keep the validators for the next conditional GET (only once the feed was read through).
+
+    A full answer replaces them all: an ETag it no longer sends would otherwise be sent again, match
+    nothing, and take precedence over If-Modified-Since, so the whole feed would be fetched every time.
+    A 304 may leave out the validators it confirms; those are kept."""
     if feed is None:
         return
-    PriorFeed.objects.filter(pk=feed.pk).update(
-        etag=fetched.etag or feed.etag, last_modified=fetched.last_modified or feed.last_modified,
-        checked_at=timezone.now(),
-    )  # fmt: skip
+    etag, last_modified = fetched.etag, fetched.last_modified
+    if fetched.path is None:  # not modified
+        etag, last_modified = etag or feed.etag, last_modified or feed.last_modified
+    PriorFeed.objects.filter(pk=feed.pk).update(etag=etag, last_modified=last_modified, checked_at=timezone.now())
 
 
 def _import_file(job, path: str, *, name: str, kind: str, source: str, fmt: str | None = None) -> Counts:
