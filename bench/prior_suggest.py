@@ -1,6 +1,7 @@
 """Benchmark "Checked before?" (GET /api/v1/claims/{id}/similar/: the desk's similar claims and prior
 fact-checks ranked together) and a claim search that includes prior fact-checks (GET
-/api/v1/claims/?q=…&include=prior, two words of the claim, beside the same search without them) over HTTP,
+/api/v1/claims/?q=…&include=prior, two words of a claim or of a prior fact-check, beside the same search
+without them) over HTTP,
 beside a trivial request in the same run.
 
     python bench/prior_suggest.py --claims 1000000 --priors 200000 [--port 8324] [--requests 300]
@@ -78,8 +79,14 @@ def main() -> None:
             [[rng.randint(low, high) for _ in range(3 * args.requests)]],
         )
         claims = cursor.fetchall()[: args.requests]
+        # Half the searches use words of a claim, half words of a prior fact-check (so both kinds are found).
+        cursor.execute(
+            "SELECT claim_reviewed FROM annotations_priorfactcheck TABLESAMPLE SYSTEM (5) LIMIT %s", [args.requests]
+        )
+        texts = [text for (text,) in cursor.fetchall()] + [exact for _, exact in claims]
     claim_ids = [claim_id for claim_id, _ in claims]
-    searches = [" ".join(word for word in exact.split() if len(word) > 4)[:40] or exact[:20] for _, exact in claims]
+    rng.shuffle(texts)
+    searches = [" ".join(word for word in text.split() if len(word) > 4)[:40] or text[:20] for text in texts]
     token = harness.editor_token(url)
     command = [sys.executable, "-m", "gunicorn", "factcheck.wsgi", "-b", f"127.0.0.1:{args.port}", "-w", "1",
                "--worker-class", "sync", "--timeout", "120"]  # fmt: skip
