@@ -193,18 +193,25 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class VersionInline(admin.TabularInline):
-    model = AnnotationVersion
-    fields = ["number", "verdict", "confidence", "change_note", "author", "created_at"]
-    readonly_fields = fields
+class ReadOnlyInline(admin.TabularInline):
+    """Rows of an append-only history, shown under their parent."""
+
     extra = 0
     can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
 
     def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class VersionInline(ReadOnlyInline):
+    model = AnnotationVersion
+    fields = ["number", "verdict", "confidence", "change_note", "author", "created_at"]
 
 
 @admin.register(Annotation)
@@ -258,20 +265,11 @@ class PriorFactCheckForm(forms.ModelForm):
         return cleaned
 
 
-class PriorFactCheckChangeInline(admin.TabularInline):
+class PriorFactCheckChangeInline(ReadOnlyInline):
     """What imports and editors changed, oldest first (append-only)."""
 
     model = PriorFactCheckChange
     fields = ["changed_at", "changed_by", "job", "changes"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(PriorFactCheck)

@@ -4,7 +4,6 @@ import csv
 import io
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.contrib.messages import get_messages
 from django.db import connection
 
@@ -15,13 +14,6 @@ from annotations.models import Annotation, AnnotationVersion, Article, ArticleRe
 from .factories import ArticleFactory, ClaimFactory, make_annotation, publish
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_client(client):
-    user = get_user_model().objects.create_superuser("boss", "boss@example.org", "pw")
-    client.force_login(user)
-    return client
 
 
 def _change_form(article: Article, **changes) -> dict:

@@ -2,7 +2,6 @@
 history, a mapping re-maps the fact-checks it covers, and import jobs and changes are only read."""
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.contrib.messages import get_messages
 
 from annotations.models import PriorFactCheck, PriorFactCheckChange, PriorFeed, PriorImportJob, RatingMapping
@@ -12,13 +11,6 @@ from .test_prior_api import load
 from .test_prior_import import ITALIAN_REVIEW, review
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_client(client):
-    user = get_user_model().objects.create_superuser("boss", "boss@example.org", "pw")
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -62,7 +54,7 @@ def test_correcting_the_verdict_in_the_admin_is_kept_in_the_history_with_who(adm
     prior.refresh_from_db()
     assert prior.verdict.key == "false"
     change = PriorFactCheckChange.objects.get(prior=prior)
-    assert (change.changes, change.changed_by.username) == ({"verdict": [None, "false"]}, "boss")
+    assert (change.changes, change.changed_by.username) == ({"verdict": [None, "false"]}, "admin")
 
 
 def test_saving_unchanged_adds_no_history(admin_client, prior):
@@ -98,7 +90,7 @@ def test_a_mapping_added_in_the_admin_maps_the_fact_checks_it_covers(admin_clien
     )
     assert response.status_code == 302
     mapping = RatingMapping.objects.get()
-    assert (mapping.rating_name, mapping.rating_key, mapping.created_by.username) == ("falso", "falso", "boss")
+    assert (mapping.rating_name, mapping.rating_key, mapping.created_by.username) == ("falso", "falso", "admin")
     mapped = dict(PriorFactCheck.objects.values_list("url", "verdict__key"))
     assert mapped == {ITALIAN_REVIEW["url"]: "false", "https://checker.example.org/check/1": None}
 
