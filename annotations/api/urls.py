@@ -8,6 +8,7 @@ from . import (
     articles,
     assignments,
     auth,
+    claims,
     comments,
     events,
     exports,
@@ -24,7 +25,7 @@ app_name = "api"
 
 router = DefaultRouter()
 router.register("articles", articles.ArticleViewSet, basename="article")
-router.register("claims", articles.ClaimViewSet, basename="claim")
+router.register("claims", claims.ClaimViewSet, basename="claim")
 router.register("verdicts", annotations.VerdictViewSet, basename="verdict")
 router.register("annotations", annotations.AnnotationViewSet, basename="annotation")
 router.register("exports", exports.ExportJobViewSet, basename="export")

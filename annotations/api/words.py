@@ -8,7 +8,7 @@ from rest_framework.views import APIView
 
 from .. import selectors, words
 from ..models import WordsDecision
-from .articles import ClaimSerializer
+from .claims import ClaimSerializer
 from .errors import error_responses
 from .permissions import IsEditor
 
