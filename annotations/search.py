@@ -10,13 +10,10 @@ configurations that parse it alike share one `search_vector @@ query` branch, so
 GIN index scan and a word is stemmed in the language of the claim it is matched against.
 
 Similar claims are suggestions only: candidates from other articles (by their less common words,
-figures and names), re-scored here by how much of the claim's content words they cover, by the
-figures and names they share, which carry across languages, and by trigram similarity (pg_trgm).
+figures and names), scored by annotations.likeness as prior fact-checks are.
 """
 
-import re
 import time
-import unicodedata
 from dataclasses import dataclass
 
 from django.contrib.postgres.fields import ArrayField
@@ -26,6 +23,7 @@ from django.db import connection
 from django.db.models import BooleanField, Case, F, FloatField, Func, Q, QuerySet, TextField, Value, When
 from django.db.models.functions import Cast, NullIf
 
+from . import likeness
 from .models import Claim
 
 # BCP 47 primary language subtag -> PostgreSQL text-search configuration (those shipped with PostgreSQL 13+).
@@ -200,52 +198,17 @@ def ranked_search(queryset: QuerySet, q: str, text) -> RankedSearch:
 
 # ---------------------------------------------------------------- similar claims
 
-FIGURE = re.compile(r"\d+(?:[.,]\d+)*")
-WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
-SENTENCE_END = re.compile(r"[.!?:;«»\"“”]\s*$")
 SIMILAR_LIMIT = 10
-MIN_SCORE = 0.15
 CANDIDATES = 60
 WORD_CANDIDATES = 600  # matches of the less common words that are ranked to pick CANDIDATES
 # A word in more than this share of all claims does not pick candidates (it still counts in the score).
 COMMON_WORD_SHARE = 0.005
-WEIGHTS = {"words": 0.45, "figures": 0.3, "names": 0.15, "trigram": 0.1}
-COGNATE_LETTERS = 4
 
 
 @dataclass(frozen=True)
 class Suggestion:
     claim: Claim
     score: float
-
-
-def figures(text: str) -> set[str]:
-    """Numbers in `text`, written alike across languages: `1,000` and `1.000` -> 1000, `94mil` -> 94."""
-    found = set()
-    for match in FIGURE.finditer(text):
-        raw = match.group()
-        groups = re.split(r"[.,]", raw)
-        thousands = len(groups) > 1 and all(len(g) == 3 for g in groups[1:])
-        number = "".join(groups) if thousands else ".".join(groups[:2])
-        number = number.lstrip("0") or "0"
-        if len(number) > 1:  # single digits say little
-            found.add(number)
-    return found
-
-
-def names(text: str) -> set[str]:
-    """Proper nouns and acronyms: capitalised words that do not start a sentence, casefolded
-    (a sentence's first word is capitalised in any case; an acronym counts there too)."""
-    found = set()
-    before_end = 0
-    for match in WORD.finditer(text):
-        word = match.group().strip("'\u2019-")
-        between = text[before_end : match.start()]
-        starts_sentence = before_end == 0 or bool(SENTENCE_END.search(between))
-        before_end = match.end()
-        if len(word) >= 2 and word[0].isupper() and (word.isupper() or not starts_sentence):
-            found.add(word.casefold())
-    return found
 
 
 def _tsquery_of(words) -> str:
@@ -274,24 +237,19 @@ def _common_words() -> frozenset:
 
 
 def similar_claims(
-    claim: Claim, candidates: QuerySet, *, limit: int = SIMILAR_LIMIT, finish=lambda queryset: queryset
+    claim: Claim, candidates: QuerySet, *, limit: int = SIMILAR_LIMIT, finish=lambda queryset: queryset, own=None
 ) -> list[Suggestion]:
     """Claims from other articles that may be the same claim as `claim`, best first, score 0..1.
 
     `candidates` is what the asking user may see (a Claim queryset); `finish` adds to the query of the
-    chosen candidates what the answer needs besides. One bounded search finds and ranks up to
-    WORD_CANDIDATES matches of the claim's less common words (rank computed on the rows the index scan
-    reads anyway), the best CANDIDATES of them are read with their features and re-scored here.
+    chosen candidates what the answer needs besides; `own` is the claim's likeness.Features when the
+    caller has them. One bounded search finds and ranks up to WORD_CANDIDATES matches of the claim's
+    less common words (rank computed on the rows the index scan reads anyway), the best CANDIDATES of
+    them are read with their features and scored by annotations.likeness.
     """
-    text = " ".join(part for part in (claim.exact, claim.statement) if part)
-    own_figures, own_names = figures(text), names(text)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT tsvector_to_array(to_tsvector(%s::regconfig, %s))", [claim.search_config or SIMPLE, text]
-        )
-        own_words = set(cursor.fetchone()[0])
+    own = own or likeness.features(likeness.claim_text(claim.exact, claim.statement), claim.search_config)
     common = _common_words()
-    picking = {word for word in own_words | own_figures | own_names if word not in common}
+    picking = {word for word in own.words | own.figures | own.names if word not in common}
     others = candidates.exclude(article_id=claim.article_id)
     found: dict[int, Claim] = {}
     # No trigram index scan for candidates: with a claim's dozens of trigrams, the common ones' posting
@@ -305,15 +263,13 @@ def similar_claims(
         found.update((c.pk, c) for c in _with_features(finish(chosen), claim.exact))
     scored = []
     for candidate in found.values():
-        score = _score(own_words, own_figures, own_names, candidate, config=claim.search_config)
-        if score >= MIN_SCORE:
+        text = likeness.claim_text(candidate.exact, candidate.statement)
+        same_language = candidate.search_config == claim.search_config
+        score = likeness.score(own, text, set(candidate.words), candidate.trigram, same_language=same_language)
+        if score >= likeness.MIN_SCORE:
             scored.append(Suggestion(candidate, round(score, 3)))
     scored.sort(key=lambda s: (-s.score, s.claim.pk))
     return scored[:limit]
-
-
-def _similarity(text: str) -> Func:
-    return Func(F("exact"), Value(text), function="similarity", output_field=FloatField())
 
 
 def _with_features(queryset: QuerySet, exact: str) -> list[Claim]:
@@ -322,38 +278,6 @@ def _with_features(queryset: QuerySet, exact: str) -> list[Claim]:
     return list(
         queryset.annotate(
             words=Func(vector, function="tsvector_to_array", output_field=ArrayField(TextField())),
-            trigram=_similarity(exact),
+            trigram=Func(F("exact"), Value(exact), function="similarity", output_field=FloatField()),
         )
     )
-
-
-def _score(own_words: set, own_figures: set, own_names: set, candidate: Claim, *, config: str) -> float:
-    text = " ".join(part for part in (candidate.exact, candidate.statement) if part)
-    parts = {"trigram": candidate.trigram}
-    if own_words:
-        parts["words"] = _covered(own_words, set(candidate.words), same_language=candidate.search_config == config)
-    if own_figures:
-        parts["figures"] = len(own_figures & figures(text)) / len(own_figures)
-    if own_names:
-        parts["names"] = len(own_names & names(text)) / len(own_names)
-    total = sum(WEIGHTS[name] for name in parts)
-    return min(1.0, sum(WEIGHTS[name] * value for name, value in parts.items()) / total)
-
-
-def _covered(own: set[str], theirs: set[str], *, same_language: bool) -> float:
-    """The share of the claim's words (lexemes) a candidate has. Across languages the stems differ
-    ('agenc' / 'agenz'), so there a word counts when the two share a cognate's first letters
-    (agencies / agenzie, government / governo, federal / federali)."""
-    if not same_language:
-        own, theirs = _cognates(own), _cognates(theirs)
-    return len(own & theirs) / len(own) if own else 0.0
-
-
-def _cognates(lexemes: set[str]) -> set[str]:
-    """Each lexeme's first COGNATE_LETTERS letters, accents dropped (économie / economia)."""
-    prefixes = set()
-    for lexeme in lexemes:
-        letters = "".join(c for c in unicodedata.normalize("NFKD", lexeme) if not unicodedata.combining(c))
-        if len(letters) >= COGNATE_LETTERS:
-            prefixes.add(letters[:COGNATE_LETTERS])
-    return prefixes

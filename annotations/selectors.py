@@ -19,7 +19,7 @@ from django.db.models.functions import Coalesce
 from factcheck.lib import keyset
 from factcheck.lib.distinct import distinct_values
 
-from . import roles, search
+from . import likeness, roles, search
 from .languages import language_filter
 from .models import AnchorStatus, Annotation, AnnotationVersion, Article, Assignment, Claim, PriorFactCheck
 from .priors import matching as prior_matching
@@ -226,13 +226,14 @@ def search_with_priors(user, claims: QuerySet, priors: QuerySet, q: str) -> Sear
     )
 
 
-def similar_claims(user, claim: Claim) -> list[search.Suggestion]:
+def similar_claims(user, claim: Claim, *, own=None) -> list[search.Suggestion]:
     """Suggestions for `claim` among the claims `user` may find. Orphaned claims are never suggested:
     their words are no longer in their article."""
     return search.similar_claims(
         claim,
         claims_findable_by(user, Claim.objects.defer("search_vector").exclude(anchor_status=AnchorStatus.ORPHANED)),
         finish=lambda queryset: with_matches(_light(queryset)),
+        own=own,
     )
 
 
@@ -248,16 +249,14 @@ class CheckedBefore:
 
 def checked_before(user, claim: Claim, *, limit: int = search.SIMILAR_LIMIT) -> list[CheckedBefore]:
     """The desk's similar claims and prior fact-checks for `claim`, scored alike and ranked together."""
-    features = prior_matching.claim_features(claim)
-    text, words, own_figures, own_names = features
+    own = prior_matching.claim_features(claim)
     found = []
-    for suggestion in similar_claims(user, claim):
+    for suggestion in similar_claims(user, claim, own=own):
         other = suggestion.claim
-        other_text = " ".join(part for part in (other.exact, other.statement) if part)
-        why = prior_matching.explain(text, words, own_figures, own_names, other_text, set(other.words or ()))
+        why = likeness.explain(own, likeness.claim_text(other.exact, other.statement), set(other.words or ()))
         found.append(CheckedBefore(score=suggestion.score, why=why, claim=other))
     if roles.is_viewer(user):
-        for suggestion in prior_matching.prior_suggestions(claim, limit=limit, features=features):
+        for suggestion in prior_matching.prior_suggestions(claim, limit=limit, own=own):
             found.append(CheckedBefore(score=suggestion.score, why=suggestion.why, prior_factcheck=suggestion.prior))
     # Ties: the desk's own claim first (its verdict is the desk's), then by id.
     found.sort(key=lambda s: (-s.score, s.claim is None, (s.claim or s.prior_factcheck).pk))

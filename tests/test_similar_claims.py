@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from annotations import review
-from annotations.search import figures, names
+from annotations.likeness import figures, names
 
 from .factories import ArticleFactory, ClaimFactory, UserFactory, make_annotation, publish
 

@@ -3,13 +3,11 @@ the two can be ranked together in "Checked before?", each with why it matches.
 
 Candidates come from `match_vector` (the fact-check's unstemmed words, any language) by prefix queries
 on the claim's less common words' first letters ('gove':* finds governo and government alike), its
-figures and its names; at most PRIOR_SCAN matches are ranked, the best CANDIDATES re-scored by
-annotations.search's scoring (content-word coverage, figures, names, trigram similarity).
+figures and its names; at most PRIOR_SCAN matches are ranked, the best CANDIDATES scored by
+annotations.likeness, as the desk's similar claims are.
 """
 
-import re
 import time
-import unicodedata
 from dataclasses import dataclass
 
 from django.contrib.postgres.fields import ArrayField
@@ -17,7 +15,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import connection, transaction
 from django.db.models import F, FloatField, Func, TextField, Value
 
-from .. import search
+from .. import likeness, search
 from ..models import Claim, PriorFactCheck
 
 PRIOR_SCAN = 3000  # matches read and ranked at most (a bound on the work of one suggestion)
@@ -32,23 +30,8 @@ class PriorSuggestion:
     why: dict
 
 
-def claim_features(claim: Claim) -> tuple[str, set, set, set]:
-    """The claim's text, lexemes (in its language), figures and names."""
-    text = " ".join(part for part in (claim.exact, claim.statement) if part)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT tsvector_to_array(to_tsvector(%s::regconfig, %s))", [claim.search_config or search.SIMPLE, text]
-        )
-        words = set(cursor.fetchone()[0])
-    return text, words, search.figures(text), search.names(text)
-
-
-def _plain(word: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", word.casefold()) if not unicodedata.combining(c))
-
-
-def _prefix(word: str) -> str:
-    return _plain(word)[: search.COGNATE_LETTERS]
+def claim_features(claim: Claim) -> likeness.Features:
+    return likeness.features(likeness.claim_text(claim.exact, claim.statement), claim.search_config)
 
 
 def _quote(term: str) -> str:
@@ -73,7 +56,7 @@ def _common_prefixes() -> frozenset:
     words = set()
     if row and row[0]:
         for word, share in zip(row[0], row[1], strict=False):
-            shares[_prefix(word)] = shares.get(_prefix(word), 0.0) + share
+            shares[likeness.cognate(word)] = shares.get(likeness.cognate(word), 0.0) + share
             if share > COMMON_PREFIX_SHARE:
                 words.add(word)
     # Common whole words (a name, a figure) and common prefixes: both would read a large share of the table.
@@ -82,21 +65,22 @@ def _common_prefixes() -> frozenset:
     return prefixes
 
 
-def _match_query(words: set, own_figures: set, own_names: set) -> str:
+def _match_query(own: likeness.Features) -> str:
     common = _common_prefixes()
     # Figures exactly, not as prefixes: '94':* would read every number starting with 94.
-    terms = {_quote(term) for term in own_names | own_figures if term not in common}
-    for word in words:
-        prefix = _prefix(word)
-        if len(prefix) >= search.COGNATE_LETTERS and prefix not in common and not prefix.isdigit():
+    terms = {_quote(term) for term in own.names | own.figures if term not in common}
+    for word in own.words:
+        prefix = likeness.cognate(word)
+        if len(prefix) >= likeness.COGNATE_LETTERS and prefix not in common and not prefix.isdigit():
             terms.add(_quote(prefix) + ":*")
     return " | ".join(sorted(terms))
 
 
-def prior_suggestions(claim: Claim, *, limit: int = search.SIMILAR_LIMIT, features=None) -> list[PriorSuggestion]:
-    """Prior fact-checks that may have checked `claim`, best first (score >= search.MIN_SCORE)."""
-    text, words, own_figures, own_names = features or claim_features(claim)
-    query = _match_query(words, own_figures, own_names)
+def prior_suggestions(claim: Claim, *, limit: int = search.SIMILAR_LIMIT, own=None) -> list[PriorSuggestion]:
+    """Prior fact-checks that may have checked `claim`, best first (score >= likeness.MIN_SCORE); `own` is
+    the claim's likeness.Features when the caller has them."""
+    own = own or claim_features(claim)
+    query = _match_query(own)
     if not query:
         return []
     table = PriorFactCheck._meta.db_table
@@ -124,32 +108,10 @@ def prior_suggestions(claim: Claim, *, limit: int = search.SIMILAR_LIMIT, featur
     )
     scored = []
     for prior in candidates:
-        prior.exact, prior.statement = prior.claim_reviewed, ""
-        score = search._score(words, own_figures, own_names, prior, config=claim.search_config)
-        if score >= search.MIN_SCORE:
-            why = explain(text, words, own_figures, own_names, prior.claim_reviewed, set(prior.words))
+        words, same_language = set(prior.words), prior.search_config == claim.search_config
+        score = likeness.score(own, prior.claim_reviewed, words, prior.trigram, same_language=same_language)
+        if score >= likeness.MIN_SCORE:
+            why = likeness.explain(own, prior.claim_reviewed, words)
             scored.append(PriorSuggestion(prior, round(score, 3), why))
     scored.sort(key=lambda s: (-s.score, s.prior.pk))
     return scored[:limit]
-
-
-def explain(text: str, words: set, own_figures: set, own_names: set, other_text: str, other_words: set) -> dict:
-    """Why two claims match, in the claim's own words: the content words, figures and names they share
-    (words compared by their first letters, so across languages too)."""
-    theirs = {_prefix(word) for word in other_words if len(word) >= search.COGNATE_LETTERS}
-    ours = {_prefix(word) for word in words}
-    shared_names = sorted(own_names & search.names(other_text))
-    shared_words, seen = [], set()
-    for match in search.WORD.finditer(text):
-        word = match.group().strip("'\u2019-")
-        prefix = _prefix(word)
-        if len(prefix) < search.COGNATE_LETTERS or word.casefold() in own_names or prefix in seen:
-            continue
-        if prefix in ours and prefix in theirs:
-            seen.add(prefix)
-            shared_words.append(word)
-    return {
-        "words": shared_words[:12],
-        "figures": sorted(own_figures & search.figures(other_text), key=lambda f: (len(f), f)),
-        "names": [re.sub(r"^\w", lambda m: m.group().upper(), name) for name in shared_names],
-    }
