@@ -6,7 +6,9 @@ Python per cell: the published verdicts now are read, already formatted, from
 the PublishedExportRow table in its key order (no sort); `as_of` and
 `versions=all` wrap the raw SELECT and format in SQL. Either way the cells a
 version alone decides were formatted when it was written
-(`AnnotationVersion.*_cell`).
+(`AnnotationVersion.*_cell`). One page of raw rows (`page_rows`, the Web
+Annotation pages) is a keyset read in the same order: an index range scan from
+the page's edge, never an OFFSET.
 
 Which rows:
 
@@ -36,7 +38,7 @@ a change of them awaits an editor's decision (annotations.words), on every path.
 
 import dataclasses
 import datetime
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -143,6 +145,61 @@ def rows_sql(filters: ExportFilters, connection: BaseDatabaseWrapper) -> tuple[s
     """The raw rows (typed values, not formatted), in export order."""
     sql, params = _select(filters, connection)
     return f"{sql} ORDER BY claim_id, annotation_id, version", params
+
+
+def page_order(filters: ExportFilters) -> tuple[tuple[str, str], ...]:
+    """The export order as (SQL column, row field) pairs for keyset pages, the last one unique.
+
+    Published rows are one per claim, so the claim alone orders them: the published export rows'
+    primary key now, the claims' as of an instant. Versions order by claim, annotation, number: the
+    claim's primary key, then the annotation's (claim, reviewer) and the version's (annotation, number)
+    unique indexes, so a page is a nested loop from the edge and a sort of a claim's few versions.
+    """
+    if filters.all_versions:
+        return (("c.id", "claim_id"), ("a.id", "annotation_id"), ("v.number", "version"))
+    return (("c.id" if filters.as_of is not None else "e.claim_id", "claim_id"),)
+
+
+def page_rows(
+    filters: ExportFilters,
+    connection: BaseDatabaseWrapper,
+    *,
+    after: Sequence[int] | None,
+    backwards: bool = False,
+    size: int,
+) -> list[dict]:
+    """Up to `size` + 1 raw rows just after `after` in export order (the page_order values of a page's
+    edge row; None: from the start), or just before it, nearest first, `backwards`.
+
+    One index range scan that starts at the edge and stops after `size` + 1 matching rows, whatever
+    the page's depth: no OFFSET walk, no count. The extra row says whether more follow.
+    """
+    columns = [column for column, _ in page_order(filters)]
+    beyond = _beyond(columns, list(after), backwards=backwards) if after is not None else ([], [])
+    if after is not None and columns[0] == "e.claim_id":
+        # A planner carries equalities across a join, not ranges: bound the claims too, or a merge
+        # join on them reads every claim before the edge.
+        beyond[0].append(f"c.id {'<' if backwards else '>'}= %s")
+        beyond[1].append(after[0])
+    sql, params = _select(filters, connection, one_page=True, also=beyond)
+    direction = " DESC" if backwards else ""
+    sql = f"{sql} ORDER BY {', '.join(column + direction for column in columns)} LIMIT %s"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, size + 1])
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _beyond(columns: list[str], values: list, *, backwards: bool) -> tuple[list[str], list]:
+    """Rows strictly after `values` in the order of `columns` (before them, `backwards`): a bound on
+    the first column, where the index scan starts, and the tie-breaks (keyset.after, in SQL)."""
+    beyond = "<" if backwards else ">"
+    either: list[str] = []
+    params: list = [values[0]]
+    for depth, column in enumerate(columns):
+        either.append(" AND ".join([*(f"{tied} = %s" for tied in columns[:depth]), f"{column} {beyond} %s"]))
+        params += values[: depth + 1]
+    return [f"{columns[0]} {beyond}= %s", f"(({') OR ('.join(either)}))"], params
 
 
 def count_sql(filters: ExportFilters, connection: BaseDatabaseWrapper) -> tuple[str, list]:
@@ -273,18 +330,9 @@ def _history_copy_select(filters: ExportFilters, connection) -> tuple[str, list]
     return query, params
 
 
-def iter_rows(
-    filters: ExportFilters,
-    connection: BaseDatabaseWrapper,
-    *,
-    chunk: int = 2000,
-    offset: int = 0,
-    limit: int | None = None,
-) -> Iterator[dict]:
-    """The raw rows as dicts, fetched `chunk` at a time from a server-side cursor (`offset`/`limit`: one page)."""
+def iter_rows(filters: ExportFilters, connection: BaseDatabaseWrapper, *, chunk: int = 2000) -> Iterator[dict]:
+    """Every raw row as a dict, fetched `chunk` at a time from a server-side cursor (one page: page_rows)."""
     sql, params = rows_sql(filters, connection)
-    if limit is not None:
-        sql, params = f"{sql} LIMIT %s OFFSET %s", [*params, limit, offset]
     with connection.chunked_cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchmany(chunk)
@@ -306,11 +354,25 @@ def _table(model) -> str:
     return model._meta.db_table
 
 
-def _select(filters: ExportFilters, connection: BaseDatabaseWrapper) -> tuple[str, list]:
-    """SELECT ... FROM ... WHERE ... for the filters, without ORDER BY; params in placeholder order."""
+def _select(
+    filters: ExportFilters,
+    connection: BaseDatabaseWrapper,
+    *,
+    one_page: bool = False,
+    also: tuple[list[str], list] = ([], []),
+) -> tuple[str, list]:
+    """SELECT ... FROM ... WHERE ... for the filters, without ORDER BY; params in placeholder order.
+
+    A whole export finds each claim's (or version's) newest publication with one hash aggregate
+    over the log. `one_page` (page_sql) finds it per row instead, by index, and reads the published
+    verdicts now from PublishedExportRow, whose primary key is the page order: a page then reads
+    its rows only. `also` adds conditions (and their params) to the WHERE.
+    """
     instant = filters.as_of
     select_params: list = []
     from_params: list = []
+    approval = ("p.actor_id", "p.created_at")
+    article_column = "c.article_id"
     if filters.all_versions:
         status = "a.status"
         if instant is not None:
@@ -321,24 +383,46 @@ def _select(filters: ExportFilters, connection: BaseDatabaseWrapper) -> tuple[st
             select_params.append(instant)
         published_within = "AND created_at <= %s" if instant is not None else ""
         from_params += [instant] if instant is not None else []
+        newest = (
+            f"LEFT JOIN LATERAL (SELECT MAX(id) AS id FROM {_table(Publication)} "
+            f"WHERE version_id = v.id {published_within}) lp ON true "
+            if one_page
+            else f"LEFT JOIN (SELECT version_id, MAX(id) AS id FROM {_table(Publication)} "
+            f"WHERE version_id IS NOT NULL {published_within} GROUP BY version_id) lp ON lp.version_id = v.id "
+        )
         source = (
             f"FROM {_table(AnnotationVersion)} v "
             f"JOIN {_table(Annotation)} a ON a.id = v.annotation_id "
             f"JOIN {_table(Claim)} c ON c.id = a.claim_id "
-            f"LEFT JOIN (SELECT version_id, MAX(id) AS id FROM {_table(Publication)} "
-            f"WHERE version_id IS NOT NULL {published_within} GROUP BY version_id) lp ON lp.version_id = v.id "
-            f"LEFT JOIN {_table(Publication)} p ON p.id = lp.id "
+            f"{newest}LEFT JOIN {_table(Publication)} p ON p.id = lp.id "
         )
         date_column = "v.created_at"
+    elif one_page and instant is None:
+        status = "'approved'"
+        # The published export rows are (claim, its newest publication, the published version), kept in step.
+        source = (
+            f"FROM {_table(PublishedExportRow)} e "
+            f"JOIN {_table(Claim)} c ON c.id = e.claim_id "
+            f"JOIN {_table(AnnotationVersion)} v ON v.id = e.version_id "
+            f"JOIN {_table(Annotation)} a ON a.id = e.annotation_id "
+        )
+        approval = ("e.approved_by_id", "e.approved_at")
+        article_column = "e.article_id"
+        date_column = "e.approved_at"
     else:
         status = "'approved'"
-        published_within = "WHERE created_at <= %s" if instant is not None else ""
+        published_within = "created_at <= %s" if instant is not None else ""
         from_params += [instant] if instant is not None else []
+        newest = (
+            f"CROSS JOIN LATERAL (SELECT MAX(id) AS id FROM {_table(Publication)} "
+            f"WHERE claim_id = c.id {'AND ' + published_within if published_within else ''}) lp "
+            if one_page
+            else f"JOIN (SELECT claim_id, MAX(id) AS id FROM {_table(Publication)} "
+            f"{'WHERE ' + published_within if published_within else ''} GROUP BY claim_id) lp ON lp.claim_id = c.id "
+        )
         version_of = "p.version_id" if instant is not None else "c.published_version_id"
         source = (
-            f"FROM {_table(Claim)} c "
-            f"JOIN (SELECT claim_id, MAX(id) AS id FROM {_table(Publication)} {published_within} "
-            "GROUP BY claim_id) lp ON lp.claim_id = c.id "
+            f"FROM {_table(Claim)} c {newest}"
             f"JOIN {_table(Publication)} p ON p.id = lp.id "
             f"JOIN {_table(AnnotationVersion)} v ON v.id = {version_of} "
             f"JOIN {_table(Annotation)} a ON a.id = v.annotation_id "
@@ -349,7 +433,7 @@ def _select(filters: ExportFilters, connection: BaseDatabaseWrapper) -> tuple[st
         f"JOIN {_table(Verdict)} vd ON vd.id = v.verdict_id "
         f"JOIN {_table(Article)} ar ON ar.id = c.article_id "
         f"JOIN {user_table} ru ON ru.id = a.reviewer_id "
-        f"LEFT JOIN {user_table} pu ON pu.id = p.actor_id"
+        f"LEFT JOIN {user_table} pu ON pu.id = {approval[0]}"
     )
     # While an editor has not decided on changed words, the claim is published with the words its verdict
     # judged, and their selectors (annotations.words).
@@ -367,12 +451,16 @@ def _select(filters: ExportFilters, connection: BaseDatabaseWrapper) -> tuple[st
         "v.rationale_cell AS rationale_cell, v.evidence_urls_cell AS evidence_urls_cell, "
         "v.annotated_at_cell AS annotated_at_cell, "
         f"ru.username AS reviewer, {status} AS status, v.number AS version, v.created_at AS annotated_at, "
-        "pu.username AS approved_by, p.created_at AS approved_at, a.id AS annotation_id "
+        f"pu.username AS approved_by, {approval[1]} AS approved_at, a.id AS annotation_id "
     )
-    where, where_params = _where(filters, connection, status=(status, select_params), date_column=date_column)
+    where, where_params = _where(
+        filters, connection, status=(status, select_params), date_column=date_column, article_column=article_column
+    )
     if filters.all_versions and instant is not None:
         where.append("v.created_at <= %s")
         where_params.append(instant)
+    where += also[0]
+    where_params += also[1]
     sql = select + source + (" WHERE " + " AND ".join(where) if where else "")
     return sql, select_params + from_params + where_params
 
