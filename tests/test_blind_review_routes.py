@@ -136,7 +136,7 @@ EXEMPT = {
     "api:assignment-detail", "api:claim-words-decision", "article-assign", "preferences",
     "api:me-notifications-read", "api:people-list", "api:prior-factcheck-detail", "api:prior-factcheck-list",
     "api:prior-import-detail", "api:prior-import-list", "api:rating-mapping-detail", "api:rating-mapping-list",
-    "api:rating-mapping-unmapped",
+    "api:rating-mapping-unmapped", "prior-factcheck-list",
     # A comment by id: the discussion's own blind-review rule is tested route by route in test_comments.py.
     "api:comment-detail", "api:comment-revisions",
     # The interface language (a person's own setting) and the scripts' translation catalogue.
