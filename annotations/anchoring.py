@@ -8,6 +8,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 CONTEXT_LENGTH = 32
 
 POSITION = "TextPositionSelector"
@@ -75,7 +78,9 @@ def resolve_selectors(body: str, selectors: list[dict]) -> Anchor:
     """
     position, quote = _split_selectors(selectors)
     if position is None and quote is None:
-        raise SelectorError("selector", f"Give a {POSITION} or a {QUOTE}.")
+        raise SelectorError(
+            "selector", _("Give a %(position)s or a %(quote)s.") % {"position": POSITION, "quote": QUOTE}
+        )
     if quote is None:
         return _resolve_position(body, position)
     if position is None:
@@ -84,8 +89,18 @@ def resolve_selectors(body: str, selectors: list[dict]) -> Anchor:
     if anchor.exact != normalise(quote["exact"]):
         raise SelectorError(
             "selector",
-            f"{POSITION} [{anchor.start}, {anchor.end}) covers {anchor.exact!r}, "
-            f"which is not the {QUOTE}'s exact text {quote['exact']!r}.",
+            _(
+                "%(position)s [%(start)s, %(end)s) covers %(covered)r, "
+                "which is not the %(quote)s's exact text %(exact)r."
+            )
+            % {
+                "position": POSITION,
+                "start": anchor.start,
+                "end": anchor.end,
+                "covered": anchor.exact,
+                "quote": QUOTE,
+                "exact": quote["exact"],
+            },
         )
     return anchor
 
@@ -111,16 +126,18 @@ def _split_selectors(selectors: list[dict]) -> tuple[dict | None, dict | None]:
     if isinstance(selectors, dict):
         selectors = [selectors]
     if not isinstance(selectors, list):
-        raise SelectorError("selector", "Expected a list of W3C selector objects.")
+        raise SelectorError("selector", _("Expected a list of W3C selector objects."))
     found: dict[str, dict] = {}
     for index, selector in enumerate(selectors):
         kind = selector.get("type") if isinstance(selector, dict) else None
         if kind not in (POSITION, QUOTE):
             raise SelectorError(
-                f"selector[{index}].type", f"Unsupported selector type {kind!r}; use {POSITION} or {QUOTE}."
+                f"selector[{index}].type",
+                _("Unsupported selector type %(kind)r; use %(position)s or %(quote)s.")
+                % {"kind": kind, "position": POSITION, "quote": QUOTE},
             )
         if kind in found:
-            raise SelectorError(f"selector[{index}].type", f"More than one {kind}.")
+            raise SelectorError(f"selector[{index}].type", _("More than one %(kind)s.") % {"kind": kind})
         found[kind] = selector
     return found.get(POSITION), found.get(QUOTE)
 
@@ -129,29 +146,44 @@ def _resolve_position(body: str, selector: dict) -> Anchor:
     start, end = selector.get("start"), selector.get("end")
     for name, value in (("start", start), ("end", end)):
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            raise SelectorError(f"selector.{name}", f"{POSITION}.{name} must be a non-negative integer.")
+            raise SelectorError(
+                f"selector.{name}",
+                _("%(position)s.%(name)s must be a non-negative integer.") % {"position": POSITION, "name": name},
+            )
     if end <= start:
-        raise SelectorError("selector.end", f"{POSITION}.end must be greater than start.")
+        raise SelectorError("selector.end", _("%(position)s.end must be greater than start.") % {"position": POSITION})
     if end > len(body):
-        raise SelectorError("selector.end", f"{POSITION}.end {end} is past the end of the body ({len(body)}).")
+        raise SelectorError(
+            "selector.end",
+            _("%(position)s.end %(end)s is past the end of the body (%(length)s).")
+            % {"position": POSITION, "end": end, "length": len(body)},
+        )
     return anchor_at(body, start, end)
 
 
 def _resolve_quote(body: str, selector: dict) -> Anchor:
     exact = selector.get("exact")
     if not isinstance(exact, str) or not exact.strip():
-        raise SelectorError("selector.exact", f"{QUOTE}.exact must be a non-empty string.")
+        raise SelectorError("selector.exact", _("%(quote)s.exact must be a non-empty string.") % {"quote": QUOTE})
     prefix, suffix = selector.get("prefix") or "", selector.get("suffix") or ""
     if not isinstance(prefix, str) or not isinstance(suffix, str):
-        raise SelectorError("selector.prefix", f"{QUOTE}.prefix and suffix must be strings.")
+        raise SelectorError("selector.prefix", _("%(quote)s.prefix and suffix must be strings.") % {"quote": QUOTE})
     starts = find_quote(body, exact, prefix, suffix)
     if not starts:
-        raise SelectorError("selector.exact", f"The quote {exact!r} does not occur in the article body.")
+        raise SelectorError(
+            "selector.exact", _("The quote %(exact)r does not occur in the article body.") % {"exact": exact}
+        )
     if len(starts) > 1:
         raise SelectorError(
             "selector.exact",
-            f"The quote {exact!r} matches {len(starts)} places in the article body; "
-            "add a prefix or suffix, or a TextPositionSelector, to pick one.",
+            ngettext(
+                "The quote %(exact)r matches %(count)d place in the article body; "
+                "add a prefix or suffix, or a TextPositionSelector, to pick one.",
+                "The quote %(exact)r matches %(count)d places in the article body; "
+                "add a prefix or suffix, or a TextPositionSelector, to pick one.",
+                len(starts),
+            )
+            % {"exact": exact, "count": len(starts)},
         )
     start = starts[0]
     return anchor_at(body, start, start + len(normalise(exact)))

@@ -305,7 +305,7 @@ def delete_article(article: Article) -> None:
     """
     article = Article.objects.select_for_update().get(pk=article.pk)
     if Claim.objects.filter(article=article, annotations__isnull=False).exists():
-        raise ProtectedError("The article's claims are annotated.", set())
+        raise ProtectedError(_("The article's claims are annotated."), set())
     claims = article.claims.count()
     with pgtrigger.ignore("annotations.ArticleRevision:append_only_rows", "annotations.ClaimAnchor:append_only_rows"):
         article.delete()

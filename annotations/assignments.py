@@ -71,7 +71,7 @@ def assign(
     if not roles.is_editor(actor):
         raise NotAllowed(_("Only editors assign claims."))
     if (claims is None) == (article is None):
-        raise ValidationError({"claims": "Give either `claims` (ids) or `article` (an id), not both."})
+        raise ValidationError({"claims": _("Give either `claims` (ids) or `article` (an id), not both.")})
     _check_due(due)
     users = _reviewers(reviewers)
     reviewer_ids = [user.pk for user in users]

@@ -122,7 +122,8 @@ def delete_claim(claim: Claim) -> None:
     lock_article_of_claim(claim.pk)
     claim = Claim.objects.select_for_update().get(pk=claim.pk)
     if claim.annotations.exists():
-        raise DomainConflict(f"Claim {claim.pk} has annotations and cannot be deleted.", claim_id=claim.pk)
+        message = _("Claim %(claim)s has annotations and cannot be deleted.") % {"claim": claim.pk}
+        raise DomainConflict(message, claim_id=claim.pk)
     language = Article.objects.filter(pk=claim.article_id).values_list("language", flat=True).get()
     # The anchor history is append-only; it goes only with the claim it describes.
     with pgtrigger.ignore("annotations.ClaimAnchor:append_only_rows"):

@@ -22,6 +22,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from markdown_it import MarkdownIt
 
 from . import notifications, roles
@@ -73,15 +75,16 @@ def mentioned_users(body: str) -> list:
 def _clean_body(body) -> str:
     body = normalise(str(body or "")).strip()
     if not body:
-        raise ValidationError({"body": "Write something."})
+        raise ValidationError({"body": _("Write something.")})
     if len(body) > MAX_BODY:
-        raise ValidationError({"body": f"At most {MAX_BODY} characters."})
+        message = ngettext("At most %(count)d character.", "At most %(count)d characters.", MAX_BODY)
+        raise ValidationError({"body": message % {"count": MAX_BODY}})
     return body
 
 
 def _may_discuss(user) -> None:
     if not roles.is_reviewer(user):
-        raise NotAllowed("Only reviewers and editors take part in discussions.")
+        raise NotAllowed(_("Only reviewers and editors take part in discussions."))
 
 
 @transaction.atomic
@@ -94,13 +97,16 @@ def add_comment(claim: Claim, *, author, body: str, parent: int | None = None, v
     if parent is not None:
         parent_comment = visible_comments(author, claim).filter(pk=parent).first()
         if parent_comment is None:
-            raise ValidationError({"parent": f"No comment {parent} in this claim's discussion."})
+            raise ValidationError(
+                {"parent": _("No comment %(parent)s in this claim's discussion.") % {"parent": parent}}
+            )
     version_row = None
     if version is not None:
         visible = visible_annotations(author, Annotation.objects.filter(claim=claim))
         version_row = AnnotationVersion.objects.filter(pk=version, annotation__in=visible).first()
         if version_row is None:
-            raise ValidationError({"version": f"No verdict version {version} of this claim that you may read."})
+            message = _("No verdict version %(version)s of this claim that you may read.")
+            raise ValidationError({"version": message % {"version": version}})
     mentioned = mentioned_users(body)
     comment = Comment.objects.create(
         claim=claim,
@@ -122,9 +128,9 @@ def edit_comment(comment: Comment, *, actor, body: str) -> Comment:
     """The author changes their comment; the text it had is kept as a revision. New mentions notify."""
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
     if comment.author_id != actor.pk:
-        raise NotAllowed("Only a comment's author can edit it.")
+        raise NotAllowed(_("Only a comment's author can edit it."))
     if comment.deleted_at is not None:
-        raise ValidationError({"body": "This comment was deleted."})
+        raise ValidationError({"body": _("This comment was deleted.")})
     body = _clean_body(body)
     if body == comment.body:
         return comment
@@ -147,7 +153,7 @@ def delete_comment(comment: Comment, *, actor) -> Comment:
     """Editors delete a comment as a tombstone: its place in the thread stays, its text goes (kept in
     its revisions for editors)."""
     if not roles.is_editor(actor):
-        raise NotAllowed("Only editors delete comments.")
+        raise NotAllowed(_("Only editors delete comments."))
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
     if comment.deleted_at is not None:
         return comment

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from factcheck.lib.instants import is_bare_date, parse_instant
 
@@ -40,11 +41,11 @@ def parse_filters(params) -> EventFilters:
     for name in ("claim", "article"):
         raw = (params.get(name) or "").strip()
         if raw and not raw.isdigit():
-            errors[name] = ["Expected an id (a whole number)."]
+            errors[name] = [_("Expected an id (a whole number).")]
         values[name] = int(raw) if raw.isdigit() else None
     kind = (params.get("kind") or "").strip()
     if kind and kind not in KINDS:
-        errors["kind"] = [f"Unknown kind; use one of: {', '.join(KINDS)}."]
+        errors["kind"] = [_("Unknown kind; use one of: %(kinds)s.") % {"kinds": ", ".join(KINDS)}]
     values["kind"] = kind
     for name in ("date_from", "date_to"):
         raw = (params.get(name) or "").strip()
@@ -59,7 +60,7 @@ def parse_filters(params) -> EventFilters:
         # A bare date_to includes its whole day.
         values[name] = instant + datetime.timedelta(days=1) if name == "date_to" and is_bare_date(raw) else instant
     if not errors and values["date_from"] and values["date_to"] and values["date_from"] >= values["date_to"]:
-        errors["date_to"] = ["Must be after date_from."]
+        errors["date_to"] = [_("Must be after date_from.")]
     if errors:
         raise ValidationError(errors)
     return EventFilters(**values)

@@ -13,6 +13,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from factcheck.lib import bounded_json
 
@@ -49,7 +50,12 @@ class ImportFailed(Exception):
     """Nothing was imported; `errors` names each bad record's line and field."""
 
     def __init__(self, errors: list[RecordError]):
-        super().__init__(f"{len(errors)} invalid record(s); nothing was imported.")
+        message = ngettext(
+            "%(count)d invalid record; nothing was imported.",
+            "%(count)d invalid records; nothing was imported.",
+            len(errors),
+        )
+        super().__init__(message % {"count": len(errors)})
         self.errors = errors
 
 

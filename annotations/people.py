@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from .models import Profile
 
@@ -23,7 +24,8 @@ def update_profile(user, **fields) -> Profile:
     language = fields.get("language")
     if language is not None and language != "" and language not in dict(settings.LANGUAGES):
         codes = ", ".join(dict(settings.LANGUAGES))
-        raise ValidationError({"language": f"{language!r} is not an interface language; choose one of {codes}."})
+        message = _("%(language)r is not an interface language; choose one of %(codes)s.")
+        raise ValidationError({"language": message % {"language": language, "codes": codes}})
     profile = Profile.objects.select_for_update().filter(user=user).first() or Profile(user=user)
     for name, value in fields.items():
         setattr(profile, name, value)

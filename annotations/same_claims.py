@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import OuterRef, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import audit
 from .models import Claim, ClaimGroup, ClaimGroupMember
@@ -21,15 +22,17 @@ from .models import Claim, ClaimGroup, ClaimGroupMember
 def link_claims(claim: Claim, other: Claim, *, actor) -> ClaimGroupMember:
     """Record that `other` is the same claim as `claim`; returns `other`'s membership."""
     if other.pk == claim.pk:
-        raise ValidationError({"claim": "A claim cannot be linked to itself."})
+        raise ValidationError({"claim": _("A claim cannot be linked to itself.")})
     locked = {c.pk: c for c in Claim.objects.select_for_update().filter(pk__in=[claim.pk, other.pk]).order_by("pk")}
     claim, other = locked[claim.pk], locked[other.pk]
     if other.article_id == claim.article_id:
-        raise ValidationError({"claim": f"Claim {other.pk} is in the same article; link claims of other articles."})
+        message = _("Claim %(other)s is in the same article; link claims of other articles.")
+        raise ValidationError({"claim": message % {"other": other.pk}})
     memberships = {m.claim_id: m for m in ClaimGroupMember.objects.filter(claim_id__in=[claim.pk, other.pk])}
     mine, theirs = memberships.get(claim.pk), memberships.get(other.pk)
     if mine and theirs and mine.group_id == theirs.group_id:
-        raise ValidationError({"claim": f"Claim {other.pk} is already linked to claim {claim.pk}."})
+        message = _("Claim %(other)s is already linked to claim %(claim)s.")
+        raise ValidationError({"claim": message % {"other": other.pk, "claim": claim.pk}})
     now = timezone.now()
     audit.record("claims_linked", actor=actor, claim=claim, article=claim.article_id, data={"other": other.pk})
     if mine is None:
@@ -56,7 +59,8 @@ def unlink_claims(claim: Claim, other: Claim, *, actor=None) -> None:
     memberships = {m.claim_id: m for m in ClaimGroupMember.objects.filter(claim_id__in=[claim.pk, other.pk])}
     mine, theirs = memberships.get(claim.pk), memberships.get(other.pk)
     if other.pk == claim.pk or not (mine and theirs and mine.group_id == theirs.group_id):
-        raise ValidationError({"claim": f"Claim {other.pk} is not linked to claim {claim.pk}."})
+        message = _("Claim %(other)s is not linked to claim %(claim)s.")
+        raise ValidationError({"claim": message % {"other": other.pk, "claim": claim.pk}})
     theirs.delete()
     audit.record("claims_unlinked", actor=actor, claim=claim, article=claim.article_id, data={"other": other.pk})
     remaining = ClaimGroupMember.objects.filter(group_id=mine.group_id)

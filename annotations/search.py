@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import BooleanField, Case, F, FloatField, Func, Q, QuerySet, TextField, Value, When
 from django.db.models.functions import Cast, NullIf
+from django.utils.translation import gettext as _
 
 from . import likeness
 from .models import Claim
@@ -61,11 +62,16 @@ def clean_query(q: str) -> str:
     """The user's words, or ValidationError({"q": ...}) for a query that cannot be a search."""
     q = (q or "").strip()
     if not q:
-        raise ValidationError({"q": "Enter one or more words to search for."})
+        raise ValidationError({"q": _("Enter one or more words to search for.")})
     if len(q) > MAX_QUERY_LENGTH:
-        raise ValidationError({"q": f"A search is at most {MAX_QUERY_LENGTH} characters ({len(q)} sent)."})
+        raise ValidationError(
+            {
+                "q": _("A search is at most %(limit)d characters (%(sent)d sent).")
+                % {"limit": MAX_QUERY_LENGTH, "sent": len(q)}
+            }
+        )
     if "\x00" in q:
-        raise ValidationError({"q": "The search contains a NUL character."})
+        raise ValidationError({"q": _("The search contains a NUL character.")})
     return q
 
 

@@ -39,7 +39,7 @@ def clean_rationale(value) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise ValidationError({"rationale": "Expected a string."})
+        raise ValidationError({"rationale": _("Expected a string.")})
     return unicodedata.normalize("NFC", value).strip()
 
 
@@ -50,25 +50,27 @@ def clean_evidence(items) -> list[dict]:
     Only http and https URLs are accepted: a `javascript:` or `file:` link must never reach a page.
     """
     if not isinstance(items, list):
-        raise ValidationError({"evidence": "Expected a list of evidence items."})
+        raise ValidationError({"evidence": _("Expected a list of evidence items.")})
     cleaned, errors = [], {}
     for index, item in enumerate(items):
         where = f"evidence[{index}]"
         if not isinstance(item, dict):
-            errors[where] = "Expected an object with url, title, publisher, quote, stance and accessed."
+            errors[where] = _("Expected an object with url, title, publisher, quote, stance and accessed.")
             continue
         for unknown in sorted(set(item) - set(EVIDENCE_FIELDS)):
-            errors[f"{where}.{unknown}"] = f"Unknown evidence field; expected one of {', '.join(EVIDENCE_FIELDS)}."
+            errors[f"{where}.{unknown}"] = _("Unknown evidence field; expected one of %(fields)s.") % {
+                "fields": ", ".join(EVIDENCE_FIELDS)
+            }
         entry = {"url": _clean_url(item.get("url"), f"{where}.url", errors)}
         for name in EVIDENCE_TEXT_FIELDS:
             value = item.get(name) or ""
             if not isinstance(value, str):
-                errors[f"{where}.{name}"] = "Expected a string."
+                errors[f"{where}.{name}"] = _("Expected a string.")
                 value = ""
             entry[name] = normalise(value).strip()
         entry["stance"] = item.get("stance")
         if entry["stance"] not in STANCES:
-            errors[f"{where}.stance"] = f"Expected one of {', '.join(STANCES)}."
+            errors[f"{where}.stance"] = _("Expected one of %(values)s.") % {"values": ", ".join(STANCES)}
         entry["accessed"] = _clean_date(item.get("accessed"), f"{where}.accessed", errors)
         cleaned.append(entry)
     if errors:
@@ -78,13 +80,13 @@ def clean_evidence(items) -> list[dict]:
 
 def _clean_url(value, where: str, errors: dict) -> str:
     if not isinstance(value, str) or not value.strip():
-        errors[where] = "An http or https URL is required."
+        errors[where] = _("An http or https URL is required.")
         return ""
     value = value.strip()
     try:
         _http_url(value)
     except ValidationError:
-        errors[where] = "Only http and https URLs are accepted."
+        errors[where] = _("Only http and https URLs are accepted.")
     return value
 
 
@@ -96,7 +98,7 @@ def _clean_date(value, where: str, errors: dict) -> str | None:
             raise ValueError
         return datetime.date.fromisoformat(value).isoformat()
     except ValueError:
-        errors[where] = "Expected an ISO date, YYYY-MM-DD."
+        errors[where] = _("Expected an ISO date, YYYY-MM-DD.")
         return None
 
 
@@ -108,7 +110,8 @@ def create_annotation(claim: Claim, *, reviewer, change_note: str = "", **conten
     existing = Annotation.objects.filter(claim=claim, reviewer=reviewer).values_list("pk", flat=True).first()
     if existing is not None:
         raise DomainConflict(
-            f"You already annotate this claim (annotation {existing}); change that one instead.",
+            _("You already annotate this claim (annotation %(annotation)s); change that one instead.")
+            % {"annotation": existing},
             annotation_id=existing,
         )
     try:
@@ -117,7 +120,7 @@ def create_annotation(claim: Claim, *, reviewer, change_note: str = "", **conten
     except IntegrityError as error:  # the same reviewer raced to create it twice; the winner has committed
         winner = Annotation.objects.filter(claim=claim, reviewer=reviewer).values_list("pk", flat=True).first()
         raise DomainConflict(
-            "You already annotate this claim; change that annotation instead.", annotation_id=winner
+            _("You already annotate this claim; change that annotation instead."), annotation_id=winner
         ) from error
     content = _complete(content, previous=None, first=True)
     now = timezone.now()
@@ -201,8 +204,10 @@ def append_version(
         raise StaleVersion(locked, based_on)
     if review.is_frozen_for(locked, author):
         raise DomainConflict(
-            "You submitted this annotation, so it is frozen: other reviewers' verdicts may have been "
-            "visible to you since. An editor can re-open it (POST .../reopen/) to make it editable again.",
+            _(
+                "You submitted this annotation, so it is frozen: other reviewers' verdicts may have been "
+                "visible to you since. An editor can re-open it (POST .../reopen/) to make it editable again."
+            ),
             code="frozen",
             status=locked.status,
         )
@@ -260,7 +265,12 @@ def revert(annotation: Annotation | int, *, to: int, based_on: int, author, chan
     try:
         old = AnnotationVersion.objects.select_related("verdict").get(annotation_id=annotation_id, number=to)
     except AnnotationVersion.DoesNotExist as error:
-        raise ValidationError({"version": f"Annotation {annotation_id} has no version {to}."}) from error
+        raise ValidationError(
+            {
+                "version": _("Annotation %(annotation)s has no version %(number)s.")
+                % {"annotation": annotation_id, "number": to}
+            }
+        ) from error
     return append_version(
         annotation_id,
         based_on=based_on,
@@ -337,16 +347,16 @@ def _complete(changes: dict, previous: AnnotationVersion | None, *, first: bool)
         content = {name: getattr(previous, name) for name in CONTENT_FIELDS}
     content.update(changes)
     if first and content.get("verdict") is None:
-        raise ValidationError({"verdict": "A first version needs a verdict."})
+        raise ValidationError({"verdict": _("A first version needs a verdict.")})
     if first and content.get("confidence") is None:
-        raise ValidationError({"confidence": "A first version needs a confidence (0-100)."})
+        raise ValidationError({"confidence": _("A first version needs a confidence (0-100).")})
     # The one check of the range (the API, the commands and the browser all come here); the
     # database's version_confidence_0_100 constraint is the backstop.
     confidence = content.get("confidence")
     if confidence is not None and (
         isinstance(confidence, bool) or not isinstance(confidence, int) or not 0 <= confidence <= 100
     ):
-        raise ValidationError({"confidence": "Confidence is a whole number from 0 to 100."})
+        raise ValidationError({"confidence": _("Confidence is a whole number from 0 to 100.")})
     if "rationale" in changes:
         content["rationale"] = clean_rationale(content["rationale"])
     if "evidence" in changes:

@@ -85,7 +85,8 @@ def decide(claim: Claim, *, decision: str, actor, note: str = "", withdraw: bool
     claim = Claim.objects.select_for_update().get(pk=claim.pk)
     if claim.judged_exact is None:
         raise DomainConflict(
-            f"Claim {claim.pk}'s words have not changed since its verdict was written; there is nothing to decide.",
+            _("Claim %(claim)s's words have not changed since its verdict was written; there is nothing to decide.")
+            % {"claim": claim.pk},
             field="decision",
         )
     note = normalise(note or "").strip()

@@ -17,12 +17,13 @@ import sys
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import JsonResponse
+from django.utils.translation import gettext_lazy
 from django.views import defaults
 
 # SQLSTATE classes meaning "no usable connection": 08 (connection exception), and the server
 # shutting down or starting up (57P01 admin_shutdown, 57P02 crash_shutdown, 57P03 cannot_connect_now).
 _UNAVAILABLE_CODES = ("57P01", "57P02", "57P03")
-DETAIL = "The database is unavailable for a moment; retry after the number of seconds in Retry-After."
+DETAIL = gettext_lazy("The database is unavailable for a moment; retry after the number of seconds in Retry-After.")
 
 
 def is_database_unavailable(error: BaseException) -> bool:
@@ -41,7 +42,7 @@ def retry_after() -> int:
 
 
 def unavailable_body() -> dict:
-    return {"detail": DETAIL, "retry_after": retry_after()}
+    return {"detail": str(DETAIL), "retry_after": retry_after()}
 
 
 def unavailable_response() -> JsonResponse:

@@ -6,6 +6,8 @@ from django.http import HttpRequest, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext
 
+from factcheck.localformat import format_number
+
 
 class ApiBodyLimitMiddleware:
     """A request body over DATA_UPLOAD_MAX_MEMORY_SIZE gets 413 with a JSON reason on every API path.
@@ -24,11 +26,12 @@ class ApiBodyLimitMiddleware:
             try:
                 length = int(request.META.get("CONTENT_LENGTH") or 0)
             except ValueError:
-                return JsonResponse({"detail": "The Content-Length header is not a number."}, status=400)
+                return JsonResponse({"detail": gettext("The Content-Length header is not a number.")}, status=400)
             if length > limit:
                 return JsonResponse(
                     {
-                        "detail": f"The request body is {length:,} bytes; the limit is {limit:,} bytes.",
+                        "detail": gettext("The request body is %(length)s bytes; the limit is %(limit)s bytes.")
+                        % {"length": format_number(length), "limit": format_number(limit)},
                         "limit_bytes": limit,
                     },
                     status=413,

@@ -7,6 +7,7 @@ is only a fast path.
 """
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
@@ -148,15 +149,16 @@ class AnnotationWriteSerializer(serializers.Serializer):
         verdict = Verdict.objects.filter(key=key).first()
         if verdict is None:
             keys = ", ".join(Verdict.objects.values_list("key", flat=True))
-            raise serializers.ValidationError(f"{key!r} is not on the rating scale; use one of: {keys}.")
+            message = _("%(key)r is not on the rating scale; use one of: %(keys)s.") % {"key": key, "keys": keys}
+            raise serializers.ValidationError(message)
         return verdict
 
     def validate(self, attrs: dict) -> dict:
         unknown = sorted(set(self.initial_data) - set(self.fields)) if isinstance(self.initial_data, dict) else []
         if unknown:
-            raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
+            raise serializers.ValidationError({name: [_("Unknown field.")] for name in unknown})
         if not attrs:
-            raise serializers.ValidationError({"non_field_errors": ["Send at least one field to change."]})
+            raise serializers.ValidationError({"non_field_errors": [_("Send at least one field to change.")]})
         # Types only: rationale, evidence and confidence are cleaned and checked by the service
         # (versioning), whose ValidationError keyed `evidence[0].url` becomes the response's field name.
         return attrs
@@ -246,8 +248,11 @@ class AnnotationResponses:
         return self.represent(
             annotation_id,
             code=status.HTTP_412_PRECONDITION_FAILED,
-            detail=f"Version {based_on} is not the current version; your change was not saved. "
-            "The current version is in `current`: merge your change into it and send its ETag.",
+            detail=_(
+                "Version %(version)s is not the current version; your change was not saved. "
+                "The current version is in `current`: merge your change into it and send its ETag."
+            )
+            % {"version": based_on},
         )
 
 
@@ -299,7 +304,7 @@ class AnnotationViewSet(AnnotationResponses, mixins.ListModelMixin, mixins.Retri
             return self.respond(self.prepare([annotation])[0])
         state = versioning.annotation_as_of(annotation, instant, published_only=self.published_only())
         if state is None:
-            raise exceptions.NotFound({"as_of": "The annotation had no visible version at that instant."})
+            raise exceptions.NotFound({"as_of": _("The annotation had no visible version at that instant.")})
         return Response(AnnotationSerializer(state).data)
 
     @extend_schema(
@@ -367,7 +372,7 @@ class AnnotationViewSet(AnnotationResponses, mixins.ListModelMixin, mixins.Retri
         """Field-level differences between two versions: {field: {from, to}}."""
         annotation = self.get_object()
         if self.published_only():
-            raise exceptions.PermissionDenied("Viewers read published verdicts only.")
+            raise exceptions.PermissionDenied(_("Viewers read published verdicts only."))
         numbers = {name: self._version_number(request, name) for name in ("from", "to")}
         versions = {
             version.number: version
@@ -375,7 +380,8 @@ class AnnotationViewSet(AnnotationResponses, mixins.ListModelMixin, mixins.Retri
         }
         for name, number in numbers.items():
             if number not in versions:
-                raise exceptions.ValidationError({name: [f"Annotation {annotation.pk} has no version {number}."]})
+                message = _("Annotation %(annotation)s has no version %(number)s.")
+                raise exceptions.ValidationError({name: [message % {"annotation": annotation.pk, "number": number}]})
         changes = versioning.diff_versions(versions[numbers["from"]], versions[numbers["to"]])
         return Response({"from": numbers["from"], "to": numbers["to"], "changes": changes})
 
@@ -383,7 +389,7 @@ class AnnotationViewSet(AnnotationResponses, mixins.ListModelMixin, mixins.Retri
     def _version_number(request, name: str) -> int:
         value = request.query_params.get(name, "")
         if not value.isdigit():
-            raise exceptions.ValidationError({name: ["Expected a version number."]})
+            raise exceptions.ValidationError({name: [_("Expected a version number.")]})
         return int(value)
 
     @extend_schema(
@@ -456,7 +462,7 @@ class AnnotationViewSet(AnnotationResponses, mixins.ListModelMixin, mixins.Retri
         """The review history, oldest first."""
         annotation = self.get_object()
         if self.published_only():
-            raise exceptions.PermissionDenied("Viewers read published verdicts only.")
+            raise exceptions.PermissionDenied(_("Viewers read published verdicts only."))
         page = self.paginate_queryset(annotation.transitions.select_related("actor"))
         return self.get_paginated_response(TransitionSerializer(page, many=True).data)
 
@@ -543,14 +549,14 @@ class AgreementView(APIView):
         params = request.query_params
         article = params.get("article")
         if article is not None and not article.isdigit():
-            raise exceptions.ValidationError({"article": ["Expected an article id."]})
+            raise exceptions.ValidationError({"article": [_("Expected an article id.")]})
         bounds = {
             name: preconditions.instant_param(params[name], name)
             for name in ("date_from", "date_to")
             if params.get(name)
         }
         if len(bounds) == 2 and bounds["date_from"] >= bounds["date_to"]:
-            raise exceptions.ValidationError({"date_to": ["Must be after date_from."]})
+            raise exceptions.ValidationError({"date_to": [_("Must be after date_from.")]})
         language = clean_language_filter(params.get("language")) or None
         report = agreement_service.agreement(int(article) if article else None, language=language, **bounds)
         return Response(report.as_dict())

@@ -2,6 +2,7 @@
 listed and marked here; claims across articles are in annotations.api.claims."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
@@ -32,7 +33,7 @@ class DateOrDateTimeField(serializers.DateTimeField):
         try:
             return parse_instant(value)
         except ValueError:
-            self.fail("invalid", format="YYYY-MM-DD or an ISO 8601 instant")
+            self.fail("invalid", format=_("YYYY-MM-DD or an ISO 8601 instant"))
 
 
 class ArticleSerializer(serializers.ModelSerializer):

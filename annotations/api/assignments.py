@@ -2,6 +2,7 @@
 /assignments/?reviewer=&claim=, DELETE /assignments/{id}/, and the caller's own: GET /me/assignments/."""
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
@@ -31,7 +32,7 @@ class AssignInputSerializer(serializers.Serializer):
 
     def validate(self, data):
         if ("claims" in data) == ("article" in data):
-            raise serializers.ValidationError({"claims": ["Give either `claims` (ids) or `article` (an id)."]})
+            raise serializers.ValidationError({"claims": [_("Give either `claims` (ids) or `article` (an id).")]})
         return data
 
 

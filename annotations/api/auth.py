@@ -7,6 +7,7 @@ which answers a locked-out attempt with `lockout.lockout_response` (429, JSON on
 """
 
 from django.contrib.auth import authenticate, user_logged_in
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from knox.auth import TokenAuthentication
 from knox.models import AuthToken
@@ -58,7 +59,7 @@ class TokenView(APIView):
         credentials.is_valid(raise_exception=True)
         user = authenticate(request._request, **credentials.validated_data)
         if user is None or not user.is_active:
-            message = "The username and password do not match an active account."
+            message = _("The username and password do not match an active account.")
             warning = last_attempt_warning(request._request, credentials.validated_data["username"])
             raise ValidationError({"non_field_errors": [f"{message} {warning}".strip()]})
         instance, token = AuthToken.objects.create(user=user, expiry=knox_settings.TOKEN_TTL)

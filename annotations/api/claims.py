@@ -93,7 +93,7 @@ class ClaimSerializer(serializers.ModelSerializer):
 
     def validate_selector(self, value):
         if not isinstance(value, list | dict):
-            raise serializers.ValidationError("Expected a list of W3C selector objects.")
+            raise serializers.ValidationError(_("Expected a list of W3C selector objects."))
         return value
 
 
@@ -301,7 +301,7 @@ class ClaimViewSet(
         other_pk = serializer.validated_data["claim"]
         other = Claim.objects.filter(pk=other_pk).first()
         if other is None:
-            raise serializers.ValidationError({"claim": [f"Claim {other_pk} does not exist."]})
+            raise serializers.ValidationError({"claim": [_("Claim %(claim)s does not exist.") % {"claim": other_pk}]})
         membership = same_claims.link_claims(claim, other, actor=request.user)
         (membership,) = _with_titles(same_claims.matches_of(claim).filter(pk=membership.pk))
         return Response(MatchSerializer(membership).data, status=status.HTTP_201_CREATED)

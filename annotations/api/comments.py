@@ -4,6 +4,7 @@ and GET /people/?prefix= for @mention autocomplete. Who reads what: annotations.
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, generics, serializers, status
@@ -73,7 +74,7 @@ class ClaimCommentsView(generics.GenericAPIView):
         version = request.query_params.get("version")
         if version is not None:
             if not version.isdigit():
-                raise exceptions.ValidationError({"version": ["Expected a verdict version id."]})
+                raise exceptions.ValidationError({"version": [_("Expected a verdict version id.")]})
             rows = rows.filter(version_id=int(version))
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(CommentSerializer(page, many=True).data)
@@ -123,7 +124,7 @@ class CommentRevisionsView(generics.ListAPIView):
     def get_queryset(self):
         comment = get_object_or_404(comments.visible_comments(self.request.user), pk=self.kwargs["pk"])
         if comment.author_id != self.request.user.pk and not roles.is_editor(self.request.user):
-            raise exceptions.PermissionDenied("Only the author and editors read a comment's history.")
+            raise exceptions.PermissionDenied(_("Only the author and editors read a comment's history."))
         return CommentRevision.objects.filter(comment=comment).select_related("replaced_by")
 
 

@@ -10,6 +10,8 @@ from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooMa
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError
 from django.http import JsonResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiResponse
@@ -26,13 +28,13 @@ from ..fetching.policy import Refused
 
 class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
-    default_detail = "The request conflicts with the current state of the resource."
+    default_detail = gettext_lazy("The request conflicts with the current state of the resource.")
     default_code = "conflict"
 
 
 class PreconditionRequired(exceptions.APIException):
     status_code = status.HTTP_428_PRECONDITION_REQUIRED
-    default_detail = "Send If-Match with the ETag of the version you are changing."
+    default_detail = gettext_lazy("Send If-Match with the ETag of the version you are changing.")
     default_code = "precondition_required"
 
 
@@ -122,7 +124,7 @@ def exception_handler(exc, context):
         exc = exceptions.PermissionDenied(str(exc))
     elif isinstance(exc, ProtectedError):
         return Response(
-            {"detail": "This resource is referenced by annotations or verdicts and cannot be deleted."},
+            {"detail": _("This resource is referenced by annotations or verdicts and cannot be deleted.")},
             status=status.HTTP_409_CONFLICT,
         )
     return drf_exception_handler(exc, context)
@@ -132,7 +134,7 @@ def bad_request(request, exception):
     """handler400: a request Django refuses outside a DRF view (SuspiciousOperation) is answered in JSON
     on the API; pages keep Django's page."""
     if request.path.startswith("/api/"):
-        detail = str(exception) if isinstance(exception, SuspiciousOperation) else "Bad request."
+        detail = str(exception) if isinstance(exception, SuspiciousOperation) else _("Bad request.")
         return JsonResponse({"detail": detail}, status=status.HTTP_400_BAD_REQUEST)
     return defaults.bad_request(request, exception)
 
@@ -148,5 +150,6 @@ def not_found(request, exception):
     """handler404: an API path that matches no route (`/api/v1/claims/1.5/`) is answered in JSON
     like any other API 404; pages keep Django's page."""
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": f"No API resource at {request.path}."}, status=status.HTTP_404_NOT_FOUND)
+        detail = _("No API resource at %(path)s.") % {"path": request.path}
+        return JsonResponse({"detail": detail}, status=status.HTTP_404_NOT_FOUND)
     return defaults.page_not_found(request, exception)

@@ -15,6 +15,8 @@ from django.db import connection
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -52,7 +54,7 @@ def _bom(value) -> bool:
         return True
     if text in _FALSE:
         return False
-    raise serializers.ValidationError({"bom": ["Expected 1 (add a byte order mark for Excel) or 0."]})
+    raise serializers.ValidationError({"bom": [_("Expected 1 (add a byte order mark for Excel) or 0.")]})
 
 
 def filename_for(export_format: str, extension: str, filters: dict | None = None) -> str:
@@ -105,10 +107,14 @@ class ExportsBusySerializer(serializers.Serializer):
 def exports_busy_response(request) -> Response:
     retry_after = settings.FACTCHECK.get("STREAMED_EXPORTS_RETRY_AFTER", 10)
     body = {
-        "detail": (
-            f"{slots.slot_limit()} streamed exports are running, the most allowed at once. "
-            "Retry later, or start an export job (POST jobs_url with the same filters) and download its file."
-        ),
+        "detail": ngettext(
+            "%(count)d streamed export is running, the most allowed at once. "
+            "Retry later, or start an export job (POST jobs_url with the same filters) and download its file.",
+            "%(count)d streamed exports are running, the most allowed at once. "
+            "Retry later, or start an export job (POST jobs_url with the same filters) and download its file.",
+            slots.slot_limit(),
+        )
+        % {"count": slots.slot_limit()},
         "retry_after": retry_after,
         "jobs_url": request.build_absolute_uri(reverse("api:export-list")),
     }
@@ -235,11 +241,15 @@ class ExportJobRequestSerializer(serializers.Serializer):
         unknown = sorted(set(filters) - set(known))
         if unknown:
             raise serializers.ValidationError(
-                {"filters": {name: [f"Unknown filter; known: {', '.join(known)}."] for name in unknown}}
+                {
+                    "filters": {
+                        name: [_("Unknown filter; known: %(known)s.") % {"known": ", ".join(known)}] for name in unknown
+                    }
+                }
             )
         try:
             data["bom"] = _bom(filters.get("bom"))
-            _, excel = parse_sheet_options(filters)
+            excel = parse_sheet_options(filters)[1]
         except serializers.ValidationError as error:
             raise serializers.ValidationError({"filters": error.detail}) from error
         except ValidationError as error:
@@ -249,12 +259,12 @@ class ExportJobRequestSerializer(serializers.Serializer):
         csv_formats = (ExportJob.Format.CSV, ExportJob.Format.EVIDENCE)
         if spreadsheet and data["format"] not in csv_formats:
             raise serializers.ValidationError(
-                {"filters": {name: ["A spreadsheet option, for csv and evidence only."] for name in spreadsheet}}
+                {"filters": {name: [_("A spreadsheet option, for csv and evidence only.")] for name in spreadsheet}}
             )
         parsed = _parse(filters, data.get("as_of"))
         if parsed.all_versions and data["format"] in (ExportJob.Format.CLAIMREVIEW, ExportJob.Format.CLAIMREVIEW_FEED):
             raise serializers.ValidationError(
-                {"filters": {"versions": ["ClaimReview describes published verdicts; versions=all is not offered."]}}
+                {"filters": {"versions": [_("ClaimReview describes published verdicts; versions=all is not offered.")]}}
             )
         data["parsed"] = parsed
         return data
@@ -327,20 +337,21 @@ class ExportJobViewSet(
         job = self.get_object()
         if job.status == ExportJob.Status.EXPIRED:
             return Response(
-                {"detail": "The export file has expired; start a new export.", "status": job.status},
+                {"detail": _("The export file has expired; start a new export."), "status": job.status},
                 status=status.HTTP_410_GONE,
             )
         path = jobs.file_path(job)
         if job.status != ExportJob.Status.SUCCEEDED or path is None:
             raise Conflict(
                 {
-                    "detail": f"The export is {job.status}; the file is offered once it has succeeded.",
+                    "detail": _("The export is %(status)s; the file is offered once it has succeeded.")
+                    % {"status": job.status},
                     "status": job.status,
                 }
             )
         if not path.exists():
             return Response(
-                {"detail": "The export file is gone; start a new export.", "status": job.status},
+                {"detail": _("The export file is gone; start a new export."), "status": job.status},
                 status=status.HTTP_410_GONE,
             )
         extension, content_type = jobs.FILE_TYPES[job.format]

@@ -5,6 +5,8 @@ import datetime
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_filters.fields import IsoDateTimeField
 from rest_framework.exceptions import ValidationError
 
@@ -25,7 +27,12 @@ def substring(queryset, fields: tuple[str, ...], value: str, *, param: str, exac
     lookup = "icontains"
     if len(value) < MIN_SUBSTRING:
         if not exact_if_short:
-            raise ValidationError({param: [f"Type at least {MIN_SUBSTRING} characters to search."]})
+            message = ngettext(
+                "Type at least %(count)d character to search.",
+                "Type at least %(count)d characters to search.",
+                MIN_SUBSTRING,
+            )
+            raise ValidationError({param: [message % {"count": MIN_SUBSTRING}]})
         lookup = "iexact"
     condition = Q()
     for field in fields:
@@ -44,7 +51,7 @@ class UTCInstantField(IsoDateTimeField):
         try:
             return instant.astimezone(datetime.UTC)
         except OverflowError:
-            raise forms.ValidationError("The instant is out of range.", code="invalid") from None
+            raise forms.ValidationError(_("The instant is out of range."), code="invalid") from None
 
 
 class InstantFilter(django_filters.IsoDateTimeFilter):

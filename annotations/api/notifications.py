@@ -1,6 +1,7 @@
 """The caller's notifications: GET /me/notifications/ (newest first, `?unread=true`) and
 POST /me/notifications/read/ {"ids": [...]} or {"all": true}."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, generics, serializers
@@ -28,7 +29,7 @@ class MarkReadSerializer(serializers.Serializer):
 
     def validate(self, data):
         if not data.get("all") and not data.get("ids"):
-            raise serializers.ValidationError({"ids": ['Give the ids to mark read, or "all": true.']})
+            raise serializers.ValidationError({"ids": [_('Give the ids to mark read, or "all": true.')]})
         return data
 
 
@@ -53,7 +54,7 @@ class MyNotificationsView(generics.ListAPIView):
         if unread is None:
             return rows
         if unread not in ("true", "false"):
-            raise exceptions.ValidationError({"unread": ["Expected true or false."]})
+            raise exceptions.ValidationError({"unread": [_("Expected true or false.")]})
         return rows.filter(read=unread == "false")
 
 

@@ -6,6 +6,7 @@ Responses are `{"next", "previous", "results"}`: no total, since counting every 
 this avoids. `page_size` is bounded (1 to 200).
 """
 
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
@@ -42,7 +43,7 @@ class KeysetPagination(BasePagination):
             self.page = read(request.query_params.get(self.cursor_query_param), self.size(request))
         except keyset.InvalidCursor:
             raise ValidationError(
-                {self.cursor_query_param: ["Invalid cursor; follow the `next` or `previous` link of a list."]}
+                {self.cursor_query_param: [_("Invalid cursor; follow the `next` or `previous` link of a list.")]}
             ) from None
         return self.page.rows
 
@@ -65,7 +66,8 @@ class KeysetPagination(BasePagination):
         if raw is None:
             return PAGE_SIZE
         if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE_SIZE:
-            raise ValidationError({self.page_size_query_param: [f"Expected a whole number from 1 to {MAX_PAGE_SIZE}."]})
+            message = _("Expected a whole number from 1 to %(max)d.") % {"max": MAX_PAGE_SIZE}
+            raise ValidationError({self.page_size_query_param: [message]})
         return int(raw)
 
     def get_paginated_response_schema(self, schema):

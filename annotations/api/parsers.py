@@ -1,5 +1,6 @@
 """Request parsers: JSON with a nesting limit, and JSON Lines bodies for bulk import."""
 
+from django.utils.translation import gettext as _
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import BaseParser, get_encoding
@@ -22,7 +23,7 @@ class JSONParser(parsers.JSONParser):
         except bounded_json.TooDeep as error:
             raise ParseError(str(error)) from None
         except ValueError as error:  # malformed JSON, or bytes that are not in the charset
-            raise ParseError(f"JSON parse error - {error}") from None
+            raise ParseError(_("JSON parse error - %(error)s") % {"error": error}) from None
 
 
 class PlainTextParser(BaseParser):
@@ -34,7 +35,7 @@ class PlainTextParser(BaseParser):
         try:
             return stream.read().decode("utf-8")
         except UnicodeDecodeError as error:
-            raise ParseError("The request body is not valid UTF-8.") from error
+            raise ParseError(_("The request body is not valid UTF-8.")) from error
 
 
 class JSONLinesParser(PlainTextParser):

@@ -3,6 +3,7 @@ based on) and as_of (the instant a past state is read at)."""
 
 import datetime
 
+from django.utils.translation import gettext as _
 from rest_framework import exceptions
 
 from factcheck.lib.instants import parse_instant
@@ -21,7 +22,8 @@ def if_match(request, *, required: bool) -> int | None:
     value = value[2:] if value.startswith("W/") else value
     value = value.strip('"')
     if not value.isdigit():
-        raise exceptions.ValidationError({"If-Match": [f'Expected the ETag of a version, e.g. "3"; got {raw!r}.']})
+        message = _('Expected the ETag of a version, e.g. "3"; got %(raw)r.') % {"raw": raw}
+        raise exceptions.ValidationError({"If-Match": [message]})
     return int(value)
 
 

@@ -25,6 +25,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as KombuOperationalError
 
 from .. import audit
@@ -125,7 +126,7 @@ def _enqueue(task, job: ExportJob) -> None:
     try:
         task.delay(str(job.pk))
     except KombuOperationalError as error:
-        reason = "The task queue was unreachable, so the export never started; start it again."
+        reason = _("The task queue was unreachable, so the export never started; start it again.")
         ExportJob.objects.filter(pk=job.pk, status=Status.QUEUED).update(
             status=Status.FAILED, error=reason, finished_at=timezone.now()
         )

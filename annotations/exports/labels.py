@@ -6,6 +6,7 @@ exports.sheets.verdict_labels). ClaimReview's `alternateName` uses the article's
 """
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from ..models import VerdictTranslation
 
@@ -19,7 +20,8 @@ def parse_labels(value: str) -> str:
     known |= {language.lower() for language in VerdictTranslation.objects.values_list("language", flat=True)}
     if tag not in known and tag.split("-")[0] not in known:
         raise ValueError(
-            f"{value!r} is not a language the rating scale is written in; one of: {', '.join(sorted(known))}."
+            _("%(value)r is not a language the rating scale is written in; one of: %(known)s.")
+            % {"value": value, "known": ", ".join(sorted(known))}
         )
     return tag
 

@@ -45,6 +45,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from factcheck.lib.instants import is_bare_date, parse_instant
 
@@ -117,7 +118,7 @@ def parse_filters(data: Mapping[str, Any], *, as_of: Any = None) -> ExportFilter
         except ValueError as error:
             errors["as_of"] = str(error)
     if fields.get("date_from") and fields.get("date_before") and fields["date_from"] >= fields["date_before"]:
-        errors["date_to"] = "date_to is before date_from."
+        errors["date_to"] = _("date_to is before date_from.")
     if errors:
         raise ValidationError(errors)
     return ExportFilters(**fields, params=params)
@@ -130,14 +131,14 @@ def restrict_for(user, filters: ExportFilters) -> ExportFilters:
     if roles.is_editor(user):
         return filters
     if not roles.is_viewer(user):
-        raise NotAllowed("Exports need a role (viewer, reviewer or editor).")
+        raise NotAllowed(_("Exports need a role (viewer, reviewer or editor)."))
     if not filters.all_versions:
         return filters
     if not roles.is_reviewer(user):
-        raise NotAllowed("versions: viewers may export published verdicts only, not versions=all.")
+        raise NotAllowed(_("versions: viewers may export published verdicts only, not versions=all."))
     own = user.get_username()
     if filters.reviewer not in (None, own):
-        raise NotAllowed("reviewer: with versions=all a reviewer may export only their own annotations.")
+        raise NotAllowed(_("reviewer: with versions=all a reviewer may export only their own annotations."))
     return dataclasses.replace(filters, reviewer=own, params={**filters.params, "reviewer": own})
 
 
@@ -504,9 +505,9 @@ def _where(
 
 def _parse_article(value: str) -> int:
     if not value.isdigit():
-        raise ValueError(f"Expected an article id (a whole number), got {value!r}.")
+        raise ValueError(_("Expected an article id (a whole number), got %(value)r.") % {"value": value})
     if not Article.objects.filter(pk=int(value)).exists():
-        raise ValueError(f"There is no article {value}.")
+        raise ValueError(_("There is no article %(value)s.") % {"value": value})
     return int(value)
 
 
@@ -523,25 +524,29 @@ def _parse_verdicts(value: str) -> tuple[str, ...]:
     unknown = [key for key in keys if key not in known]
     if unknown or not keys:
         scale = ", ".join(Verdict.objects.values_list("key", flat=True))
-        raise ValueError(f"Unknown verdict {', '.join(unknown) or value!r}; the scale has: {scale}.")
+        unknown_keys = ", ".join(unknown) or value
+        raise ValueError(
+            _("Unknown verdict %(keys)r; the scale has: %(scale)s.") % {"keys": unknown_keys, "scale": scale}
+        )
     return keys
 
 
 def _parse_status(value: str) -> str:
     if value not in Annotation.Status.values:
-        raise ValueError(f"Unknown status {value!r}; one of: {', '.join(Annotation.Status.values)}.")
+        statuses = ", ".join(Annotation.Status.values)
+        raise ValueError(_("Unknown status %(value)r; one of: %(statuses)s.") % {"value": value, "statuses": statuses})
     return value
 
 
 def _parse_reviewer(value: str) -> str:
     if not get_user_model().objects.filter(username=value).exists():
-        raise ValueError(f"There is no user {value!r}.")
+        raise ValueError(_("There is no user %(value)r.") % {"value": value})
     return value
 
 
 def _parse_versions(value: str) -> bool:
     if value != "all":
-        raise ValueError("The only value is 'all' (one row per annotation version); leave it out for published.")
+        raise ValueError(_("The only value is 'all' (one row per annotation version); leave it out for published."))
     return True
 
 
@@ -559,5 +564,5 @@ def _parse_as_of(value: Any) -> datetime.datetime:
     else:
         instant = parse_instant(str(value))
     if instant > timezone.now():
-        raise ValueError("as_of is in the future; an export can only show what has been published.")
+        raise ValueError(_("as_of is in the future; an export can only show what has been published."))
     return instant

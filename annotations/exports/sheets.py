@@ -20,6 +20,7 @@ import re
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.utils.translation import gettext as _
 
 from ..models import Verdict, VerdictTranslation
 from .cells import neutralise, sql_neutralised
@@ -109,7 +110,7 @@ def evidence_csv_statement(filters: ExportFilters, connection: BaseDatabaseWrapp
 
 
 def _not_a_tag(value: str) -> str:
-    raise ValueError(f"{value!r} is not a language tag (e.g. 'en', 'it'): the labels' language.")
+    raise ValueError(_("%(value)r is not a language tag (e.g. 'en', 'it'): the labels' language.") % {"value": value})
 
 
 SHEET_OPTION_NAMES = ("excel", "labels", "dates")
@@ -122,7 +123,7 @@ def parse_sheet_options(data) -> tuple[SheetOptions, bool]:
     errors = {}
     excel = str(data.get("excel") or "").strip().lower()
     if excel not in ("", "0", "1", "true", "false"):
-        errors["excel"] = "Expected 1 (UTF-8 with a byte order mark and CRLF, for Excel) or 0."
+        errors["excel"] = _("Expected 1 (UTF-8 with a byte order mark and CRLF, for Excel) or 0.")
     labels = str(data.get("labels") or "").strip() or None
     if labels is not None:
         # An interface language, or one the rating scale has translations in (exports.labels).
@@ -132,7 +133,9 @@ def parse_sheet_options(data) -> tuple[SheetOptions, bool]:
             errors["labels"] = str(error)
     dates = str(data.get("dates") or "").strip()
     if dates not in ("", "utc", "local"):
-        errors["dates"] = "Expected 'local' (the desk's time zone, no microseconds) or 'utc' (ISO 8601, the default)."
+        errors["dates"] = _(
+            "Expected 'local' (the desk's time zone, no microseconds) or 'utc' (ISO 8601, the default)."
+        )
     if errors:
         raise ValidationError(errors)
     return SheetOptions(labels=labels, local_dates=dates == "local"), excel in ("1", "true")

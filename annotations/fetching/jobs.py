@@ -10,6 +10,7 @@ import logging
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .. import articles as article_services
 from ..exceptions import DomainConflict
@@ -36,7 +37,10 @@ def already_imported(url: str) -> Article | None:
 
 def _conflict(article: Article) -> DomainConflict:
     return DomainConflict(
-        f"This URL was already imported as article {article.pk} ({article.title}).", field="url", article=article.pk
+        _("This URL was already imported as article %(article)s (%(title)s).")
+        % {"article": article.pk, "title": article.title},
+        field="url",
+        article=article.pk,
     )
 
 
@@ -65,7 +69,7 @@ def start_refetch(article: Article, *, created_by) -> FetchJob:
     if not article.url:
         from django.core.exceptions import ValidationError
 
-        raise ValidationError({"url": "This article has no URL to fetch again."})
+        raise ValidationError({"url": _("This article has no URL to fetch again.")})
     policy.check_url(article.url, allow_hosts=_options()["allow_hosts"])
     job = FetchJob.objects.create(url=article.url, article=article, refetch=True, created_by=created_by)
     _enqueue(job)

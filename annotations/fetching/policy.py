@@ -11,6 +11,8 @@ import socket
 from collections.abc import Callable, Iterable
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from django.utils.translation import gettext as _
+
 BLOCKED_NETWORKS = tuple(
     ipaddress.ip_network(net)
     for net in (
@@ -108,11 +110,11 @@ def address_refusal(address: str) -> str | None:
     if isinstance(ip, ipaddress.IPv6Address):
         inner = embedded_ipv4(ip)
         if inner is not None and address_refusal(str(inner)):
-            return f"the address {address} is private (it carries {inner})"
+            return _("the address %(address)s is private (it carries %(inner)s)") % {"address": address, "inner": inner}
     if ip.is_multicast:
-        return f"the address {address} is multicast"
+        return _("the address %(address)s is multicast") % {"address": address}
     if any(ip in net for net in BLOCKED_NETWORKS if net.version == ip.version) or not ip.is_global:
-        return f"the address {address} is private"
+        return _("the address %(address)s is private") % {"address": address}
     return None
 
 
@@ -140,16 +142,19 @@ def check_url(url: str, *, allow_hosts: Iterable[str] = ()) -> tuple[str, int, s
         parts = urlsplit(url.strip())
         port = parts.port
     except ValueError as error:
-        raise Refused(f"the URL is not valid ({error})") from error
+        raise Refused(_("the URL is not valid (%(error)s)") % {"error": error}) from error
     if parts.scheme not in ("http", "https"):
-        raise Refused(f"only http and https addresses can be fetched, not {parts.scheme or 'no scheme'}")
+        raise Refused(
+            _("only http and https addresses can be fetched, not %(scheme)s")
+            % {"scheme": parts.scheme or _("no scheme")}
+        )
     host = parts.hostname  # after any userinfo: http://good@bad/ goes to bad
     if not host:
-        raise Refused("the URL names no host")
+        raise Refused(_("the URL names no host"))
     port = port or (443 if parts.scheme == "https" else 80)
     allow_hosts = list(allow_hosts)
     if (host == "localhost" or host.endswith(".localhost")) and not _allowed(host, allow_hosts):
-        raise Refused(f"the host {host} is private")
+        raise Refused(_("the host %(host)s is private") % {"host": host})
     literal = literal_address(host)
     if literal is not None and not (_allowed(host, allow_hosts) or _allowed(literal, allow_hosts)):
         reason = address_refusal(literal)
@@ -168,9 +173,9 @@ def resolve_checked(url: str, *, allow_hosts: Iterable[str] = (), resolver: Reso
     try:
         addresses = list(dict.fromkeys(resolver(host, port)))
     except OSError as error:
-        raise Refused(f"the host {host} could not be found") from error
+        raise Refused(_("the host %(host)s could not be found") % {"host": host}) from error
     if not addresses:
-        raise Refused(f"the host {host} could not be found")
+        raise Refused(_("the host %(host)s could not be found") % {"host": host})
     if _allowed(host, allow_hosts):
         return addresses[0]
     for address in addresses:

@@ -9,6 +9,8 @@ refused as bad input, the same ValueError as malformed JSON.
 
 import json
 
+from django.utils.translation import gettext as _
+
 MAX_DEPTH = 100
 
 
@@ -16,7 +18,7 @@ class TooDeep(ValueError):
     """JSON nested deeper than MAX_DEPTH."""
 
     def __init__(self, limit: int = MAX_DEPTH):
-        super().__init__(f"JSON nested more than {limit} levels deep is not accepted.")
+        super().__init__(_("JSON nested more than %(limit)d levels deep is not accepted.") % {"limit": limit})
         self.limit = limit
 
 
