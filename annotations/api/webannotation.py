@@ -2,6 +2,7 @@
 
 from django.db import connection
 from django.http import StreamingHttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -84,7 +85,7 @@ class WebAnnotationPageView(APIView):
             raise
         if not page.rows and cursor is not None:
             slots.release_slot(connection, slot)
-            raise NotFound({"detail": "There is no such page: no annotations are left beside it.", "field": "page"})
+            raise NotFound({"detail": _("There is no such page: no annotations are left beside it."), "field": "page"})
         base_url = request.build_absolute_uri(request.path)
         pieces = webannotation.webannotation_text(
             filters,

@@ -36,6 +36,8 @@ from urllib.parse import urlencode, urljoin
 from django.conf import settings
 from django.core import signing
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ..anchoring import Anchor
 from .blocks import BlockWriter
@@ -107,6 +109,11 @@ class PageCursor:
     at: int
 
 
+NOT_A_LINK = gettext_lazy(
+    "Expected 1 (the collection) or the page of a `next` or `prev` link of this collection, unchanged."
+)
+
+
 def encode_page(filters: ExportFilters, cursor: PageCursor) -> str:
     """The opaque, signed `page` value of a link. The filters' digest ties it to this collection."""
     data = {"v": list(cursor.edge), "i": cursor.at, "f": _filters_digest(filters)}
@@ -122,20 +129,20 @@ def decode_page(filters: ExportFilters, token: str) -> PageCursor:
         data = _signer().unsign_object(token)
         edge, at, digest = data["v"], data["i"], data["f"]
     except (signing.BadSignature, ValueError, TypeError, KeyError, UnicodeError):
-        raise InvalidPage(
-            "Expected 1 (the collection) or the page of a `next` or `prev` link of this collection, unchanged."
-        ) from None
+        raise InvalidPage(NOT_A_LINK) from None
     if digest != _filters_digest(filters):
         raise InvalidPage(
-            "This page belongs to the collection with other filters; "
-            "start again from this collection's first page (page=1) and follow its links."
+            _(
+                "This page belongs to the collection with other filters; "
+                "start again from this collection's first page (page=1) and follow its links."
+            )
         )
     if (
         not isinstance(edge, list)
         or len(edge) != len(page_order(filters))
         or not all(type(value) is int for value in [*edge, at])
     ):
-        raise InvalidPage("Expected 1 (the collection) or the page of a `next` or `prev` link of this collection.")
+        raise InvalidPage(NOT_A_LINK)
     return PageCursor(tuple(edge), bool(data.get("b")), at)
 
 
