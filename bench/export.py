@@ -118,7 +118,7 @@ def _flat_table(url: str) -> None:
     app's own query code. COPY of it is what any export of these rows must at least cost."""
     code = (
         "import sys; from django.db import connection; "
-        "from annotations.exports.query import copy_sql, parse_filters; "
+        "from annotations.exports.filters import parse_filters; from annotations.exports.query import copy_sql; "
         "sql = copy_sql(parse_filters({}), connection); "
         "inner = sql[len('COPY ('):sql.rindex(') TO STDOUT')]; "
         "cursor = connection.cursor(); "

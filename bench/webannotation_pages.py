@@ -93,7 +93,7 @@ def main() -> None:
     from django.contrib.auth import get_user_model
     from django.test import Client
 
-    from annotations.exports.query import parse_filters
+    from annotations.exports.filters import parse_filters
 
     client = Client()
     client.force_login(get_user_model().objects.get(username="bench-editor"))

@@ -8,7 +8,8 @@ from django.contrib.messages import get_messages
 from django.db import connection
 
 from annotations.exports import jsonl
-from annotations.exports.query import iter_rows, parse_filters
+from annotations.exports.filters import parse_filters
+from annotations.exports.query import iter_rows
 from annotations.models import Annotation, AnnotationVersion, Article, ArticleRevision, Claim, Verdict
 
 from .factories import ArticleFactory, ClaimFactory, make_annotation, publish

@@ -14,7 +14,7 @@ from pyld import jsonld
 
 from annotations.exports.claimreview import write_claimreview
 from annotations.exports.csv import Progress
-from annotations.exports.query import parse_filters
+from annotations.exports.filters import parse_filters
 
 from .factories import ArticleFactory, ClaimFactory, make_annotation, publish
 

@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from annotations import review, versioning
 from annotations.exports import csv as export_csv
-from annotations.exports.query import COLUMNS, parse_filters
+from annotations.exports.filters import parse_filters
+from annotations.exports.query import COLUMNS
 from annotations.models import Publication
 
 from .factories import (

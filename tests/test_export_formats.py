@@ -10,8 +10,8 @@ from django.test import override_settings
 
 from annotations.exports.claimreview import write_claimreview
 from annotations.exports.csv import Progress
+from annotations.exports.filters import parse_filters
 from annotations.exports.jsonl import write_jsonl
-from annotations.exports.query import parse_filters
 from annotations.exports.webannotation import write_webannotation
 from annotations.models import Publication
 

@@ -13,7 +13,7 @@ from django.db import close_old_connections, connection
 from annotations import articles, review, words
 from annotations import claims as claims_service
 from annotations.exports.csv import stream_csv
-from annotations.exports.query import parse_filters
+from annotations.exports.filters import parse_filters
 from annotations.models import Claim, Publication, PublishedExportRow
 
 from .export_fixture import every_kind_of_cell

@@ -17,7 +17,7 @@ from referencing.jsonschema import DRAFT4
 
 from annotations.exports import webannotation
 from annotations.exports.csv import Progress
-from annotations.exports.query import parse_filters
+from annotations.exports.filters import parse_filters
 from annotations.exports.webannotation import write_webannotation
 
 from .factories import ArticleFactory, ClaimFactory, make_annotation, publish

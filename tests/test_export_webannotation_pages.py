@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from annotations import review, versioning
 from annotations.exports import webannotation
 from annotations.exports.csv import Progress
-from annotations.exports.query import parse_filters
+from annotations.exports.filters import parse_filters
 from annotations.exports.webannotation import write_webannotation
 from annotations.models import Annotation
 

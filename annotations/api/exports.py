@@ -1,6 +1,6 @@
 """API for verdict exports: the streamed CSV, and export jobs run by Celery workers.
 
-Who may export what (annotations.exports.query.restrict_for): editors
+Who may export what (annotations.exports.filters.restrict_for): editors
 everything; reviewers published verdicts, and `versions=all` for their own
 annotations only; viewers published verdicts only. A job's file is served only
 to the user who started the job.
@@ -29,7 +29,7 @@ from rest_framework.views import APIView
 from .. import audit
 from ..exports import jobs, slots
 from ..exports.csv import stream_csv
-from ..exports.query import FILTER_NAMES, parse_filters, restrict_for
+from ..exports.filters import FILTER_NAMES, parse_filters, restrict_for
 from ..exports.sheets import SHEET_OPTION_NAMES, evidence_csv_statement, parse_sheet_options, verdicts_csv_statement
 from ..models import ExportJob
 from .errors import Conflict, ErrorSerializer, error_responses

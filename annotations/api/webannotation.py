@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from ..exports import jobs, slots, webannotation
 from ..exports.csv import Progress
-from ..exports.query import parse_filters, restrict_for
+from ..exports.filters import parse_filters, restrict_for
 from ..models import ExportJob
 from .errors import error_responses
 from .exports import (

@@ -36,7 +36,8 @@ from ..models import Verdict
 from .blocks import BlockWriter
 from .cells import iso_instant
 from .csv import Progress
-from .query import ExportFilters, iter_rows
+from .filters import ExportFilters
+from .query import iter_rows
 
 UNRATED = -1
 CONTEXT = "https://schema.org"

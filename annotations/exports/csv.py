@@ -18,7 +18,8 @@ from collections.abc import Callable, Iterator
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from .blocks import BLOCK_SIZE
-from .query import ExportFilters, copy_sql
+from .filters import ExportFilters
+from .query import copy_sql
 
 BOM = b"\xef\xbb\xbf"
 QUEUE_BLOCKS = 16  # blocks in flight between the COPY thread and the response: 1 MB at most

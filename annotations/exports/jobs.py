@@ -34,8 +34,9 @@ from ..models import ExportJob
 from ..tasks import run_export_job
 from .claimreview import write_claimreview
 from .csv import Progress, write_csv
+from .filters import ExportFilters, parse_filters
 from .jsonl import write_jsonl
-from .query import ExportFilters, count_rows, parse_filters
+from .query import count_rows
 from .sheets import evidence_csv_statement, parse_sheet_options, verdicts_csv_statement
 from .webannotation import write_webannotation
 

@@ -8,7 +8,8 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from .blocks import BlockWriter
 from .cells import evidence_urls, iso_instant
 from .csv import Progress
-from .query import COLUMNS, ExportFilters, iter_rows
+from .filters import ExportFilters
+from .query import COLUMNS, iter_rows
 
 
 def record(row: dict) -> dict:

@@ -24,8 +24,9 @@ from django.utils.translation import gettext as _
 
 from ..models import Verdict, VerdictTranslation
 from .cells import neutralise, sql_neutralised
+from .filters import ExportFilters
 from .labels import parse_labels
-from .query import COLUMNS, ExportFilters, copy_statement, formatted_select, rows_sql
+from .query import COLUMNS, copy_statement, formatted_select, rows_sql
 
 INSTANT_COLUMNS = ("published_at", "annotated_at", "approved_at")
 EVIDENCE_COLUMNS = ("claim_id", "version", "url", "title", "publisher", "quote", "stance", "accessed")

@@ -43,7 +43,8 @@ from ..anchoring import Anchor
 from .blocks import BlockWriter
 from .cells import evidence_urls, iso_instant
 from .csv import Progress
-from .query import ExportFilters, count_rows, iter_rows, page_order, page_rows
+from .filters import ExportFilters
+from .query import count_rows, iter_rows, page_order, page_rows
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 PAGE_SIZE = 1000

@@ -12,8 +12,9 @@ from django.db import connection
 from tqdm import tqdm
 
 from annotations.exports.csv import Progress
+from annotations.exports.filters import parse_filters
 from annotations.exports.jobs import writer_for
-from annotations.exports.query import count_rows, parse_filters
+from annotations.exports.query import count_rows
 from annotations.models import ExportJob
 
 
