@@ -128,13 +128,15 @@ def _reachable(host: str, port: int) -> bool:
 def pytest_configure(config):
     """Insist on PostgreSQL and Redis that answer: no silent fallback, a loud stop naming the address.
 
-    Also compile the translation catalogues (.mo files are generated, not committed), as `make run` does.
+    Also compile the translation catalogues (.mo files are generated, not committed), as `make run` does:
+    once, in the process that starts the xdist workers (they would race on the same files).
     """
     from django.conf import settings
 
     from factcheck.catalogues import compile_catalogues
 
-    compile_catalogues()
+    if not hasattr(config, "workerinput"):
+        compile_catalogues()
 
     db = settings.DATABASES["default"]
     # The embedded server (DATABASE_URL unset) starts on the first connection; a configured one must answer.
@@ -145,6 +147,29 @@ def pytest_configure(config):
         pytest.exit("The suite needs CELERY_BROKER_URL=redis://... Run `make test`, which starts one.", 3)
     if not _reachable(broker.hostname or "127.0.0.1", broker.port or 6379):
         pytest.exit(f"Redis is not reachable at {broker.hostname}:{broker.port or 6379}.", returncode=3)
+    _isolate_xdist_worker(settings)
+
+
+def _isolate_xdist_worker(settings) -> None:
+    """Under pytest-xdist, give this worker a Redis database of its own (gw0 the broker URL's own, gw1 the
+    next, ...): its Celery workers, queued tasks and purges never meet another worker's. pytest-django
+    already gives each worker its own test database (test_<name>_gw<N>)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return
+    import redis
+
+    from factcheck.celery import app
+
+    broker = urlsplit(settings.CELERY_BROKER_URL)
+    number = int(broker.path.strip("/") or 0) + int(worker.removeprefix("gw"))
+    url = broker._replace(path=f"/{number}").geturl()
+    try:
+        redis.Redis.from_url(url, socket_timeout=5).ping()
+    except redis.ResponseError as error:  # "DB index is out of range": a server has 16 unless configured
+        pytest.exit(f"Worker {worker} needs Redis database {number} ({error}): name a lower one or use fewer -n.", 3)
+    settings.CELERY_BROKER_URL = os.environ["CELERY_BROKER_URL"] = url  # the environment for subprocesses
+    app.conf.broker_url = url
 
 
 # Transactional tests end by truncating every table; the append-only triggers

@@ -36,9 +36,11 @@ def take_slots(other, count: int) -> None:
 
 
 def slots_held(other) -> int:
+    """Slots held in this test database (advisory locks are per database; parallel test workers hold their own)."""
     with other.cursor() as cursor:
         cursor.execute(
-            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = %s AND granted",
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = %s AND granted"
+            " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
             [slots.LOCK_CLASS],
         )
         return cursor.fetchone()[0]
