@@ -11,12 +11,12 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 from django.test import RequestFactory
 from playwright.sync_api import expect
 
-from annotations.models import Article, Claim
+from annotations.models import Article, Claim, PriorFactCheck
 
 pytest_plugins = ["tests.browser_fixtures"]
 
@@ -127,6 +127,20 @@ def test_seed_demo_runs_twice_and_prints_working_passwords():
     assert set(passwords) == {"editor", "reviewer", "viewer"}
     for username, password in passwords.items():
         assert authenticate(RequestFactory().post("/login/"), username=username, password=password) is not None
+
+
+@pytest.mark.django_db
+def test_the_demo_desk_finds_other_fact_checkers_verdicts_in_checked_before(api):
+    for _ in range(2):
+        call_command("seed_demo", stdout=StringIO())
+    assert PriorFactCheck.objects.count() == 4  # one per fact-check URL, however often the demo is seeded
+    reviewer = get_user_model().objects.get(username="reviewer")
+    ridership = Claim.objects.get(exact__startswith="ridership on the existing line")
+    suggestions = api(reviewer).get(f"/api/v1/claims/{ridership.pk}/similar/").json()
+    prior = next(s["prior_factcheck"] for s in suggestions if s.get("prior_factcheck"))
+    assert (prior["publisher"], prior["rating"], prior["verdict"]) == ("Fact Desk Example", "False", "false")
+    unmapped = api(get_user_model().objects.get(username="editor")).get("/api/v1/rating-mappings/unmapped/").json()
+    assert {row["rating_name"] for row in unmapped} >= {"Half True", "Engañoso", "C'eri quasi"}
 
 
 @pytest.mark.django_db

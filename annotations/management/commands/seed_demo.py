@@ -1,4 +1,5 @@
-"""python manage.py seed_demo [--address HOST:PORT] : demo accounts and short sample articles with verdicts.
+"""python manage.py seed_demo [--address HOST:PORT] : demo accounts, short sample articles with verdicts, and
+a few other fact-checkers' published verdicts on the same stories (prior fact-checks).
 
 Safe to run again: articles are matched by title, and each run sets fresh
 passwords for the demo accounts and prints them, with the address to log in at (`make run` passes
@@ -18,7 +19,9 @@ from django.db import transaction
 from ... import review, versioning
 from ...articles import create_article
 from ...claims import create_claim
-from ...models import Article, Verdict
+from ...models import Article, RatingMapping, Verdict
+from ...priors import ratings
+from ...priors.importing import import_items
 from ...roles import EDITOR, REVIEWER, VIEWER
 
 # Sample articles written for this project; names and figures are invented.
@@ -91,6 +94,51 @@ ARTICLES = [
     },
 ]
 
+# Other fact-checkers' verdicts on the same stories (schema.org ClaimReview, as their feeds publish them),
+# written for this project: "Checked before?" and the prior fact-checks page have something to show. Only
+# the first rating is mapped; the others wait on the page's "Ratings to map" with their suggestions.
+PRIOR_FACTCHECKS = [
+    {
+        "url": "https://factdesk.example.org/checks/porthaven-tram-ridership",
+        "claimReviewed": "Ridership on the Porthaven harbour tram has fallen every year since 2019",
+        "author": {"@type": "Organization", "name": "Fact Desk Example", "url": "https://factdesk.example.org"},
+        "datePublished": "2025-11-20",
+        "inLanguage": "en",
+        "reviewRating": {"@type": "Rating", "alternateName": "False", "ratingValue": 1, "bestRating": 5,
+                         "worstRating": 1},
+        "itemReviewed": {"@type": "Claim", "author": {"@type": "Person", "name": "Tom Reyes"}},
+    },
+    {
+        "url": "https://factdesk.example.org/checks/porthaven-tram-funding",
+        "claimReviewed": "The Porthaven tram extension is fully funded by regional grants",
+        "author": {"@type": "Organization", "name": "Fact Desk Example", "url": "https://factdesk.example.org"},
+        "datePublished": "2026-03-16",
+        "inLanguage": "en",
+        "reviewRating": {"@type": "Rating", "alternateName": "Half True", "ratingValue": 3, "bestRating": 5,
+                         "worstRating": 1},
+        "itemReviewed": {"@type": "Claim", "author": {"@type": "Person", "name": "Ines Calder"}},
+    },
+    {
+        "url": "https://comprobado.example.org/verificaciones/tranvia-porthaven",
+        "claimReviewed": "El tranvía de Porthaven reducirá a la mitad el tiempo de viaje de 40.000 vecinos",
+        "author": {"@type": "Organization", "name": "Comprobado Example", "url": "https://comprobado.example.org"},
+        "datePublished": "2026-03-18",
+        "inLanguage": "es",
+        "reviewRating": {"@type": "Rating", "alternateName": "Engañoso"},
+        "itemReviewed": {"@type": "Claim", "author": {"@type": "Person", "name": "Ines Calder"}},
+    },
+    {
+        "url": "https://verifica.example.it/analisi/valdora-differenziata-68",
+        "claimReviewed": "A Valdora la raccolta differenziata ha raggiunto il 68 per cento nel 2025",
+        "author": {"@type": "Organization", "name": "Verifica Example", "url": "https://verifica.example.it"},
+        "datePublished": "2026-05-05",
+        "inLanguage": "it",
+        "reviewRating": {"@type": "Rating", "alternateName": "C'eri quasi", "ratingValue": 4, "bestRating": 5,
+                         "worstRating": 1},
+        "itemReviewed": {"@type": "Claim", "author": {"@type": "Person", "name": "Chiara Benedetti"}},
+    },
+]  # fmt: skip
+
 ACCOUNTS = [("editor", EDITOR), ("reviewer", REVIEWER), ("viewer", VIEWER)]
 
 
@@ -112,6 +160,7 @@ class Command(BaseCommand):
                 users[username], passwords[username] = _account(username, role)
             for spec in ARTICLES:
                 _article(spec, reviewer=users["reviewer"], editor=users["editor"])
+            _prior_factchecks(editor=users["editor"])
         url = login_url(options["address"])
         self.stdout.write(self.style.SUCCESS(f"Demo data ready. Log in at {url} with:"))
         for username, password in passwords.items():
@@ -125,6 +174,18 @@ def _account(username: str, role: str):
     user.save()
     user.groups.add(Group.objects.get(name=role))
     return user, password
+
+
+def _prior_factchecks(*, editor) -> None:
+    import_items(enumerate(PRIOR_FACTCHECKS, start=1), source_kind="file", source="seed_demo")
+    if not RatingMapping.objects.filter(publisher="Fact Desk Example", rating_key=ratings.rating_key("False")):
+        ratings.save_mapping(
+            None,
+            actor=editor,
+            publisher="Fact Desk Example",
+            rating_name="False",
+            verdict=Verdict.objects.get(key="false"),
+        )
 
 
 def _article(spec: dict, *, reviewer, editor) -> None:
