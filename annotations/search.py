@@ -217,29 +217,40 @@ class Suggestion:
     score: float
 
 
+def tsquery_term(word: str) -> str:
+    """`word` as one quoted tsquery term."""
+    return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
 def _tsquery_of(words) -> str:
-    return " | ".join("'" + word.replace("\\", "\\\\").replace("'", "''") + "'" for word in sorted(words))
+    return " | ".join(tsquery_term(word) for word in sorted(words))
 
 
-_common_cache: dict = {"at": 0.0, "words": frozenset()}
+_stats_cache: dict = {}
 
 
-def _common_words() -> frozenset:
-    """Lexemes in more than COMMON_WORD_SHARE of claims, from the planner's statistics (ANALYZE)."""
-    if time.monotonic() - _common_cache["at"] < 300:
-        return _common_cache["words"]
+def element_shares(model, column: str) -> dict[str, float]:
+    """The most common lexemes of a tsvector column and the share of rows holding each, from the planner's
+    statistics (ANALYZE); read again at most every 5 minutes."""
+    key = (model._meta.db_table, column)
+    at, shares = _stats_cache.get(key, (0.0, {}))
+    if time.monotonic() - at < 300:
+        return shares
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
-            "WHERE tablename = %s AND attname = 'search_vector'",
-            [Claim._meta.db_table],
+            "WHERE tablename = %s AND attname = %s",
+            [model._meta.db_table, column],
         )
         row = cursor.fetchone()
-    words = frozenset()
-    if row and row[0]:
-        words = frozenset(w for w, share in zip(row[0], row[1], strict=False) if share > COMMON_WORD_SHARE)
-    _common_cache.update(at=time.monotonic(), words=words)
-    return words
+    shares = dict(zip(row[0], row[1], strict=False)) if row and row[0] else {}
+    _stats_cache[key] = (time.monotonic(), shares)
+    return shares
+
+
+def _common_words() -> frozenset:
+    """Lexemes in more than COMMON_WORD_SHARE of claims."""
+    return frozenset(w for w, share in element_shares(Claim, "search_vector").items() if share > COMMON_WORD_SHARE)
 
 
 def similar_claims(

@@ -7,7 +7,6 @@ figures and its names; at most PRIOR_SCAN matches are ranked, the best CANDIDATE
 annotations.likeness, as the desk's similar claims are.
 """
 
-import time
 from dataclasses import dataclass
 
 from django.contrib.postgres.fields import ArrayField
@@ -34,45 +33,26 @@ def claim_features(claim: Claim) -> likeness.Features:
     return likeness.features(likeness.claim_text(claim.exact, claim.statement), claim.search_config)
 
 
-def _quote(term: str) -> str:
-    return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
-
-
-_common_cache: dict = {"at": 0.0, "prefixes": frozenset()}
-
-
 def _common_prefixes() -> frozenset:
-    """Word prefixes found in more than COMMON_PREFIX_SHARE of prior fact-checks (planner statistics)."""
-    if time.monotonic() - _common_cache["at"] < 300:
-        return _common_cache["prefixes"]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
-            "WHERE tablename = %s AND attname = 'match_vector'",
-            [PriorFactCheck._meta.db_table],
-        )
-        row = cursor.fetchone()
+    """Word prefixes (and whole words: a name, a figure) found in more than COMMON_PREFIX_SHARE of prior
+    fact-checks: either would read a large share of the table."""
     shares: dict[str, float] = {}
     words = set()
-    if row and row[0]:
-        for word, share in zip(row[0], row[1], strict=False):
-            shares[likeness.cognate(word)] = shares.get(likeness.cognate(word), 0.0) + share
-            if share > COMMON_PREFIX_SHARE:
-                words.add(word)
-    # Common whole words (a name, a figure) and common prefixes: both would read a large share of the table.
-    prefixes = frozenset(prefix for prefix, share in shares.items() if share > COMMON_PREFIX_SHARE) | words
-    _common_cache.update(at=time.monotonic(), prefixes=prefixes)
-    return prefixes
+    for word, share in search.element_shares(PriorFactCheck, "match_vector").items():
+        shares[likeness.cognate(word)] = shares.get(likeness.cognate(word), 0.0) + share
+        if share > COMMON_PREFIX_SHARE:
+            words.add(word)
+    return frozenset(prefix for prefix, share in shares.items() if share > COMMON_PREFIX_SHARE) | words
 
 
 def _match_query(own: likeness.Features) -> str:
     common = _common_prefixes()
     # Figures exactly, not as prefixes: '94':* would read every number starting with 94.
-    terms = {_quote(term) for term in own.names | own.figures if term not in common}
+    terms = {search.tsquery_term(term) for term in own.names | own.figures if term not in common}
     for word in own.words:
         prefix = likeness.cognate(word)
         if len(prefix) >= likeness.COGNATE_LETTERS and prefix not in common and not prefix.isdigit():
-            terms.add(_quote(prefix) + ":*")
+            terms.add(search.tsquery_term(prefix) + ":*")
     return " | ".join(sorted(terms))
 
 
