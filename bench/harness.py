@@ -1,7 +1,9 @@
 """What the gunicorn benchmarks share: a bench database made and seeded once, manage.py against it,
 an editor's API token, and waiting for the server to listen."""
 
+import http.client
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -89,3 +91,29 @@ def wait_for_port(port: int, server: subprocess.Popen, timeout: float = 60) -> N
         except OSError:
             time.sleep(0.2)
     raise SystemExit("gunicorn did not start")
+
+
+def timed_get(connection: http.client.HTTPConnection, path: str, headers: dict) -> tuple[float, bytes]:
+    """(seconds, body) of one GET on a kept-alive connection; anything but 200 ends the bench."""
+    started = time.perf_counter()
+    connection.request("GET", path, headers=headers)
+    response = connection.getresponse()
+    body = response.read()
+    seconds = time.perf_counter() - started
+    if response.status != 200:
+        raise SystemExit(f"GET {path}: HTTP {response.status}: {body[:300]!r}")
+    return seconds, body
+
+
+def percentile_ms(values: list[float], percent: int) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[percent - 1] * 1000 if len(values) > 1 else 0.0
+
+
+def print_latencies(timings: dict[str, list[float]], *, baseline: str = "baseline") -> None:
+    """p50/p95 of each kind of request in ms, and their ratio to the baseline's p50 measured in the same run."""
+    base = percentile_ms(timings[baseline], 50)
+    print(f"{'request':<16} {'n':>5} {'p50 ms':>8} {'p95 ms':>8} {'p50/base':>9} {'p95/base':>9}")
+    for name, values in timings.items():
+        if values:
+            p50, p95 = percentile_ms(values, 50), percentile_ms(values, 95)
+            print(f"{name:<16} {len(values):>5} {p50:>8.1f} {p95:>8.1f} {p50 / base:>9.1f} {p95 / base:>9.1f}")

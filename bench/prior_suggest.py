@@ -100,51 +100,30 @@ def main() -> None:
         connection = http.client.HTTPConnection("127.0.0.1", args.port, timeout=120)
         headers = {"Authorization": f"Token {token}"}
         for claim_id in claim_ids[:5]:  # warm-up: imports, connection, caches
-            _get(connection, "/api/v1/verdicts/", headers)
-            _get(connection, f"/api/v1/claims/{claim_id}/similar/", headers)
+            harness.timed_get(connection, "/api/v1/verdicts/", headers)
+            harness.timed_get(connection, f"/api/v1/claims/{claim_id}/similar/", headers)
         for claim_id in claim_ids:
-            timings["baseline"].append(_get(connection, "/api/v1/verdicts/", headers)[0])
-            seconds, body = _get(connection, f"/api/v1/claims/{claim_id}/similar/", headers)
+            timings["baseline"].append(harness.timed_get(connection, "/api/v1/verdicts/", headers)[0])
+            seconds, body = harness.timed_get(connection, f"/api/v1/claims/{claim_id}/similar/", headers)
             timings["checked before?"].append(seconds)
             found = json.loads(body)
             suggestions_shown += len(found)
             priors_shown += sum(1 for s in found if "prior_factcheck" in s)
             words = " ".join(searches.pop().split()[:2])
             timings["search"].append(
-                _get(connection, f"/api/v1/claims/?{urllib.parse.urlencode({'q': words})}", headers)[0]
+                harness.timed_get(connection, f"/api/v1/claims/?{urllib.parse.urlencode({'q': words})}", headers)[0]
             )
             query = urllib.parse.urlencode({"q": words, "include": "prior"})
-            seconds, body = _get(connection, f"/api/v1/claims/?{query}", headers)
+            seconds, body = harness.timed_get(connection, f"/api/v1/claims/?{query}", headers)
             timings["search +prior"].append(seconds)
             searched_priors += sum(1 for r in json.loads(body)["results"] if r["type"] == "prior_factcheck")
     finally:
         server.terminate()
         server.wait(timeout=30)
-    base = _p(timings["baseline"], 50)
     print(f"# {args.claims} claims, {args.priors} prior fact-checks, {len(claim_ids)} requests, shared host")
-    print(f"{'request':<16} {'n':>5} {'p50 ms':>8} {'p95 ms':>8} {'p50/base':>9} {'p95/base':>9}")
-    for name, values in timings.items():
-        p50, p95 = _p(values, 50), _p(values, 95)
-        print(f"{name:<16} {len(values):>5} {p50:>8.1f} {p95:>8.1f} {p50 / base:>9.1f} {p95 / base:>9.1f}")
+    harness.print_latencies(timings)
     print(f"# suggestions shown: {suggestions_shown}, of which prior fact-checks: {priors_shown}")
     print(f"# prior fact-checks on the searches' first pages: {searched_priors}")
-
-
-def _p(values: list[float], percent: int) -> float:
-    import statistics
-
-    return statistics.quantiles(values, n=100, method="inclusive")[percent - 1] * 1000 if len(values) > 1 else 0.0
-
-
-def _get(connection: http.client.HTTPConnection, path: str, headers: dict) -> tuple[float, bytes]:
-    started = time.perf_counter()
-    connection.request("GET", path, headers=headers)
-    response = connection.getresponse()
-    body = response.read()
-    seconds = time.perf_counter() - started
-    if response.status != 200:
-        raise SystemExit(f"GET {path}: HTTP {response.status}: {body[:300]!r}")
-    return seconds, body
 
 
 if __name__ == "__main__":

@@ -17,10 +17,8 @@ import argparse
 import http.client
 import os
 import random
-import statistics
 import subprocess
 import sys
-import time
 import urllib.parse
 from pathlib import Path
 
@@ -56,40 +54,21 @@ def main() -> None:
         connection = http.client.HTTPConnection("127.0.0.1", args.port, timeout=120)
         headers = {"Authorization": f"Token {token}"}
         for _ in range(5):  # warm-up: imports, connection, caches
-            _get(connection, "/api/v1/verdicts/", headers)
-            _get(connection, f"/api/v1/claims/?q={COMMON[0]}", headers)
-            _get(connection, f"/api/v1/claims/{claim_ids[0]}/similar/", headers)
+            harness.timed_get(connection, "/api/v1/verdicts/", headers)
+            harness.timed_get(connection, f"/api/v1/claims/?q={COMMON[0]}", headers)
+            harness.timed_get(connection, f"/api/v1/claims/{claim_ids[0]}/similar/", headers)
         for n, (kind, q) in enumerate(queries):
-            timings["baseline"].append(_get(connection, "/api/v1/verdicts/", headers))
-            seconds = _get(connection, "/api/v1/claims/?" + urllib.parse.urlencode({"q": q}), headers)
+            timings["baseline"].append(harness.timed_get(connection, "/api/v1/verdicts/", headers)[0])
+            seconds = harness.timed_get(connection, "/api/v1/claims/?" + urllib.parse.urlencode({"q": q}), headers)[0]
             timings["search"].append(seconds)
             timings[f"search {kind}"].append(seconds)
-            timings["similar"].append(_get(connection, f"/api/v1/claims/{claim_ids[n]}/similar/", headers))
+            similar = f"/api/v1/claims/{claim_ids[n]}/similar/"
+            timings["similar"].append(harness.timed_get(connection, similar, headers)[0])
     finally:
         server.terminate()
         server.wait(timeout=30)
-    base = _p(timings["baseline"], 50)
     print(f"# {args.claims} claims, {args.requests} requests of each kind, shared host: compare ratios")
-    print(f"{'request':<16} {'n':>5} {'p50 ms':>8} {'p95 ms':>8} {'p50/base':>9} {'p95/base':>9}")
-    for name, values in timings.items():
-        if values:
-            p50, p95 = _p(values, 50), _p(values, 95)
-            print(f"{name:<16} {len(values):>5} {p50:>8.1f} {p95:>8.1f} {p50 / base:>9.1f} {p95 / base:>9.1f}")
-
-
-def _p(values: list[float], percent: int) -> float:
-    return statistics.quantiles(values, n=100, method="inclusive")[percent - 1] * 1000 if len(values) > 1 else 0.0
-
-
-def _get(connection: http.client.HTTPConnection, path: str, headers: dict) -> float:
-    started = time.perf_counter()
-    connection.request("GET", path, headers=headers)
-    response = connection.getresponse()
-    body = response.read()
-    seconds = time.perf_counter() - started
-    if response.status != 200:
-        raise SystemExit(f"GET {path}: HTTP {response.status}: {body[:300]!r}")
-    return seconds
+    harness.print_latencies(timings)
 
 
 def _sample(url: str, rng: random.Random) -> tuple[list[str], list[int]]:
