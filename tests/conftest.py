@@ -9,6 +9,8 @@ import dataclasses
 import importlib
 import os
 import socket
+import threading
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -178,8 +180,30 @@ _original_fixture_teardown = TransactionTestCase._fixture_teardown
 
 
 def _fixture_teardown(self):
+    _wait_for_other_sessions()
     with pgtrigger.ignore(*APPEND_ONLY_TRIGGERS):
         _original_fixture_teardown(self)
+
+
+def _wait_for_other_sessions(timeout=30.0):
+    """Let requests a closed browser left in flight on the live server (or a worker's task) finish first.
+
+    TRUNCATE takes its locks table by table; a request still inside a transaction
+    can take one the truncation needs next, and PostgreSQL then ends the flush as a deadlock.
+    """
+    deadline = time.monotonic() + timeout
+    for thread in threading.enumerate():  # the live server's request threads, named after their target
+        if thread.name.endswith("(process_request_thread)"):
+            thread.join(max(0.0, deadline - time.monotonic()))
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND backend_type = 'client backend' AND pid <> pg_backend_pid() AND state <> 'idle'"
+            )
+            if not cursor.fetchone()[0]:
+                return
+            time.sleep(0.05)
 
 
 TransactionTestCase._fixture_teardown = _fixture_teardown
