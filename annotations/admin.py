@@ -255,8 +255,12 @@ class PriorFactCheckForm(forms.ModelForm):
         fields = list(linking.EDITABLE_FIELDS)
 
     def clean(self):
-        """The service's rules (a claim not blank, a BCP 47 language), shown next to each field."""
+        """The service's rules (a claim not blank, a BCP 47 language, a verdict either chosen or handed back
+        to the mapping), shown next to each field."""
         cleaned = super().clean()
+        if {"verdict", "verdict_corrected"} <= set(self.changed_data) and not cleaned.get("verdict_corrected"):
+            message = _("Either choose a verdict or hand it back to the rating mapping, not both.")
+            self.add_error("verdict_corrected", message)
         if "language" in self.changed_data and "language" in cleaned:
             try:
                 cleaned["language"] = linking.clean_language(cleaned["language"])

@@ -5,6 +5,7 @@ from playwright.sync_api import expect
 
 from annotations.models import Annotation, PriorFactCheck, RatingMapping
 from annotations.priors.importing import import_items
+from annotations.priors.ratings import save_mapping
 
 from .axe import axe_violations
 from .browser_steps import open_article
@@ -172,3 +173,34 @@ def test_the_list_pages_through_the_apis_next_links(open_page):
     expect(page.get_by_role("navigation", name="Pages").get_by_role("link", name="Next")).to_be_hidden()
     page.get_by_role("navigation", name="Pages").get_by_role("link", name="Previous").click()
     expect(rows).to_have_count(50)
+
+
+def test_an_editors_verdict_stays_through_a_mapping_change_until_handed_back(open_page):
+    editor = UserFactory(role="editor", username="desk-editor")
+    import_items([(1, review(1))], source_kind="file", source="test")
+    save_mapping(None, actor=editor, rating_name="False", verdict=verdict("false"))
+    page = open_page(editor)
+    page.goto("/prior-factchecks/")
+    row = page.get_by_role("table", name="Fact-checks").locator("tbody tr").first
+    choice = row.get_by_role("combobox", name="Verdict on our scale", exact=False)
+    expect(choice).to_have_value("false")
+    expect(row.get_by_role("button", name="Use the mapping")).to_have_count(0)
+
+    choice.select_option("mostly-false")
+    row.get_by_role("button", name="Save").click()
+    expect(row).to_contain_text("Set by an editor; mappings leave it.")
+    # A later change of the mapping leaves the editor's verdict.
+    mappings = page.get_by_role("table", name="Mappings").locator("tbody tr")
+    mappings.first.get_by_role("combobox").select_option("misleading")
+    mappings.first.get_by_role("button", name="Save").click()
+    expect(page.locator("#mapping-message")).to_contain_text("is now mapped to Misleading")
+    expect(choice).to_have_value("mostly-false")
+    assert PriorFactCheck.objects.get().verdict.key == "mostly-false"
+
+    row.get_by_role("button", name="Use the mapping").click()
+    expect(page.locator("#prior-message")).to_contain_text("follows the rating mapping again: Misleading.")
+    expect(row.get_by_role("combobox", name="Verdict on our scale", exact=False)).to_have_value("misleading")
+    expect(row).not_to_contain_text("Set by an editor")
+    prior = PriorFactCheck.objects.get()
+    assert (prior.verdict.key, prior.verdict_corrected) == ("misleading", False)
+    assert axe_violations(page) == []

@@ -43,7 +43,7 @@ def test_only_the_correctable_fields_of_a_prior_fact_check_are_in_the_form(admin
     response = admin_client.get(f"/admin/annotations/priorfactcheck/{prior.pk}/change/")
     assert response.status_code == 200
     fields = set(response.context["adminform"].form.fields)
-    assert fields == {"claim_reviewed", "verdict", "language", "claim_author", "claim_date"}
+    assert fields == {"claim_reviewed", "verdict", "verdict_corrected", "language", "claim_author", "claim_date"}
 
 
 def test_correcting_the_verdict_in_the_admin_is_kept_in_the_history_with_who(admin_client, prior):
@@ -54,7 +54,19 @@ def test_correcting_the_verdict_in_the_admin_is_kept_in_the_history_with_who(adm
     prior.refresh_from_db()
     assert prior.verdict.key == "false"
     change = PriorFactCheckChange.objects.get(prior=prior)
-    assert (change.changes, change.changed_by.username) == ({"verdict": [None, "false"]}, "admin")
+    assert change.changed_by.username == "admin"
+    assert change.changes == {"verdict": [None, "false"], "verdict_corrected": [False, True]}
+
+
+def test_choosing_a_verdict_and_handing_it_back_in_the_admin_is_shown_next_to_the_box(admin_client, prior):
+    PriorFactCheck.objects.filter(pk=prior.pk).update(verdict=verdict("true"), verdict_corrected=True)
+    prior.refresh_from_db()
+    form = _prior_form(prior, verdict=verdict("false").pk)  # the box left unticked: handed back
+    response = admin_client.post(f"/admin/annotations/priorfactcheck/{prior.pk}/change/", form)
+    assert response.status_code == 200
+    assert "verdict_corrected" in response.context["adminform"].form.errors
+    prior.refresh_from_db()
+    assert (prior.verdict.key, prior.verdict_corrected) == ("true", True)
 
 
 def test_saving_unchanged_adds_no_history(admin_client, prior):

@@ -4,7 +4,7 @@ fact-checks ranked among the desk's claims, and linking a claim to one (evidence
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from annotations.models import Annotation, PriorFactCheck
+from annotations.models import Annotation, PriorFactCheck, RatingMapping
 from annotations.priors import jobs
 from annotations.priors.importing import import_items
 
@@ -110,7 +110,52 @@ def test_an_editor_corrects_the_verdict_and_the_change_is_kept(api, editor):
     response = api(editor).patch(f"/api/v1/prior-factchecks/{prior.pk}/", {"verdict": "false"}, format="json")
     assert response.status_code == 200, response.content
     assert response.json()["verdict"] == "false"
-    assert prior.changes.get().changes == {"verdict": [None, "false"]}
+    assert prior.changes.get().changes == {"verdict": [None, "false"], "verdict_corrected": [False, True]}
+    assert response.json()["verdict_corrected"] is True
+
+
+def test_an_editors_verdict_outlives_a_new_mapping_and_the_publishers_edit(api, editor):
+    load(review(1), review(2))
+    corrected, other = PriorFactCheck.objects.order_by("id")
+    client = api(editor)
+    client.patch(f"/api/v1/prior-factchecks/{corrected.pk}/", {"verdict": "mostly-false"}, format="json")
+    client.post("/api/v1/rating-mappings/", {"rating_name": "False", "verdict": "false"}, format="json")
+    load(review(1, claimReviewed="The council spent one million on the harbour tunnel, it said"))
+    corrected.refresh_from_db()
+    assert (corrected.claim_reviewed, corrected.verdict.key) == (
+        "The council spent one million on the harbour tunnel, it said",
+        "mostly-false",
+    )
+    assert PriorFactCheck.objects.get(pk=other.pk).verdict.key == "false"
+    client.delete(f"/api/v1/rating-mappings/{RatingMapping.objects.get().pk}/")
+    assert PriorFactCheck.objects.get(pk=corrected.pk).verdict.key == "mostly-false"
+
+
+def test_handing_the_verdict_back_gives_it_the_mapped_one(api, editor):
+    load(review(1))
+    prior = PriorFactCheck.objects.get()
+    client = api(editor)
+    client.post("/api/v1/rating-mappings/", {"rating_name": "False", "verdict": "false"}, format="json")
+    client.patch(f"/api/v1/prior-factchecks/{prior.pk}/", {"verdict": "true"}, format="json")
+    response = client.patch(f"/api/v1/prior-factchecks/{prior.pk}/", {"verdict_corrected": False}, format="json")
+    assert response.status_code == 200, response.content
+    assert (response.json()["verdict"], response.json()["verdict_corrected"]) == ("false", False)
+    assert prior.changes.order_by("id").last().changes == {
+        "verdict": ["true", "false"],
+        "verdict_corrected": [True, False],
+    }
+
+
+def test_choosing_a_verdict_and_handing_it_back_at_once_is_refused_naming_the_field(api, editor):
+    load(review(1))
+    prior = PriorFactCheck.objects.get()
+    response = api(editor).patch(
+        f"/api/v1/prior-factchecks/{prior.pk}/", {"verdict": "true", "verdict_corrected": False}, format="json"
+    )
+    assert response.status_code == 400
+    assert "verdict_corrected" in response.json()
+    prior.refresh_from_db()
+    assert (prior.verdict, prior.verdict_corrected, prior.changes.count()) == (None, False, 0)
 
 
 # ---------------------------------------------------------------- rating mapping

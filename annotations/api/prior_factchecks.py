@@ -73,12 +73,16 @@ class PriorFactCheckSerializer(PriorFactCheckBriefSerializer):
 
     class Meta(PriorFactCheckBriefSerializer.Meta):
         fields = [
-            *PriorFactCheckBriefSerializer.Meta.fields, "claim_author", "claim_date", "appearance_urls",
-            "language_detected", "source_kind", "source", "imported_at", "updated_at",
+            *PriorFactCheckBriefSerializer.Meta.fields, "verdict_corrected", "claim_author", "claim_date",
+            "appearance_urls", "language_detected", "source_kind", "source", "imported_at", "updated_at",
         ]  # fmt: skip
-        read_only_fields = [
-            f for f in fields if f not in ("claim_reviewed", "verdict", "language", "claim_author", "claim_date")
-        ]
+        read_only_fields = [f for f in fields if f not in linking.EDITABLE_FIELDS]
+        extra_kwargs = {
+            "verdict_corrected": {
+                "help_text": "true once an editor changes the verdict: rating mappings and re-imports then leave "
+                "it as it is. Send false to hand it back to the mapping (the verdict becomes the mapped one)."
+            }
+        }
 
 
 @extend_schema_view(

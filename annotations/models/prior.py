@@ -39,6 +39,11 @@ class PriorFactCheck(models.Model):
     worst_rating = models.FloatField(null=True, blank=True)
     # The rating mapped onto the desk's scale by a RatingMapping (null: not mapped yet).
     verdict = models.ForeignKey(Verdict, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # An editor chose the verdict by hand: mappings and re-imports leave it as it is until an editor hands
+    # it back to the mapping. A database default too, since imports write new rows with COPY.
+    verdict_corrected = models.BooleanField(
+        default=False, db_default=False, help_text="An editor set the verdict; mappings leave it alone"
+    )
     publisher_name = models.CharField(max_length=300, blank=True)
     publisher_url = models.URLField(max_length=2000, blank=True)
     review_date = models.DateField(null=True, blank=True)

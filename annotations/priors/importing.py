@@ -163,7 +163,9 @@ def _update_changed(changed: dict, kind: str, source: str, now, job) -> None:
         history.append(PriorFactCheckChange(prior=prior, job=job, changed_at=now, changes=_diff(prior, record)))
         for name, value in record.values().items():
             setattr(prior, name, value)
-        prior.verdict_id, prior.source_kind, prior.source = verdict_id, kind, source[:2000]
+        if not prior.verdict_corrected:  # an editor's verdict outlives the publisher's edits
+            prior.verdict_id = verdict_id
+        prior.source_kind, prior.source = kind, source[:2000]
         prior.content_hash, prior.updated_at = digest, now
         prior.search_config = config_for_language(record.language)
     PriorFactCheck.objects.bulk_update(

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from .. import versioning
 from ..exceptions import DomainConflict
-from ..models import Annotation, Claim, ClaimPriorLink, PriorFactCheck, PriorFactCheckChange
+from ..models import Annotation, Claim, ClaimPriorLink, PriorFactCheck, PriorFactCheckChange, Verdict
 from ..versioning import STANCES
 
 DRAFT_CONFIDENCE = 50
@@ -92,18 +92,32 @@ def link_prior(claim: Claim, prior: PriorFactCheck, *, actor, stance: str | None
     return LinkResult(link, annotation, "evidence_added")
 
 
-EDITABLE_FIELDS = ("claim_reviewed", "verdict", "language", "claim_author", "claim_date")
+EDITABLE_FIELDS = ("claim_reviewed", "verdict", "verdict_corrected", "language", "claim_author", "claim_date")
 
 
 @transaction.atomic
 def update_prior(prior: PriorFactCheck, *, actor, **fields) -> PriorFactCheck:
-    """An editor's correction of a prior fact-check, kept in its history like an import's change."""
-    from ..search import config_for_language
+    """An editor's correction of a prior fact-check, kept in its history like an import's change.
 
+    A verdict the editor changes is theirs from then on (`verdict_corrected`): mappings and re-imports
+    leave it. `verdict_corrected=False` hands it back: the verdict becomes what the mappings say."""
+    from ..search import config_for_language
+    from .ratings import MappingTable
+
+    unknown = [name for name in fields if name not in EDITABLE_FIELDS]
+    if unknown:
+        raise ValidationError({name: _("This field cannot be changed.") for name in unknown})
+    verdict_changes = "verdict" in fields and fields["verdict"] != prior.verdict
+    if fields.get("verdict_corrected") is False:
+        if verdict_changes:
+            message = _("Either choose a verdict or hand it back to the rating mapping, not both.")
+            raise ValidationError({"verdict_corrected": message})
+        mapped = MappingTable.load().verdict_for(prior.publisher_name, prior.language, prior.rating_name)
+        fields["verdict"] = Verdict.objects.filter(pk=mapped).first()
+    elif verdict_changes:
+        fields["verdict_corrected"] = True
     changes = {}
     for name, value in fields.items():
-        if name not in EDITABLE_FIELDS:
-            raise ValidationError({name: _("This field cannot be changed.")})
         if name == "claim_reviewed" and not (value or "").strip():
             raise ValidationError({"claim_reviewed": _("The claim cannot be blank.")})
         if name == "language":

@@ -109,7 +109,7 @@ def _plain(text: str) -> str:
 def unmapped_ratings() -> list[dict]:
     """Published ratings no mapping covers, most frequent first, each with a suggestion (or none)."""
     rows = (
-        PriorFactCheck.objects.filter(verdict__isnull=True)
+        PriorFactCheck.objects.filter(verdict__isnull=True, verdict_corrected=False)
         .exclude(rating_name="")
         .values("publisher_name", "language", "rating_name")
         .annotate(count=Count("id"), value=Max("rating_value"), best=Max("best_rating"), worst=Min("worst_rating"))
@@ -189,12 +189,13 @@ def delete_mapping(mapping: RatingMapping) -> None:
 
 
 def remap(keys: set[str]) -> int:
-    """Re-map every prior fact-check whose rating is one of `keys` (by name, any publisher or language)."""
+    """Re-map every prior fact-check whose rating is one of `keys` (by name, any publisher or language),
+    except those whose verdict an editor chose by hand."""
     table = MappingTable.load()
     groups = defaultdict(list)
     for keyword in keys:
         found = (
-            PriorFactCheck.objects.filter(rating_name__iexact=keyword)
+            PriorFactCheck.objects.filter(rating_name__iexact=keyword, verdict_corrected=False)
             .values_list("publisher_name", "language", "rating_name")
             .distinct()
         )
@@ -204,7 +205,9 @@ def remap(keys: set[str]) -> int:
     for verdict_id, scopes in groups.items():
         for publisher, language, name in scopes:
             changed += (
-                PriorFactCheck.objects.filter(publisher_name=publisher, language=language, rating_name=name)
+                PriorFactCheck.objects.filter(
+                    publisher_name=publisher, language=language, rating_name=name, verdict_corrected=False
+                )
                 .exclude(verdict_id=verdict_id)
                 .update(verdict_id=verdict_id)
             )

@@ -65,19 +65,37 @@ function ratingText(prior) {
   return `${rating} (${scale})`;
 }
 
+// An editor's verdict stays theirs (mappings leave it) until they hand it back to the mapping.
 function correction(prior) {
-  const select = verdictSelect(prior.verdict, fill(gettext("Verdict on our scale for “%(claim)s”"), { claim: short(prior.claim_reviewed) }), { blank: gettext("Not mapped") });
-  const save = h("button", { type: "button", class: "small", text: gettext("Save") });
-  save.addEventListener("click", async () => {
-    save.disabled = true;
-    const response = await patch(`/api/v1/prior-factchecks/${prior.id}/`, { verdict: select.value || null });
-    save.disabled = false;
+  const cell = h("span", { class: "inline-form" });
+  const send = async (button, change, saved) => {
+    button.disabled = true;
+    const response = await patch(`/api/v1/prior-factchecks/${prior.id}/`, change);
+    button.disabled = false;
     if (!response.ok) return say(listMessage, errorLines(response.data).join(" "), true);
+    Object.assign(prior, response.data);
+    draw();
     const verdict = response.data.verdict;
-    say(listMessage, verdict ? fill(gettext("Saved: “%(claim)s” now maps to %(verdict)s."), { claim: short(prior.claim_reviewed), verdict: LABELS[verdict] || verdict })
-      : fill(gettext("Saved: “%(claim)s” is not mapped."), { claim: short(prior.claim_reviewed) }));
-  });
-  return h("span", { class: "inline-form" }, select, " ", save);
+    say(listMessage, verdict ? fill(saved.mapped, { claim: short(prior.claim_reviewed), verdict: LABELS[verdict] || verdict })
+      : fill(saved.unmapped, { claim: short(prior.claim_reviewed) }));
+  };
+  const draw = () => {
+    const select = verdictSelect(prior.verdict, fill(gettext("Verdict on our scale for “%(claim)s”"), { claim: short(prior.claim_reviewed) }), { blank: gettext("Not mapped") });
+    const save = h("button", { type: "button", class: "small", text: gettext("Save") });
+    save.addEventListener("click", () => send(save, { verdict: select.value || null }, {
+      mapped: gettext("Saved: “%(claim)s” now maps to %(verdict)s."), unmapped: gettext("Saved: “%(claim)s” is not mapped."),
+    }));
+    cell.replaceChildren(select, " ", save);
+    if (!prior.verdict_corrected) return;
+    const back = h("button", { type: "button", class: "small", text: gettext("Use the mapping") });
+    back.addEventListener("click", () => send(back, { verdict_corrected: false }, {
+      mapped: gettext("“%(claim)s” follows the rating mapping again: %(verdict)s."),
+      unmapped: gettext("“%(claim)s” follows the rating mapping again: no mapping covers its rating."),
+    }));
+    cell.append(" ", h("span", { class: "hint", text: gettext("Set by an editor; mappings leave it.") }), " ", back);
+  };
+  draw();
+  return cell;
 }
 
 function priorRow(prior) {
