@@ -9,7 +9,8 @@ p95 over --runs after two warm-up requests, for the published verdicts, for `ver
 the published verdicts of Italian articles (`language=it`): the collection (page=1: its first 1,000
 items and the `total` count), the second page (from the collection's `next` link), and pages 90% of
 the way down, forwards and backwards (cursors made once, outside the timings). Keyset pages: the deep
-page should cost what the second does (ratio near 1), where an OFFSET page grew with its depth. The machine is shared: compare ratios, not milliseconds.
+page should cost what the second does (ratio near 1), where an OFFSET page grew with its depth.
+The machine is shared: compare ratios, not milliseconds.
 """
 
 import argparse

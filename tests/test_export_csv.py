@@ -13,7 +13,7 @@ from annotations import review, versioning
 from annotations.exports import csv as export_csv
 from annotations.exports.filters import parse_filters
 from annotations.exports.query import COLUMNS
-from annotations.models import Publication
+from annotations.models import Article, Publication
 
 from .factories import (
     ArticleFactory,
@@ -203,6 +203,26 @@ def test_filters_by_verdict_reviewer_article_and_language(api, editor, reviewer)
     assert ids(reviewer="rossi") == [str(italian.pk)]
     assert ids(article=english.article_id) == [str(english.pk)]
     assert ids(language="IT") == [str(italian.pk)]
+
+
+def test_a_language_filter_takes_regional_variants_and_a_regional_tag_only_itself(api, editor, reviewer):
+    by_language = {}
+    for language in ("en", "en-GB", "EN-us", "eng", "it"):
+        claim = ClaimFactory(article=ArticleFactory(language=language))
+        publish(make_annotation(claim, reviewer), editor)
+        by_language[language] = str(claim.pk)
+
+    def languages(**params):
+        found = {row["claim_id"] for row in rows(fetch(api(editor), **params))}
+        return {language for language, pk in by_language.items() if pk in found}
+
+    assert languages(language="en") == {"en", "en-GB", "EN-us"}
+    assert languages(language="en-gb") == {"en-GB"}
+    assert languages(language="eng") == {"eng"}
+    # As the published rows follow an article's language, so does the filter.
+    Article.objects.filter(language="it").update(language="en-AU")
+    assert languages(language="en") == {"en", "en-GB", "EN-us", "it"}
+    assert languages(language="it") == set()
 
 
 def test_date_range_filters_on_the_publication_date(api, editor, reviewer):

@@ -145,6 +145,31 @@ def test_the_served_collection_links_to_its_next_page_which_passes_the_suite(api
     assert [collection["first"]["items"][0]["id"], second["items"][0]["id"]] != [None, None]
 
 
+def test_pages_of_one_language_count_and_link_only_its_claims(api, editor, reviewer, monkeypatch):
+    monkeypatch.setattr(webannotation, "PAGE_SIZE", 1)
+    italian = []
+    for language in ["it", "en", "it-CH", "it", "en-GB", "it"]:
+        claim = ClaimFactory(article=ArticleFactory(language=language), exact="voted 31 to 12")
+        annotation = publish(make_annotation(claim, reviewer), editor)
+        if language.startswith("it"):
+            italian.append(f"{annotation.pk}/versions/1")
+    client = api(editor)
+
+    def page(link):
+        return served(client, language="it", page=link.rsplit("page=", 1)[1])
+
+    collection = served(client, language="it")
+    pages = [collection["first"]]
+    while "next" in pages[-1]:
+        pages.append(page(pages[-1]["next"]))
+    backwards = [pages[-1]]
+    while backwards[-1]["prev"] != collection["first"]["id"]:
+        backwards.append(page(backwards[-1]["prev"]))
+    assert collection["total"] == 4
+    assert [p["items"][0]["id"].split("/annotations/", 1)[1] for p in pages] == italian
+    assert [p["items"] for p in backwards[::-1]] == [p["items"] for p in pages[1:]]
+
+
 def test_a_page_number_past_1_is_refused_naming_page(api, editor, verdicts):
     """Pages after the first are reached by their links' cursors, never by number (an OFFSET walk)."""
     response = api(editor).get("/api/v1/exports/webannotation.jsonld", {"page": 2})
