@@ -401,7 +401,7 @@ def _where(
         params.append(filters.article)
     if filters.language:
         # The one language rule (annotations.languages): "en" also matches "en-GB", "en-GB" only itself.
-        if article_column == "e.article_id":
+        if article_column == "e.article_id":  # reading the published rows
             # The published rows carry the article's language: by its primary subtag, an indexed expression
             # whose statistics the planner has (a LIKE on the article's column it misjudged by 30 times).
             where.append("lower(split_part(e.language_cell, '-', 1)) = %s")

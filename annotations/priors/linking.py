@@ -112,7 +112,8 @@ def update_prior(prior: PriorFactCheck, *, actor, **fields) -> PriorFactCheck:
         if verdict_changes:
             message = _("Either choose a verdict or hand it back to the rating mapping, not both.")
             raise ValidationError({"verdict_corrected": message})
-        mapped = MappingTable.load().verdict_for(prior.publisher_name, prior.language, prior.rating_name)
+        language = clean_language(fields["language"]) if "language" in fields else prior.language
+        mapped = MappingTable.load().verdict_for(prior.publisher_name, language, prior.rating_name)
         fields["verdict"] = Verdict.objects.filter(pk=mapped).first()
     elif verdict_changes:
         fields["verdict_corrected"] = True
