@@ -146,6 +146,20 @@ def test_handing_the_verdict_back_gives_it_the_mapped_one(api, editor):
     }
 
 
+def test_handing_the_verdict_back_with_a_corrected_language_maps_it_in_that_language(api, editor):
+    load(review(1))
+    prior = PriorFactCheck.objects.get()
+    client = api(editor)
+    client.post(
+        "/api/v1/rating-mappings/", {"language": "it", "rating_name": "False", "verdict": "false"}, format="json"
+    )
+    client.patch(f"/api/v1/prior-factchecks/{prior.pk}/", {"verdict": "true"}, format="json")
+    response = client.patch(
+        f"/api/v1/prior-factchecks/{prior.pk}/", {"verdict_corrected": False, "language": "it"}, format="json"
+    )
+    assert (response.json()["verdict"], response.json()["language"]) == ("false", "it")
+
+
 def test_choosing_a_verdict_and_handing_it_back_at_once_is_refused_naming_the_field(api, editor):
     load(review(1))
     prior = PriorFactCheck.objects.get()
