@@ -99,10 +99,11 @@ def page_rows(
     """
     columns = [column for column, _ in page_order(filters)]
     beyond = _beyond(columns, list(after), backwards=backwards) if after is not None else ([], [])
-    if after is not None and columns[0] == "e.claim_id":
-        # A planner carries equalities across a join, not ranges: bound the claims too, or a merge
-        # join on them reads every claim before the edge.
-        beyond[0].append(f"c.id {'<' if backwards else '>'}= %s")
+    if after is not None:
+        # A planner carries equalities across a join, not ranges: bound the claim on the joined side too,
+        # or a merge join on it reads every row before the edge (backwards, from the end).
+        twin = {"e.claim_id": "c.id", "c.id": "a.claim_id"}[columns[0]]
+        beyond[0].append(f"{twin} {'<' if backwards else '>'}= %s")
         beyond[1].append(after[0])
     sql, params = _select(filters, connection, one_page=True, also=beyond)
     direction = " DESC" if backwards else ""
