@@ -5,12 +5,13 @@ from playwright.sync_api import Page, expect
 from .factories import PASSWORD
 
 
-def log_in(page: Page, username: str, password: str = PASSWORD) -> None:
+def log_in(page: Page, username: str, password: str = PASSWORD, articles: str = "Articles") -> None:
+    """Log in on the (English) login page; `articles` is the article list's heading in the person's language."""
     page.goto("/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Articles")).to_be_visible()
+    expect(page.get_by_role("heading", name=articles)).to_be_visible()
 
 
 def open_article(page: Page, article_id: int, query: str = "") -> None:

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from annotations import assignments, comments, review
 
 from .axe import axe_violations
-from .browser_fixtures import ARTIFACTS
+from .browser_fixtures import ARTIFACTS, PHONE
 from .browser_steps import open_article
 from .factories import PASSWORD, ClaimFactory, UserFactory, make_annotation
 
@@ -17,7 +17,6 @@ pytest_plugins = ["tests.browser_fixtures"]
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"width": 390, "height": 844}
 # Screenshots for the closing note, beside the failure screenshots (test-artifacts/, not committed).
 SHOTS = ARTIFACTS / "team"
 

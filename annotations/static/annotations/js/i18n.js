@@ -20,6 +20,11 @@ export function interpolate(format, values, named = false) {
   return format.replace(/%s/g, () => String(queue.shift()));
 }
 
+// fill("%(n)s claims", { n: 3 }): interpolate with named values, the form every message with values uses.
+export function fill(format, values) {
+  return interpolate(format, values, true);
+}
+
 // pgettext("review status", "Draft"): the same English word may need different words elsewhere.
 export function pgettext(context, text) {
   return typeof window.pgettext === "function" ? window.pgettext(context, text) : text;
