@@ -1,6 +1,7 @@
 // fetch() for the REST API: JSON in and out, the CSRF token on every request, errors as readable lines.
 
 import { gettext, interpolate } from "./i18n.js";
+import { fieldLabel } from "./labels.js";
 
 const csrfToken = () => document.querySelector('meta[name="csrf-token"]')?.content || "";
 
@@ -54,41 +55,11 @@ export async function getAll(url) {
 // not reasons a person reads.
 const NOT_REASONS = new Set(["current", "field", "code", "jobs_url"]);
 
-// What people call the API's fields; a key without a label here is shown as it is.
-const FIELD_LABELS = {
-  url: () => gettext("URL"),
-  title: () => gettext("Title"),
-  body: () => gettext("Text"),
-  language: () => gettext("Language"),
-  publisher: () => gettext("Publisher"),
-  claimant: () => gettext("Claimant"),
-  claim_date: () => gettext("Claim date"),
-  statement: () => gettext("Statement"),
-  selector: () => gettext("Selected text"),
-  verdict: () => gettext("Verdict"),
-  confidence: () => gettext("Confidence"),
-  rationale: () => gettext("Rationale"),
-  evidence: () => gettext("Evidence"),
-  change_note: () => gettext("Change note"),
-  comment: () => gettext("Comment"),
-  quote: () => gettext("Quote"),
-  stance: () => gettext("Stance"),
-  accessed: () => gettext("Accessed"),
-  format: () => gettext("Format"),
-  filters: () => gettext("Filters"),
-  as_of: () => gettext("As of"),
-  reviewer: () => gettext("Reviewer"),
-  date_from: () => gettext("From date"),
-  date_to: () => gettext("To date"),
-  q: () => gettext("Words to find"),
-  file: () => gettext("File"),
-  rating_name: () => gettext("Rating as published"),
-};
-
+// An error's field path in people's words (labels.js), e.g. "Evidence 1 › URL".
 function fieldName(path) {
   return path.split(".").map((part) => {
     const [key, index] = part.split("[");
-    const label = FIELD_LABELS[key] ? FIELD_LABELS[key]() : key;
+    const label = fieldLabel(key);
     return index ? `${label} ${index.replace("]", "")}` : label;
   }).join(" › ");
 }

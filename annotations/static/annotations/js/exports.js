@@ -4,7 +4,7 @@
 
 import { errorLines, get, post } from "./api.js";
 import { $, formatNumber, formatTime, h } from "./dom.js";
-import { gettext, interpolate, ngettext, pgettext } from "./i18n.js";
+import { fill, gettext, interpolate, ngettext, pgettext } from "./i18n.js";
 
 const POLL_MS = 500;
 const FINISHED = new Set(["succeeded", "failed", "expired"]);
@@ -20,7 +20,6 @@ const STATUS_LABELS = {
   failed: () => pgettext("job status", "failed"),
   expired: () => pgettext("job status", "expired"),
 };
-const fill = (format, values) => interpolate(format, values, true);
 const FILTER_LABELS = {
   article: gettext("article"),
   language: gettext("language"),

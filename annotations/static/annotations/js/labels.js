@@ -1,5 +1,6 @@
-// An annotation's words in the page's language: its review status, an evidence item's stance, the fields
-// a version changes. Functions, not values: the catalogue is read when the words are shown.
+// Words in the page's language: an annotation's review status, an evidence item's stance, and the
+// fields of the API (those a version changes, those an error names). Functions, not values: the
+// catalogue is read when the words are shown.
 
 import { gettext, pgettext } from "./i18n.js";
 
@@ -12,11 +13,33 @@ const STATUS_LABELS = {
   rejected: () => pgettext("review status", "Rejected"),
 };
 const FIELD_LABELS = {
+  url: () => gettext("URL"),
+  title: () => gettext("Title"),
+  body: () => gettext("Text"),
+  language: () => gettext("Language"),
+  publisher: () => gettext("Publisher"),
+  claimant: () => gettext("Claimant"),
+  claim_date: () => gettext("Claim date"),
+  statement: () => gettext("Statement"),
+  selector: () => gettext("Selected text"),
   verdict: () => gettext("Verdict"),
   confidence: () => gettext("Confidence"),
   rationale: () => gettext("Rationale"),
   evidence: () => gettext("Evidence"),
   change_note: () => gettext("Change note"),
+  comment: () => gettext("Comment"),
+  quote: () => gettext("Quote"),
+  stance: () => gettext("Stance"),
+  accessed: () => gettext("Accessed"),
+  format: () => gettext("Format"),
+  filters: () => gettext("Filters"),
+  as_of: () => gettext("As of"),
+  reviewer: () => gettext("Reviewer"),
+  date_from: () => gettext("From date"),
+  date_to: () => gettext("To date"),
+  q: () => gettext("Words to find"),
+  file: () => gettext("File"),
+  rating_name: () => gettext("Rating as published"),
 };
 // A key the tables do not know (a newer server's) is shown as it is.
 const label = (labels, key) => (labels[key] ? labels[key]() : key);

@@ -6,13 +6,12 @@
 
 import { del, errorLines, get, getAll, patch, post, postForm } from "./api.js";
 import { $, formatDate, formatNumber, formatTime, h, linkOrText } from "./dom.js";
-import { gettext, interpolate, ngettext, pgettext } from "./i18n.js";
+import { fill, gettext, interpolate, ngettext, pgettext } from "./i18n.js";
 
 const POLL_MS = 500;
 const FINISHED = new Set(["succeeded", "failed"]);
 const data = JSON.parse($("#page-data").textContent);
 const LABELS = Object.fromEntries(data.verdicts.map((v) => [v.key, v.label]));
-const fill = (format, values) => interpolate(format, values, true);
 const STATUS_LABELS = {
   queued: () => pgettext("job status", "queued"),
   running: () => pgettext("job status", "running"),
