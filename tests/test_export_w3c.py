@@ -20,7 +20,7 @@ from annotations.exports.csv import Progress
 from annotations.exports.filters import parse_filters
 from annotations.exports.webannotation import write_webannotation
 
-from .factories import ArticleFactory, ClaimFactory, make_annotation, publish
+from .factories import ArticleFactory, ClaimFactory, UserFactory, make_annotation, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -168,6 +168,24 @@ def test_pages_of_one_language_count_and_link_only_its_claims(api, editor, revie
     assert collection["total"] == 4
     assert [p["items"][0]["id"].split("/annotations/", 1)[1] for p in pages] == italian
     assert [p["items"] for p in backwards[::-1]] == [p["items"] for p in pages[1:]]
+
+
+def test_the_collections_total_counts_what_each_filter_leaves(api, editor, reviewer):
+    other = UserFactory(role="reviewer", username="other-reviewer")
+    for who, key, language in [(reviewer, "false", "it"), (reviewer, "true", "en"), (other, "false", "en-GB")]:
+        claim = ClaimFactory(article=ArticleFactory(language=language), exact="voted 31 to 12")
+        publish(make_annotation(claim, who, key=key), editor)
+    client = api(editor)
+
+    def total(**params):
+        return served(client, **params)["total"]
+
+    assert total() == 3
+    assert total(verdict="false") == 2
+    assert total(reviewer="other-reviewer") == 1
+    assert total(language="en") == 2
+    assert total(language="en", verdict="false", reviewer="other-reviewer") == 1
+    assert total(language="it", reviewer="other-reviewer") == 0
 
 
 def test_a_page_number_past_1_is_refused_naming_page(api, editor, verdicts):

@@ -128,7 +128,7 @@ def _beyond(columns: list[str], values: list, *, backwards: bool) -> tuple[list[
 
 def count_sql(filters: ExportFilters, connection: BaseDatabaseWrapper) -> tuple[str, list]:
     if _reads_published_rows(filters):
-        sql, params = _published_rows_from(filters, connection)
+        sql, params = _published_rows_from(filters, connection, counting=True)
         return f"SELECT COUNT(*) {sql}", params
     sql, params = _select(filters, connection)
     return f"SELECT COUNT(*) FROM ({sql}) AS q", params
@@ -206,7 +206,7 @@ def _published_rows_select(filters: ExportFilters, connection) -> tuple[str, lis
     return f"SELECT {', '.join(cells)} {sql} ORDER BY e.claim_id", params
 
 
-def _published_rows_from(filters: ExportFilters, connection) -> tuple[str, list]:
+def _published_rows_from(filters: ExportFilters, connection, *, counting: bool = False) -> tuple[str, list]:
     """FROM ... WHERE for the published rows, in the table's primary key order (no sort).
 
     The rows carry their claim's and article's cells. The verdict and the user names
@@ -215,17 +215,27 @@ def _published_rows_from(filters: ExportFilters, connection) -> tuple[str, list]
     per verdict or user, not per row) and the nested loops keep the rows in claim
     order. `OFFSET 0` keeps each subquery whole, so its formatting is not pulled up
     into the per-row projection. The language filter reads the row's own language cell (_where).
+
+    `counting` joins only what a filter reads: every row has its verdict and users (foreign keys),
+    so the count is the same, and an index-only scan instead of a million lookups.
     """
     user_table = get_user_model()._meta.db_table
-    source = (
-        f"FROM {_table(PublishedExportRow)} e "
-        f"CROSS JOIN LATERAL (SELECT key, rating_value, {sql_neutralised('key')} AS key_cell "
-        f"FROM {_table(Verdict)} WHERE id = e.verdict_id OFFSET 0) vd "
-        f"CROSS JOIN LATERAL (SELECT username, {sql_neutralised('username')} AS username_cell "
-        f"FROM {user_table} WHERE id = e.reviewer_id OFFSET 0) ru "
-        f"CROSS JOIN LATERAL (SELECT {sql_neutralised('username')} AS username_cell "
-        f"FROM {user_table} WHERE id = e.approved_by_id OFFSET 0) pu"
-    )
+    source = f"FROM {_table(PublishedExportRow)} e"
+    if not counting or filters.verdicts:
+        source += (
+            f" CROSS JOIN LATERAL (SELECT key, rating_value, {sql_neutralised('key')} AS key_cell "
+            f"FROM {_table(Verdict)} WHERE id = e.verdict_id OFFSET 0) vd"
+        )
+    if not counting or filters.reviewer:
+        source += (
+            f" CROSS JOIN LATERAL (SELECT username, {sql_neutralised('username')} AS username_cell "
+            f"FROM {user_table} WHERE id = e.reviewer_id OFFSET 0) ru"
+        )
+    if not counting:
+        source += (
+            f" CROSS JOIN LATERAL (SELECT {sql_neutralised('username')} AS username_cell "
+            f"FROM {user_table} WHERE id = e.approved_by_id OFFSET 0) pu"
+        )
     where, params = _where(
         filters, connection, status=("'approved'", []), date_column="e.approved_at", article_column="e.article_id"
     )

@@ -21,6 +21,7 @@ class Migration(migrations.Migration):
                 Lower(models.Func(models.F("language_cell"), models.Value("-"), models.Value(1), function="split_part")),
                 models.F("claim"),
                 name="export_row_language",
+                include=["language_cell"],
             ),
         ),
         migrations.RunSQL("ANALYZE annotations_publishedexportrow", migrations.RunSQL.noop),
