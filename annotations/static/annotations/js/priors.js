@@ -73,7 +73,9 @@ function correction(prior) {
     button.disabled = false;
     if (!response.ok) return say(listMessage, errorLines(response.data).join(" "), true);
     Object.assign(prior, response.data);
-    draw();
+    // A list load begun before this change (after a mapping's) would draw the row as it was: load it again.
+    if (listLoading() || !cell.isConnected) await loadList({ keepMessage: true });
+    else draw();
     const verdict = response.data.verdict;
     say(listMessage, verdict ? fill(saved.mapped, { claim: short(prior.claim_reviewed), verdict: LABELS[verdict] || verdict })
       : fill(saved.unmapped, { claim: short(prior.claim_reviewed) }));
@@ -118,7 +120,13 @@ function showPager(previous, next) {
   $("#prior-pager").hidden = !before && !after;
 }
 
-async function loadList() {
+// Loads are numbered: a response that a newer load has superseded is dropped, not drawn over it.
+let listRequested = 0;
+let listShown = 0;
+const listLoading = () => listShown !== listRequested;
+
+async function loadList({ keepMessage = false } = {}) {
+  const load = ++listRequested;
   const page = new URLSearchParams(window.location.search);
   const params = new URLSearchParams();
   for (const name of [...FILTERS, "cursor"]) {
@@ -126,6 +134,8 @@ async function loadList() {
     if (value) params.set(name, value);
   }
   const response = await get(`/api/v1/prior-factchecks/?${params}`);
+  if (load !== listRequested) return;
+  listShown = load;
   const body = $("#prior-table tbody");
   if (!response.ok) {
     body.replaceChildren();
@@ -135,7 +145,7 @@ async function loadList() {
   const rows = response.data.results.map(priorRow);
   body.replaceChildren(...(rows.length ? rows : [h("tr", {}, h("td", { colspan: "6", class: "empty", text: gettext("No prior fact-checks found.") }))]));
   showPager(response.data.previous, response.data.next);
-  say(listMessage, rows.length ? interpolate(ngettext("%s fact-check on this page.", "%s fact-checks on this page.", rows.length), [formatNumber(rows.length)]) : "");
+  if (!keepMessage) say(listMessage, rows.length ? interpolate(ngettext("%s fact-check on this page.", "%s fact-checks on this page.", rows.length), [formatNumber(rows.length)]) : "");
 }
 
 // An empty filter stays out of the address (and out of the API's query: `q=` is a filter of its own).
