@@ -67,7 +67,7 @@ def test_an_import_with_neither_file_nor_url_is_refused_naming_the_field(api, ed
 
 
 def test_an_import_from_a_private_address_is_refused_at_once(api, editor):
-    response = api(editor).post("/api/v1/prior-factchecks/imports/", {"url": "http://10.0.0.1/feed"}, format="json")
+    response = api(editor).post("/api/v1/prior-factchecks/imports/", {"url": "http://127.0.0.9/feed"}, format="json")
     assert response.status_code == 400
     assert "url" in response.json()
 
